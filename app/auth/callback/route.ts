@@ -1,0 +1,46 @@
+/** GET /auth/callback: finish the login, create the session, go back to `returnTo`. */
+import { NextResponse, type NextRequest } from 'next/server';
+import { completeLogin } from '@/lib/client/callback';
+import { LoginError } from '@/lib/client/errors';
+import { clearTransaction, openTransaction } from '@/lib/client/transaction';
+import { logEvent } from '@/lib/log';
+import { getSession } from '@/lib/session/session';
+import { loginFailed } from '../responses';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: NextRequest) {
+  const state = request.nextUrl.searchParams.get('state');
+  const response = await finish(request, state);
+  // A transaction is used once, whatever the outcome.
+  const cleared = clearTransaction(state);
+  if (cleared) response.cookies.set(cleared.name, cleared.value, cleared.options);
+  response.headers.set('Cache-Control', 'no-store');
+  return response;
+}
+
+async function finish(request: NextRequest, state: string | null): Promise<NextResponse> {
+  const tx = await openTransaction(state, (name) => request.cookies.get(name)?.value);
+  if (!tx) return loginFailed(request, new LoginError('missing_transaction'));
+
+  let tokens;
+  try {
+    tokens = await completeLogin(new URL(request.url), tx);
+  } catch (err) {
+    return loginFailed(request, err instanceof LoginError ? err : new LoginError('token_request_failed', { cause: err }));
+  }
+
+  const session = await getSession();
+  session.sub = tokens.sub;
+  session.idToken = tokens.idToken;
+  session.accessToken = tokens.accessToken;
+  session.accessTokenExpiresAt = tokens.accessTokenExpiresAt;
+  session.scope = tokens.scope;
+  session.refreshToken = tokens.refreshToken;
+  session.createdAt = Math.floor(Date.now() / 1000);
+  await session.save();
+  logEvent('login_succeeded', { sub: tokens.sub });
+
+  // tx.returnTo passed safeReturnTo at /auth/login: a same-origin relative path.
+  return NextResponse.redirect(new URL(tx.returnTo, request.url), 303);
+}

@@ -1,0 +1,32 @@
+/** GET /auth/login?returnTo=/path: start the Authorization Code + PKCE flow. */
+import { NextResponse, type NextRequest } from 'next/server';
+import { LoginError } from '@/lib/client/errors';
+import { startLogin } from '@/lib/client/login';
+import { safeReturnTo } from '@/lib/client/return-to';
+import { sealTransaction } from '@/lib/client/transaction';
+import { loginFailed } from '../responses';
+
+export const dynamic = 'force-dynamic';
+
+/** Link prefetching (Next, Chromium speculation rules) must not start a login. */
+function isPrefetch(request: NextRequest): boolean {
+  const purpose = `${request.headers.get('sec-purpose') ?? ''} ${request.headers.get('purpose') ?? ''}`;
+  return /prefetch|prerender/i.test(purpose) || request.headers.has('next-router-prefetch');
+}
+
+export async function GET(request: NextRequest) {
+  if (isPrefetch(request)) {
+    return new NextResponse(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+  }
+  const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'));
+  try {
+    const { authorizationUrl, transaction } = await startLogin(returnTo);
+    const cookie = await sealTransaction(transaction);
+    const response = NextResponse.redirect(authorizationUrl, 303);
+    response.cookies.set(cookie.name, cookie.value, cookie.options);
+    response.headers.set('Cache-Control', 'no-store');
+    return response;
+  } catch (cause) {
+    return loginFailed(request, new LoginError('provider_unavailable', { cause }));
+  }
+}

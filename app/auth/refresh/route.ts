@@ -1,0 +1,23 @@
+/**
+ * GET /auth/refresh?returnTo=/path: pages (Server Components) cannot write cookies, so a page
+ * whose access token is about to expire sends the browser here to refresh it, then back.
+ */
+import { NextResponse, type NextRequest } from 'next/server';
+import { safeReturnTo } from '@/lib/client/return-to';
+import { getFreshSession, loginPath } from '@/lib/session/session';
+
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: NextRequest) {
+  const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'));
+  const fresh = await getFreshSession();
+  const target =
+    fresh.status === 'ok'
+      ? returnTo
+      : fresh.status === 'signed_out'
+        ? loginPath(returnTo)
+        : '/auth/error?reason=provider_unavailable';
+  const response = NextResponse.redirect(new URL(target, request.url), 303);
+  response.headers.set('Cache-Control', 'no-store');
+  return response;
+}

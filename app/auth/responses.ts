@@ -1,0 +1,17 @@
+/** Responses shared by the /auth route handlers. */
+import { NextResponse, type NextRequest } from 'next/server';
+import type { LoginError } from '@/lib/client/errors';
+import { errorReference, logEvent } from '@/lib/log';
+
+/** A failed sign-in: log the reason with a reference, and show the friendly error page. */
+export function loginFailed(request: NextRequest, error: LoginError): NextResponse {
+  const ref = errorReference();
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  logEvent('login_failed', { reason: error.reason, ref, cause });
+  const url = new URL('/auth/error', request.url);
+  url.searchParams.set('reason', error.reason);
+  url.searchParams.set('ref', ref);
+  const response = NextResponse.redirect(url, 303);
+  response.headers.set('Cache-Control', 'no-store');
+  return response;
+}

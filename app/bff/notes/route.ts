@@ -1,0 +1,49 @@
+/**
+ * The BFF: the browser calls this route with its session cookie; the server calls `/api/notes`
+ * with the access token. The token never reaches the browser.
+ *
+ * Only our own pages may call it: same origin, and a custom header that a cross-site form
+ * cannot send (a cross-origin fetch with it needs a CORS preflight, which we never grant).
+ */
+import { NextResponse, type NextRequest } from 'next/server';
+import { BFF_HEADER } from '@/lib/bff';
+import { config } from '@/lib/config';
+import { isSameOriginRequest } from '@/lib/same-origin';
+import { getFreshSession } from '@/lib/session/session';
+
+export const dynamic = 'force-dynamic';
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+async function forward(request: NextRequest, init: RequestInit): Promise<NextResponse> {
+  if (request.headers.get(BFF_HEADER) !== '1' || !isSameOriginRequest(request)) {
+    return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests only.' }, { status: 403, headers: NO_STORE });
+  }
+  const fresh = await getFreshSession();
+  if (fresh.status === 'signed_out') {
+    return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401, headers: NO_STORE });
+  }
+  if (fresh.status === 'provider_unavailable') {
+    return NextResponse.json({ error: 'provider_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: NO_STORE });
+  }
+  const api = await fetch(new URL('/api/notes', config().appBaseUrl), {
+    ...init,
+    headers: { ...init.headers, Authorization: `Bearer ${fresh.session.accessToken}` },
+    cache: 'no-store',
+    signal: AbortSignal.timeout(8_000),
+  });
+  const body: unknown = await api.json().catch(() => null);
+  return NextResponse.json(body, { status: api.status, headers: NO_STORE });
+}
+
+export function GET(request: NextRequest) {
+  return forward(request, { method: 'GET' });
+}
+
+export async function POST(request: NextRequest) {
+  const text = await request.text();
+  if (text.length > 2_000) {
+    return NextResponse.json({ error: 'too_large' }, { status: 413, headers: NO_STORE });
+  }
+  return forward(request, { method: 'POST', body: text, headers: { 'Content-Type': 'application/json' } });
+}

@@ -1,0 +1,73 @@
+'use client';
+/** Calls the API through the BFF (/bff/notes). The browser sends its cookie, never a token. */
+import { useState } from 'react';
+import { BFF_HEADER } from '@/lib/bff';
+
+interface Result {
+  label: string;
+  status: number;
+  body: unknown;
+}
+
+export function ApiConsole() {
+  const [text, setText] = useState('Remember the milk');
+  const [result, setResult] = useState<Result | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function call(label: string, init: RequestInit) {
+    setBusy(true);
+    try {
+      const response = await fetch('/bff/notes', { ...init, headers: { ...init.headers, [BFF_HEADER]: '1' } });
+      setResult({ label, status: response.status, body: await response.json().catch(() => null) });
+    } catch {
+      setResult({ label, status: 0, body: { error: 'network_error' } });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="bff">
+      <h2 id="bff" className="text-lg font-semibold">Call the API through the BFF</h2>
+      <p className="mb-4 text-sm text-slate-500">
+        The browser calls <code>/bff/notes</code> with its session cookie; the server attaches the access token.
+      </p>
+      <div className="flex flex-wrap gap-3">
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => call('GET /api/notes', { method: 'GET' })}
+          className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-50 disabled:opacity-50"
+        >
+          Read my notes
+        </button>
+        <input
+          aria-label="Note text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          className="min-w-60 flex-1 rounded-lg border border-slate-300 px-3 py-2 text-sm"
+        />
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() =>
+            call('POST /api/notes', { method: 'POST', body: JSON.stringify({ text }), headers: { 'Content-Type': 'application/json' } })
+          }
+          className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
+        >
+          Add a note
+        </button>
+      </div>
+      {result && (
+        <div className="mt-4" data-testid="bff-result">
+          <p className="text-sm">
+            {result.label}: status <span data-testid="bff-status">{result.status}</span>
+          </p>
+          <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="bff-body">
+            {JSON.stringify(result.body, null, 2)}
+          </pre>
+        </div>
+      )}
+    </section>
+  );
+}

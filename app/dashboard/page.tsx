@@ -1,0 +1,79 @@
+/**
+ * The split, side by side: the ID token's claims (who you are) next to what the API says this
+ * access token may do. Rendered on the server; no token is sent to the browser.
+ */
+import { decodeJwt } from 'jose';
+import { config } from '@/lib/config';
+import { requireSession } from '@/lib/session/session';
+import { SignOutButton } from '../sign-out-button';
+import { ApiConsole } from './api-console';
+
+export const dynamic = 'force-dynamic';
+
+async function callApi(path: string, accessToken: string): Promise<{ status: number; body: unknown }> {
+  try {
+    const response = await fetch(new URL(path, config().appBaseUrl), {
+      headers: { Authorization: `Bearer ${accessToken}` },
+      cache: 'no-store',
+      signal: AbortSignal.timeout(8_000),
+    });
+    return { status: response.status, body: await response.json().catch(() => null) };
+  } catch {
+    return { status: 503, body: { error: 'api_unreachable' } };
+  }
+}
+
+export default async function Dashboard() {
+  const session = await requireSession('/dashboard');
+  // The ID token was validated (signature, iss, aud, exp, iat, nonce) when the session was created.
+  const claims = decodeJwt(session.idToken);
+  const [me, notes] = await Promise.all([callApi('/api/me', session.accessToken), callApi('/api/notes', session.accessToken)]);
+
+  return (
+    <div className="space-y-8">
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-bold">
+          Hello, <span data-testid="user-name">{String(claims.name ?? claims.sub)}</span>
+        </h1>
+        <SignOutButton />
+      </div>
+      <div className="grid gap-6 md:grid-cols-2">
+        <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="who">
+          <h2 id="who" className="text-lg font-semibold">Who you are</h2>
+          <p className="mb-4 text-sm text-slate-500">Claims of the ID token (OpenID Connect)</p>
+          <table className="w-full text-sm" data-testid="id-token-claims">
+            <tbody>
+              {Object.entries(claims).map(([name, value]) => (
+                <tr key={name} className="border-t border-slate-100">
+                  <th className="py-1 pr-4 text-left font-mono font-medium text-slate-600">{name}</th>
+                  <td className="py-1 font-mono break-all" data-claim={name}>
+                    {typeof value === 'object' ? JSON.stringify(value) : String(value)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="what">
+          <h2 id="what" className="text-lg font-semibold">What you may do</h2>
+          <p className="mb-4 text-sm text-slate-500">
+            <code>GET /api/me</code> and <code>GET /api/notes</code>, called by the server with the access token (OAuth 2.0)
+          </p>
+          <p className="text-sm">
+            Status <span data-testid="api-me-status">{me.status}</span>
+          </p>
+          <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-me-body">
+            {JSON.stringify(me.body, null, 2)}
+          </pre>
+          <p className="mt-4 text-sm">
+            Notes: status <span data-testid="api-notes-status">{notes.status}</span>
+          </p>
+          <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-notes-body">
+            {JSON.stringify(notes.body, null, 2)}
+          </pre>
+        </section>
+      </div>
+      <ApiConsole />
+    </div>
+  );
+}

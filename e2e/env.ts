@@ -1,0 +1,7 @@
+/** Settings shared by the Playwright config and the tests. Test values only. */
+export const APP_URL = 'http://localhost:3000';
+export const IDP_URL = 'http://localhost:4000';
+/** The e2e run's session secret: the tests use it to open the session cookie and read the real tokens. */
+export const TEST_SESSION_SECRET = 'e2e-only-session-secret-0123456789abcdef';
+/** `next start` runs in production mode: the session cookie has the __Host- prefix. */
+export const SESSION_COOKIE = '__Host-session';

@@ -1,0 +1,56 @@
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { sealData, unsealData } from 'iron-session';
+import { IDP_URL, SESSION_COOKIE, TEST_SESSION_SECRET } from './env';
+
+export interface Session {
+  sub: string;
+  idToken: string;
+  accessToken: string;
+  accessTokenExpiresAt: number;
+  refreshToken?: string;
+  scope: string;
+}
+
+/** Signs in through the real local IdP's login page. Starts from `path` (protected or not). */
+export async function signIn(page: Page, user: 'alice' | 'bob', path = '/dashboard'): Promise<void> {
+  await page.goto(path);
+  await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/interaction/`));
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(user);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/**
+ * The tokens the app stored for this browser, read by opening the sealed session cookie with
+ * the e2e run's SESSION_SECRET: real tokens from the real flow, and no test hook in the app.
+ */
+export async function readSession(context: BrowserContext): Promise<Session> {
+  const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
+  expect(cookie, 'session cookie').toBeDefined();
+  const data = await unsealData<Session>(cookie!.value, { password: TEST_SESSION_SECRET });
+  expect(data.accessToken).toBeTruthy();
+  return data;
+}
+
+/** Replaces the session cookie's content, sealed as the app would seal it. */
+export async function writeSession(context: BrowserContext, data: Session): Promise<void> {
+  const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!;
+  const value = await sealData(data, { password: TEST_SESSION_SECRET, ttl: 12 * 3600 });
+  await context.addCookies([{ ...cookie, value }]);
+}
+
+/** A client-credentials token from the real local IdP, as a machine client would get one. */
+export async function machineToken(): Promise<string> {
+  const response = await fetch(`${IDP_URL}/token`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from('reference-machine-client:local-idp-machine-secret-for-development-only').toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'stats:read' }),
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { access_token: string; token_type: string };
+  expect(body.token_type).toBe('Bearer');
+  return body.access_token;
+}

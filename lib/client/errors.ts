@@ -1,0 +1,62 @@
+/**
+ * Why a sign-in failed. The reason is a fixed code: it is logged, and it selects the message on
+ * the error page. Nothing the provider or the browser sent is ever echoed back as HTML.
+ */
+export type LoginFailure =
+  | 'access_denied' // the user cancelled at the provider
+  | 'provider_error' // any other error response from the authorization endpoint
+  | 'missing_transaction' // no login in progress in this browser for this `state`
+  | 'state_mismatch'
+  | 'issuer_mismatch' // RFC 9207
+  | 'token_request_failed'
+  | 'id_token_invalid'
+  | 'provider_unavailable';
+
+export class LoginError extends Error {
+  override name = 'LoginError';
+  constructor(
+    readonly reason: LoginFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+  }
+}
+
+export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detail: string }> = {
+  access_denied: {
+    title: 'Sign-in was cancelled',
+    detail: 'You cancelled at the identity provider, or it refused the request. Nothing was stored.',
+  },
+  provider_error: {
+    title: 'The identity provider returned an error',
+    detail: 'The identity provider could not complete the sign-in.',
+  },
+  missing_transaction: {
+    title: 'This sign-in link has expired',
+    detail: 'The sign-in was not started in this browser, took longer than 10 minutes, or was already used.',
+  },
+  state_mismatch: {
+    title: 'This sign-in response does not match your request',
+    detail: 'The response carried a different state than the sign-in this browser started.',
+  },
+  issuer_mismatch: {
+    title: 'The response came from the wrong identity provider',
+    detail: 'The authorization response named an issuer other than the configured one (RFC 9207).',
+  },
+  token_request_failed: {
+    title: 'The identity provider refused to issue tokens',
+    detail: 'The authorization code could not be exchanged for tokens.',
+  },
+  id_token_invalid: {
+    title: 'The identity provider sent an invalid ID token',
+    detail: 'The ID token failed validation, so no session was created.',
+  },
+  provider_unavailable: {
+    title: 'The identity provider is unavailable',
+    detail: 'It could not be reached or did not answer in time.',
+  },
+};
+
+export function isLoginFailure(value: string | null): value is LoginFailure {
+  return value !== null && Object.hasOwn(LOGIN_FAILURE_MESSAGES, value);
+}

@@ -1,0 +1,39 @@
+/** OpenID Connect RP-Initiated Logout 1.0 §2: where to send the browser after a local logout. */
+import * as oauth from 'oauth4webapi';
+import { config } from '../config';
+import { authorizationServer, client, clientAuth, httpOptions } from './authorization-server';
+
+/** Holds the logout `state` until the provider redirects back to /auth/logout/callback. */
+export const LOGOUT_STATE_COOKIE = 'logout-state';
+
+export async function endSessionUrl(idToken: string | undefined, state: string): Promise<URL | undefined> {
+  let as: oauth.AuthorizationServer;
+  try {
+    as = await authorizationServer();
+  } catch {
+    return undefined; // provider down: the local session is gone anyway
+  }
+  if (!as.end_session_endpoint) return undefined; // e.g. Google has none
+  const url = new URL(as.end_session_endpoint);
+  url.searchParams.set('client_id', client().client_id);
+  if (idToken) url.searchParams.set('id_token_hint', idToken);
+  url.searchParams.set('post_logout_redirect_uri', config().postLogoutRedirectUri);
+  url.searchParams.set('state', state);
+  return url;
+}
+
+/** RFC 7009: revoke the refresh token, so it dies with the session even if it leaked. */
+export async function revokeRefreshToken(refreshToken: string | undefined): Promise<void> {
+  if (!refreshToken) return;
+  try {
+    const as = await authorizationServer();
+    if (!as.revocation_endpoint) return;
+    const response = await oauth.revocationRequest(as, client(), clientAuth(), refreshToken, {
+      ...httpOptions(),
+      additionalParameters: { token_type_hint: 'refresh_token' },
+    });
+    await oauth.processRevocationResponse(response);
+  } catch (err) {
+    console.warn(JSON.stringify({ event: 'refresh_token_revocation_failed', error: (err as Error).name }));
+  }
+}

@@ -1,0 +1,43 @@
+/** RFC 6749 §6: a new access token from the refresh token. */
+import * as oauth from 'oauth4webapi';
+import { config } from '../config';
+import { authorizationServer, client, clientAuth, httpOptions, jwksCache } from './authorization-server';
+import { toTokenSet, type TokenSet } from './tokens';
+
+/** Refresh this long before expiry, so a token never expires on its way to the API. */
+export const REFRESH_SKEW_S = 30;
+
+/** The provider refused the refresh token (`invalid_grant`): the session is over. */
+export class RefreshRejectedError extends Error {
+  override name = 'RefreshRejectedError';
+}
+
+export function needsRefresh(accessTokenExpiresAt: number, now = Date.now() / 1000): boolean {
+  return accessTokenExpiresAt - REFRESH_SKEW_S <= now;
+}
+
+export async function refreshTokens(current: TokenSet & { sub: string }): Promise<TokenSet> {
+  if (!current.refreshToken) throw new RefreshRejectedError('no refresh token');
+  const as = await authorizationServer();
+  const response = await oauth.refreshTokenGrantRequest(as, client(), clientAuth(), current.refreshToken, {
+    ...httpOptions(),
+    additionalParameters: { resource: config().apiAudience },
+  });
+  let result: oauth.TokenEndpointResponse;
+  try {
+    result = await oauth.processRefreshTokenResponse(as, client(), response);
+  } catch (err) {
+    if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant') {
+      throw new RefreshRejectedError('refresh token refused', { cause: err });
+    }
+    throw err;
+  }
+  if (result.id_token) {
+    // OIDC Core §12.2: a new ID token must be for the same user; check its signature as at login.
+    await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(), [oauth.jwksCache]: jwksCache });
+    if (oauth.getValidatedIdTokenClaims(result)?.sub !== current.sub) {
+      throw new RefreshRejectedError('refreshed ID token is for another subject');
+    }
+  }
+  return toTokenSet(result, current);
+}

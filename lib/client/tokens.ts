@@ -1,0 +1,31 @@
+/** What the client keeps of a token endpoint response. */
+import type * as oauth from 'oauth4webapi';
+
+export interface TokenSet {
+  idToken: string;
+  accessToken: string;
+  /** Epoch seconds. */
+  accessTokenExpiresAt: number;
+  scope: string;
+  refreshToken?: string;
+}
+
+/** Without `expires_in` (RFC 6749 §5.1 makes it optional) assume a short, safe lifetime. */
+const DEFAULT_EXPIRES_IN_S = 300;
+
+export function toTokenSet(
+  response: oauth.TokenEndpointResponse,
+  previous?: Pick<TokenSet, 'idToken' | 'refreshToken' | 'scope'>,
+): TokenSet {
+  const idToken = response.id_token ?? previous?.idToken;
+  if (!idToken) throw new Error('no ID token');
+  return {
+    idToken,
+    accessToken: response.access_token,
+    accessTokenExpiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? DEFAULT_EXPIRES_IN_S),
+    // RFC 6749 §5.1: `scope` may be omitted when it equals the requested scope.
+    scope: response.scope ?? previous?.scope ?? '',
+    // RFC 6749 §6: a refresh response without a new refresh token keeps the old one valid.
+    refreshToken: response.refresh_token ?? previous?.refreshToken,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The login transaction: what the callback needs to finish the login this browser started.
+ * One sealed cookie per transaction, named after its `state`, so two tabs signing in at once do
+ * not overwrite each other. It lives for 10 minutes and is only sent to /auth/callback.
+ */
+import { sealData, unsealData } from 'iron-session';
+import { config } from '../config';
+
+export const TRANSACTION_TTL_S = 10 * 60;
+const COOKIE_PATH = '/auth/callback';
+const STATE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export interface Transaction {
+  kind: 'oidc-login';
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  returnTo: string;
+}
+
+export interface CookieToSet {
+  name: string;
+  value: string;
+  options: {
+    httpOnly: true;
+    sameSite: 'lax';
+    secure: boolean;
+    path: string;
+    maxAge: number;
+  };
+}
+
+export function transactionCookieName(state: string): string | undefined {
+  if (!STATE_PATTERN.test(state)) return undefined;
+  return `${config().production ? '__Secure-' : ''}oidc-tx.${state}`;
+}
+
+function cookie(name: string, value: string, maxAge: number): CookieToSet {
+  return {
+    name,
+    value,
+    options: { httpOnly: true, sameSite: 'lax', secure: config().production, path: COOKIE_PATH, maxAge },
+  };
+}
+
+export async function sealTransaction(tx: Transaction): Promise<CookieToSet> {
+  const value = await sealData(tx, { password: config().sessionSecret, ttl: TRANSACTION_TTL_S });
+  return cookie(transactionCookieName(tx.state)!, value, TRANSACTION_TTL_S);
+}
+
+/** The transaction for `state`, or undefined if this browser has none (or it expired). */
+export async function openTransaction(
+  state: string | null,
+  readCookie: (name: string) => string | undefined,
+): Promise<Transaction | undefined> {
+  const name = state ? transactionCookieName(state) : undefined;
+  const sealed = name ? readCookie(name) : undefined;
+  if (!sealed) return undefined;
+  const tx = await unsealData<Partial<Transaction>>(sealed, {
+    password: config().sessionSecret,
+    ttl: TRANSACTION_TTL_S,
+  });
+  if (tx.kind !== 'oidc-login' || tx.state !== state || !tx.nonce || !tx.code_verifier) return undefined;
+  return tx as Transaction;
+}
+
+/** Deletes the transaction cookie: a transaction is used once, whatever the outcome. */
+export function clearTransaction(state: string | null): CookieToSet | undefined {
+  const name = state ? transactionCookieName(state) : undefined;
+  return name ? cookie(name, '', 0) : undefined;
+}

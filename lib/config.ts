@@ -1,0 +1,128 @@
+/**
+ * Every setting of the app, read from the environment in one place.
+ *
+ * With no OIDC_* variables set, the defaults point at the bundled local identity provider
+ * (`idp/`, http://localhost:4000), so a fresh clone runs with zero configuration. Setting
+ * OIDC_ISSUER switches to a real provider and then requires the client credentials too.
+ *
+ * This module uses Web APIs only: the Edge middleware imports it.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The local identity provider's values. `idp/` registers its clients with these. */
+export const LOCAL_IDP = {
+  issuer: 'http://localhost:4000',
+  clientId: 'next-oidc-reference',
+  // Known to everyone who reads this file: it only ever opens the local, development-only IdP.
+  clientSecret: 'local-idp-client-secret-for-development-only',
+  machineClientId: 'reference-machine-client',
+  machineClientSecret: 'local-idp-machine-secret-for-development-only',
+} as const;
+
+/** Scopes the resource server (`app/api`) knows. */
+export const API_SCOPES = {
+  read: 'notes:read',
+  write: 'notes:write',
+  stats: 'stats:read',
+} as const;
+
+export const DEFAULTS = {
+  scopes: `openid profile email offline_access ${API_SCOPES.read} ${API_SCOPES.write}`,
+  apiAudience: 'http://localhost:3000/api',
+  appBaseUrl: 'http://localhost:3000',
+} as const;
+
+/** iron-session refuses shorter passwords; so do we, with a message that names the variable. */
+export const MIN_SECRET_LENGTH = 32;
+
+export interface Config {
+  production: boolean;
+  /** True when OIDC_ISSUER is unset and the app talks to the bundled `idp/`. */
+  localIdp: boolean;
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  scopes: string;
+  /** The resource indicator (RFC 8707) and expected `aud` of access tokens for `/api`. */
+  apiAudience: string;
+  appBaseUrl: URL;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  sessionSecret: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+function url(env: Env, name: string, fallback: string): URL {
+  const raw = value(env, name) ?? fallback;
+  try {
+    return new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${raw}".`);
+  }
+}
+
+/** Reads and checks the configuration. Throws a ConfigError naming the variable at fault. */
+export function readConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const localIdp = value(env, 'OIDC_ISSUER') === undefined;
+
+  const issuer = url(env, 'OIDC_ISSUER', LOCAL_IDP.issuer);
+  const appBaseUrl = url(env, 'APP_BASE_URL', DEFAULTS.appBaseUrl);
+
+  let clientId = value(env, 'OIDC_CLIENT_ID');
+  let clientSecret = value(env, 'OIDC_CLIENT_SECRET');
+  if (localIdp) {
+    clientId ??= LOCAL_IDP.clientId;
+    clientSecret ??= LOCAL_IDP.clientSecret;
+  }
+  if (!clientId) throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set.');
+  if (!clientSecret) throw new ConfigError('OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set.');
+
+  const scopes = value(env, 'OIDC_SCOPES') ?? DEFAULTS.scopes;
+  if (!scopes.split(' ').includes('openid')) {
+    throw new ConfigError('OIDC_SCOPES must include "openid".');
+  }
+
+  const sessionSecret = value(env, 'SESSION_SECRET');
+  if (!sessionSecret) {
+    throw new ConfigError(
+      production
+        ? 'SESSION_SECRET is required in production: set it to a random string of at least 32 characters (openssl rand -base64 32).'
+        : 'SESSION_SECRET is not set. Start the app with `npm run dev`, which generates one, or set it.',
+    );
+  }
+  if (sessionSecret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  }
+
+  return {
+    production,
+    localIdp,
+    issuer,
+    clientId,
+    clientSecret,
+    scopes,
+    apiAudience: value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience,
+    appBaseUrl,
+    redirectUri: new URL('/auth/callback', appBaseUrl).href,
+    postLogoutRedirectUri: new URL('/auth/logout/callback', appBaseUrl).href,
+    sessionSecret,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, read once. */
+export function config(): Config {
+  cached ??= readConfig();
+  return cached;
+}

@@ -1,0 +1,12 @@
+/** Node only: refuse to start on a configuration error, with a message naming the variable. */
+import { ConfigError, readConfig } from './config';
+
+export function assertConfiguration(): void {
+  try {
+    readConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`\nConfiguration error: ${err.message}\n`);
+    process.exit(1);
+  }
+}

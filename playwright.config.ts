@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { chromium, defineConfig, devices } from '@playwright/test';
+import { APP_URL, IDP_URL, TEST_SESSION_SECRET } from './e2e/env';
+
+/**
+ * Chromium: Playwright's own when it is installed (`npx playwright install chromium`), otherwise
+ * the system's (Debian/Ubuntu `chromium`), e.g. in CI where Playwright cannot download browsers.
+ */
+function systemChromium(): string | undefined {
+  if (existsSync(chromium.executablePath())) return undefined;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+}
+const executablePath = systemChromium();
+
+export default defineConfig({
+  testDir: './e2e',
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+  timeout: 30_000,
+  use: {
+    baseURL: APP_URL,
+    trace: 'retain-on-failure',
+    ...devices['Desktop Chrome'],
+    launchOptions: executablePath
+      ? {
+          executablePath,
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        }
+      : {},
+  },
+  webServer: [
+    {
+      command: 'npm run idp',
+      url: `${IDP_URL}/.well-known/openid-configuration`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+    {
+      // The production build, as users deploy it.
+      command: 'npm run build && npm run start',
+      url: `${APP_URL}/`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 240_000,
+      env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1' },
+    },
+  ],
+});
