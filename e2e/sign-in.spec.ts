@@ -78,7 +78,8 @@ test('two tabs signing in at the same time both succeed', async ({ context }) =>
 });
 
 test('a prefetch of the login link creates no transaction cookie', async ({ request }) => {
-  for (const headers of [{ 'Sec-Purpose': 'prefetch' }, { Purpose: 'prefetch' }, { 'Next-Router-Prefetch': '1' }]) {
+  const prefetches: Record<string, string>[] = [{ 'Sec-Purpose': 'prefetch' }, { Purpose: 'prefetch' }, { 'Next-Router-Prefetch': '1' }];
+  for (const headers of prefetches) {
     const response = await request.get('/auth/login?returnTo=/dashboard', { headers, maxRedirects: 0 });
     expect(response.status()).toBe(204);
     expect(response.headers()['set-cookie']).toBeUndefined();

@@ -27,6 +27,7 @@ export interface CookieToSet {
     secure: boolean;
     path: string;
     maxAge: number;
+    expires?: Date;
   };
 }
 
@@ -36,11 +37,10 @@ export function transactionCookieName(state: string): string | undefined {
 }
 
 function cookie(name: string, value: string, maxAge: number): CookieToSet {
-  return {
-    name,
-    value,
-    options: { httpOnly: true, sameSite: 'lax', secure: config().production, path: COOKIE_PATH, maxAge },
-  };
+  const options: CookieToSet['options'] = { httpOnly: true, sameSite: 'lax', secure: config().production, path: COOKIE_PATH, maxAge };
+  // Next drops `Max-Age=0`; an expiry in the past is what deletes a cookie.
+  if (maxAge === 0) options.expires = new Date(0);
+  return { name, value, options };
 }
 
 export async function sealTransaction(tx: Transaction): Promise<CookieToSet> {

@@ -12,7 +12,7 @@ export async function GET(request: NextRequest) {
   // The local session is already gone either way, so a mismatch is only logged.
   if (!expected || state !== expected) logEvent('logout_state_mismatch');
   const response = NextResponse.redirect(new URL('/?signedOut=1', request.url), 303);
-  response.cookies.set(LOGOUT_STATE_COOKIE, '', { path: '/auth/logout/callback', maxAge: 0 });
+  response.cookies.delete({ name: LOGOUT_STATE_COOKIE, path: '/auth/logout/callback' });
   response.headers.set('Cache-Control', 'no-store');
   return response;
 }

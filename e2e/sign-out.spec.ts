@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+import { APP_URL, IDP_URL, SESSION_COOKIE } from './env';
+import { readSession, signIn } from './helpers';
+
+test('sign-out ends the session here and at the identity provider', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const { refreshToken } = await readSession(context);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // RP-initiated logout: the IdP confirms, then sends us to the post-logout redirect URI.
+  await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/session/end`));
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/?signedOut=1`);
+  await expect(page.getByRole('status')).toContainText('signed out');
+  expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
+
+  // The refresh token was revoked at the provider (RFC 7009).
+  const refresh = await fetch(`${IDP_URL}/token`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Basic ${Buffer.from('next-oidc-reference:local-idp-client-secret-for-development-only').toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken! }),
+  });
+  expect(refresh.status).toBe(400);
+  expect((await refresh.json()).error).toBe('invalid_grant');
+
+  // The dashboard sends us to sign in, and the IdP asks for credentials again.
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/interaction/`));
+  await expect(page.getByLabel('Password')).toBeVisible();
+});
+
+test('a cross-site sign-out POST does nothing, and GET is not allowed', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const forged = await context.request.post(`${APP_URL}/auth/logout`, { headers: { Origin: 'http://evil.example' }, maxRedirects: 0 });
+  expect(forged.status()).toBe(403);
+  const noOrigin = await context.request.post(`${APP_URL}/auth/logout`, { headers: { 'Sec-Fetch-Site': 'cross-site' }, maxRedirects: 0 });
+  expect(noOrigin.status()).toBe(403);
+  const get = await context.request.get(`${APP_URL}/auth/logout`, { maxRedirects: 0 });
+  expect(get.status()).toBe(405);
+  // Still signed in.
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Liddell');
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '@/lib/config';
+
+const SECRET = 's'.repeat(32);
+
+/** Calls readConfig and returns the ConfigError it throws (fails the test if it does not). */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    readConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('readConfig did not throw');
+}
+
+describe('readConfig', () => {
+  it('defaults to the local IdP with only SESSION_SECRET set', () => {
+    const c = readConfig({ SESSION_SECRET: SECRET });
+    expect(c.localIdp).toBe(true);
+    expect(c.production).toBe(false);
+    expect(c.issuer).toBeInstanceOf(URL);
+    expect(c.issuer.href).toBe('http://localhost:4000/');
+    expect(c.clientId).toBe('next-oidc-reference');
+    expect(c.clientSecret).toBe('local-idp-client-secret-for-development-only');
+    expect(c.redirectUri).toBe('http://localhost:3000/auth/callback');
+    expect(c.postLogoutRedirectUri).toBe('http://localhost:3000/auth/logout/callback');
+    expect(c.appBaseUrl.href).toBe('http://localhost:3000/');
+    expect(c.apiAudience).toBe('http://localhost:3000/api');
+    expect(c.scopes.split(' ')).toContain('openid');
+    expect(c.sessionSecret).toBe(SECRET);
+  });
+
+  it('accepts a secret of exactly 32 characters', () => {
+    expect(readConfig({ SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).toHaveLength(32);
+  });
+
+  it('requires SESSION_SECRET in production', () => {
+    const err = configError({ NODE_ENV: 'production' });
+    expect(err.name).toBe('ConfigError');
+    expect(err.message).toContain('SESSION_SECRET');
+  });
+
+  it('requires SESSION_SECRET in development too', () => {
+    expect(configError({ NODE_ENV: 'development' }).message).toContain('SESSION_SECRET');
+    expect(configError({}).message).toContain('SESSION_SECRET');
+  });
+
+  it('treats a blank SESSION_SECRET as unset', () => {
+    expect(configError({ SESSION_SECRET: '   ' }).message).toContain('SESSION_SECRET');
+  });
+
+  it('rejects a SESSION_SECRET shorter than 32 characters', () => {
+    const message = configError({ SESSION_SECRET: 'x'.repeat(31) }).message;
+    expect(message).toContain('SESSION_SECRET');
+    expect(message).toContain('32');
+  });
+
+  it('requires OIDC_CLIENT_ID once OIDC_ISSUER is set', () => {
+    const message = configError({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://idp.example' }).message;
+    expect(message).toContain('OIDC_CLIENT_ID');
+  });
+
+  it('requires OIDC_CLIENT_SECRET once OIDC_ISSUER is set', () => {
+    const message = configError({
+      SESSION_SECRET: SECRET,
+      OIDC_ISSUER: 'https://idp.example',
+      OIDC_CLIENT_ID: 'client',
+    }).message;
+    expect(message).toContain('OIDC_CLIENT_SECRET');
+  });
+
+  it('uses a real provider when OIDC_ISSUER and the client credentials are set', () => {
+    const c = readConfig({
+      SESSION_SECRET: SECRET,
+      OIDC_ISSUER: 'https://idp.example/tenant',
+      OIDC_CLIENT_ID: 'client',
+      OIDC_CLIENT_SECRET: 'secret',
+    });
+    expect(c.localIdp).toBe(false);
+    expect(c.issuer.href).toBe('https://idp.example/tenant');
+    expect(c.clientId).toBe('client');
+    expect(c.clientSecret).toBe('secret');
+  });
+
+  it('names OIDC_ISSUER when it is not an absolute URL', () => {
+    const message = configError({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'not a url' }).message;
+    expect(message).toContain('OIDC_ISSUER');
+  });
+
+  it('names APP_BASE_URL when it is not an absolute URL', () => {
+    expect(configError({ SESSION_SECRET: SECRET, APP_BASE_URL: '/relative' }).message).toContain('APP_BASE_URL');
+  });
+
+  it('requires openid in OIDC_SCOPES', () => {
+    const message = configError({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'profile email' }).message;
+    expect(message).toContain('OIDC_SCOPES');
+  });
+
+  it('does not mistake a scope that merely contains "openid" for openid', () => {
+    expect(configError({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid_extra profile' }).message).toContain('OIDC_SCOPES');
+  });
+
+  it('accepts custom OIDC_SCOPES that include openid', () => {
+    expect(readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid notes:read' }).scopes).toBe('openid notes:read');
+  });
+
+  it('derives the redirect URIs from APP_BASE_URL', () => {
+    const c = readConfig({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example' });
+    expect(c.redirectUri).toBe('https://app.example/auth/callback');
+    expect(c.postLogoutRedirectUri).toBe('https://app.example/auth/logout/callback');
+  });
+
+  it('reads API_AUDIENCE and NODE_ENV=production', () => {
+    const c = readConfig({ SESSION_SECRET: SECRET, API_AUDIENCE: 'https://api.example', NODE_ENV: 'production' });
+    expect(c.apiAudience).toBe('https://api.example');
+    expect(c.production).toBe(true);
+  });
+});
