@@ -70,13 +70,24 @@ function url(env: Env, name: string, fallback: string): URL {
   }
 }
 
+export function isLoopback(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
 /** Reads and checks the configuration. Throws a ConfigError naming the variable at fault. */
 export function readConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const localIdp = value(env, 'OIDC_ISSUER') === undefined;
 
   const issuer = url(env, 'OIDC_ISSUER', LOCAL_IDP.issuer);
+  // RFC 9700 §2.6 / OIDC Discovery §4.1: the issuer is https, except on this machine.
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopback(issuer))) {
+    throw new ConfigError(`OIDC_ISSUER must be an https:// URL (http:// only for localhost), got "${issuer.href}".`);
+  }
   const appBaseUrl = url(env, 'APP_BASE_URL', DEFAULTS.appBaseUrl);
+  if (appBaseUrl.pathname !== '/' || appBaseUrl.search || appBaseUrl.hash) {
+    throw new ConfigError(`APP_BASE_URL must be an origin such as https://app.example.com, without a path; got "${appBaseUrl.href}".`);
+  }
 
   let clientId = value(env, 'OIDC_CLIENT_ID');
   let clientSecret = value(env, 'OIDC_CLIENT_SECRET');
@@ -87,8 +98,8 @@ export function readConfig(env: Env = process.env): Config {
   if (!clientId) throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set.');
   if (!clientSecret) throw new ConfigError('OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set.');
 
-  const scopes = value(env, 'OIDC_SCOPES') ?? DEFAULTS.scopes;
-  if (!scopes.split(' ').includes('openid')) {
+  const scopes = (value(env, 'OIDC_SCOPES') ?? DEFAULTS.scopes).split(/\s+/).join(' ');
+  if (!scopes.split(/\s+/).includes('openid')) {
     throw new ConfigError('OIDC_SCOPES must include "openid".');
   }
 

@@ -95,4 +95,9 @@ describe('json', () => {
     expect(response.headers.get('Cache-Control')).toBe('no-store');
     expect(await response.json()).toEqual({ ok: true });
   });
+  it('drops control characters from the description instead of throwing', () => {
+    const response = bearerError('invalid_token', 'line one\nline two\r\u0000');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('error_description="line oneline two"');
+  });
 });

@@ -116,4 +116,21 @@ describe('readConfig', () => {
     expect(c.apiAudience).toBe('https://api.example');
     expect(c.production).toBe(true);
   });
+  it('refuses a plain-http issuer unless it is on this machine', () => {
+    const base = { SESSION_SECRET: SECRET, OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' };
+    expect(configError({ ...base, OIDC_ISSUER: 'http://idp.example' }).message).toContain('OIDC_ISSUER');
+    expect(configError({ ...base, OIDC_ISSUER: 'ftp://idp.example' }).message).toContain('https://');
+    expect(readConfig({ ...base, OIDC_ISSUER: 'http://127.0.0.1:8080/realms/x' }).issuer.port).toBe('8080');
+  });
+
+  it('requires APP_BASE_URL to be an origin, since redirect URIs are built from it', () => {
+    expect(configError({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example/base/' }).message).toContain('APP_BASE_URL');
+    expect(readConfig({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example/' }).redirectUri).toBe(
+      'https://app.example/auth/callback',
+    );
+  });
+
+  it('splits OIDC_SCOPES on any whitespace', () => {
+    expect(readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid\tprofile\n email' }).scopes).toBe('openid profile email');
+  });
 });

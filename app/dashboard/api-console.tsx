@@ -1,6 +1,6 @@
 'use client';
 /** Calls the API through the BFF (/bff/notes). The browser sends its cookie, never a token. */
-import { useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { BFF_HEADER } from '@/lib/bff';
 
 interface Result {
@@ -9,10 +9,14 @@ interface Result {
   body: unknown;
 }
 
+const noSubscription = () => () => {};
+
 export function ApiConsole() {
   const [text, setText] = useState('Remember the milk');
   const [result, setResult] = useState<Result | null>(null);
   const [busy, setBusy] = useState(false);
+  // False in the server render, true once hydrated: a click never lands on a dead button.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
 
   async function call(label: string, init: RequestInit) {
     setBusy(true);
@@ -35,7 +39,7 @@ export function ApiConsole() {
       <div className="flex flex-wrap gap-3">
         <button
           type="button"
-          disabled={busy}
+          disabled={busy || !hydrated}
           onClick={() => call('GET /api/notes', { method: 'GET' })}
           className="rounded-lg border border-slate-300 px-4 py-2 text-sm font-semibold hover:bg-slate-50 disabled:opacity-50"
         >
@@ -43,13 +47,14 @@ export function ApiConsole() {
         </button>
         <input
           aria-label="Note text"
+          disabled={!hydrated}
           value={text}
           onChange={(e) => setText(e.target.value)}
           className="min-w-60 flex-1 rounded-lg border border-slate-300 px-3 py-2 text-sm"
         />
         <button
           type="button"
-          disabled={busy}
+          disabled={busy || !hydrated}
           onClick={() =>
             call('POST /api/notes', { method: 'POST', body: JSON.stringify({ text }), headers: { 'Content-Type': 'application/json' } })
           }

@@ -3,21 +3,16 @@
  * authentication, and the transport options every outbound request uses.
  */
 import * as oauth from 'oauth4webapi';
-import { config } from '../config';
+import { config, isLoopback } from '../config';
 
 /** RFC 9700 §4.x aside, a route must never hang on the provider: every request has a limit. */
 export const HTTP_TIMEOUT_MS = 8_000;
-
-/** Plain http is allowed only for an issuer on this machine (the local IdP). */
-function isLoopback(url: URL): boolean {
-  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-}
 
 export function httpOptions() {
   return {
     signal: () => AbortSignal.timeout(HTTP_TIMEOUT_MS),
     // oauth4webapi refuses http:// endpoints unless told; only ever for a loopback issuer.
-    [oauth.allowInsecureRequests]: isLoopback(config().issuer),
+    [oauth.allowInsecureRequests]: config().issuer.protocol === 'http:' && isLoopback(config().issuer),
   };
 }
 

@@ -17,5 +17,8 @@ export function safeReturnTo(value: string | null | undefined, fallback = '/'): 
     return fallback;
   }
   if (url.origin !== base) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // Check the result too: dot segments ("/..//evil") can normalise into "//evil".
+  if (path.startsWith('//') || path.startsWith('/\\')) return fallback;
+  return path;
 }

@@ -4,7 +4,7 @@
  */
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { config } from '../config';
+import { config, isLoopback } from '../config';
 
 /** RFC 8725 §3.1: pin the algorithms; asymmetric only, so never `none` nor HS*. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'PS256', 'ES256'];
@@ -40,7 +40,7 @@ let issuerPromise: Promise<Issuer> | undefined;
 function trustedIssuer(): Promise<Issuer> {
   issuerPromise ??= (async () => {
     const issuer = config().issuer;
-    const insecure = issuer.protocol === 'http:' && issuer.hostname === 'localhost';
+    const insecure = issuer.protocol === 'http:' && isLoopback(issuer);
     const response = await oauth.discoveryRequest(issuer, {
       algorithm: 'oidc',
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),

@@ -8,10 +8,11 @@ export type BearerCredential = { token: string } | { missing: true } | { malform
 export function readBearer(request: Request): BearerCredential {
   const header = request.headers.get('authorization');
   if (header === null) return { missing: true };
-  const match = /^(\S+) +(\S*)$/.exec(header.trim());
+  const [scheme = '', ...rest] = header.trim().split(/[ \t]+/);
   // RFC 7235 §2.1: the scheme is case-insensitive. Any other scheme is not a bearer credential.
-  if (!match || match[1]!.toLowerCase() !== 'bearer') return { missing: true };
-  const token = match[2]!;
-  if (!token || !B64TOKEN.test(token)) return { malformed: true };
+  if (scheme.toLowerCase() !== 'bearer') return { missing: true };
+  // Exactly one b64token after the scheme: "Bearer", "Bearer a b" and "Bearer a$b" are malformed.
+  const token = rest.length === 1 ? rest[0]! : '';
+  if (!B64TOKEN.test(token)) return { malformed: true };
   return { token };
 }

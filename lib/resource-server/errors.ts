@@ -8,8 +8,10 @@ export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficien
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
+/** RFC 7230 quoted-string; control characters (which Headers refuses) are dropped. */
 function quote(value: string): string {
-  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  const printable = value.replace(/[\u0000-\u001f\u007f]/g, '');
+  return `"${printable.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 }
 
 /**

@@ -1,0 +1,51 @@
+/**
+ * Refresh: the test makes the stored access token look expired (by resealing the session with
+ * the test secret), and the app must refresh it at the real IdP before using it.
+ */
+import { expect, test } from '@playwright/test';
+import { APP_URL, SESSION_COOKIE } from './env';
+import { readSession, signIn, writeSession } from './helpers';
+
+test('an expired access token is refreshed before a page uses it', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const before = await readSession(context);
+  await writeSession(context, { ...before, accessTokenExpiresAt: Math.floor(Date.now() / 1000) - 10 });
+
+  const visited: string[] = [];
+  page.on('request', (r) => visited.push(new URL(r.url()).pathname));
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(`${APP_URL}/dashboard`);
+  await expect(page.getByTestId('api-me-status')).toHaveText('200');
+  expect(visited).toContain('/auth/refresh');
+
+  const after = await readSession(context);
+  expect(after.accessToken).not.toBe(before.accessToken);
+  expect(after.accessTokenExpiresAt).toBeGreaterThan(Date.now() / 1000);
+  // Refresh tokens rotate at the local IdP.
+  expect(after.refreshToken).not.toBe(before.refreshToken);
+});
+
+test('an expired access token is refreshed inline by the BFF', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const before = await readSession(context);
+  await writeSession(context, { ...before, accessTokenExpiresAt: Math.floor(Date.now() / 1000) - 10 });
+
+  await page.getByRole('button', { name: 'Read my notes' }).click();
+  await expect(page.getByTestId('bff-status')).toHaveText('200');
+  const after = await readSession(context);
+  expect(after.accessToken).not.toBe(before.accessToken);
+});
+
+test('a refused refresh (invalid_grant) ends the session and sends the user to sign in', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const before = await readSession(context);
+  await writeSession(context, { ...before, refreshToken: 'not-a-refresh-token', accessTokenExpiresAt: 0 });
+
+  const response = await context.request.get(`${APP_URL}/auth/refresh?returnTo=/dashboard`, { maxRedirects: 0 });
+  expect(response.status()).toBe(303);
+  expect(response.headers().location).toBe(`${APP_URL}/auth/login?returnTo=%2Fdashboard`);
+  expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
+});
