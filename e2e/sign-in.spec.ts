@@ -32,6 +32,11 @@ test('alice signs in and sees who she is next to what the API lets her do', asyn
   const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!;
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: true, path: '/' });
   expect(cookie.value.startsWith('Fe26.2*')).toBe(true);
+  // One cookie, within the 4096-byte limit browsers apply to name + value.
+  const size = cookie.name.length + 1 + cookie.value.length;
+  test.info().annotations.push({ type: 'session cookie bytes', description: String(size) });
+  console.log(`session cookie: ${size} bytes`);
+  expect(size).toBeLessThanOrEqual(4096);
   // The transaction cookie was deleted by the callback.
   expect((await context.cookies()).filter((c) => c.name.includes('oidc-tx'))).toEqual([]);
   const session = await readSession(context);

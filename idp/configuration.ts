@@ -108,7 +108,8 @@ export function configuration(jwks: { keys: object[] }): Configuration {
     features: {
       devInteractions: { enabled: false }, // our own pages: idp/interactions.ts
       clientCredentials: { enabled: true },
-      revocation: { enabled: true },
+      // A client may revoke only its own tokens (RFC 7009 §2.1); the app revokes at sign-out.
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
