@@ -14,7 +14,9 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
   try {
     as = await authorizationServer();
   } catch (cause) {
-    throw new LoginError('provider_unavailable', { cause });
+    // OIDC Discovery §4.3: a document naming another issuer is a mix-up, not an outage.
+    const mixUp = cause instanceof oauth.OperationProcessingError && cause.code === oauth.JSON_ATTRIBUTE_COMPARISON;
+    throw new LoginError(mixUp ? 'issuer_mismatch' : 'provider_unavailable', { cause });
   }
 
   // RFC 6749 §4.1.2: the response must carry the `state` this browser sent, and RFC 9207 §2.4:
@@ -27,9 +29,13 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
     if (cause instanceof oauth.AuthorizationResponseError) {
       throw new LoginError(cause.error === 'access_denied' ? 'access_denied' : 'provider_error', { cause });
     }
-    const message = cause instanceof Error ? cause.message : '';
-    throw new LoginError(/\biss\b|issuer/i.test(message) ? 'issuer_mismatch' : 'state_mismatch', { cause });
+    // oauth4webapi names the parameter at fault: "iss" (RFC 9207) or "state" (RFC 6749 §10.12).
+    const message = cause instanceof oauth.OperationProcessingError ? cause.message : '';
+    const reason = message.includes('"iss"') ? 'issuer_mismatch' : message.includes('"state"') ? 'state_mismatch' : 'provider_error';
+    throw new LoginError(reason, { cause });
   }
+  // RFC 6749 §4.1.2: a success response carries exactly one `code`.
+  if (params.getAll('code').length !== 1 || !params.get('code')) throw new LoginError('provider_error');
 
   // RFC 6749 §4.1.3 + RFC 7636 §4.5: exchange the code, proving possession of the verifier.
   let response: Response;
@@ -56,8 +62,7 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
       requireIdToken: true,
     });
   } catch (cause) {
-    const invalidIdToken = cause instanceof oauth.OperationProcessingError && /id_token|claim|JWT/i.test(cause.message);
-    throw new LoginError(invalidIdToken ? 'id_token_invalid' : 'token_request_failed', { cause });
+    throw new LoginError(isIdTokenFailure(cause) ? 'id_token_invalid' : 'token_request_failed', { cause });
   }
 
   // OIDC Core §3.1.3.7 step 6: the signature, against the issuer's JWKS. oauth4webapi skips it
@@ -70,4 +75,11 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
 
   const claims = oauth.getValidatedIdTokenClaims(result)!;
   return { sub: claims.sub, ...toTokenSet(result) };
+}
+
+/** Did processAuthorizationCodeResponse reject the ID token (rather than the response)? */
+function isIdTokenFailure(cause: unknown): boolean {
+  if (!(cause instanceof oauth.OperationProcessingError)) return false; // e.g. ResponseBodyError invalid_grant
+  if (cause.code === oauth.JWT_CLAIM_COMPARISON || cause.code === oauth.JWT_TIMESTAMP_CHECK) return true;
+  return /ID Token|id_token|JWT/.test(cause.message);
 }

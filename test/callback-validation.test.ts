@@ -1,0 +1,406 @@
+/**
+ * completeLogin (lib/client/callback.ts) against a real OpenID provider: a node:http server on
+ * 127.0.0.1 that this file runs itself. Nothing is mocked; the client makes real requests for
+ * discovery, the token exchange and the JWKS.
+ *
+ * What is proven: the callback fails closed. Every bad authorization response, token response or
+ * ID token ends in a LoginError with a fixed reason, and a bad authorization response never
+ * reaches the token endpoint (the code is not exchanged).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type GenerateKeyPairResult, type JWK, type JWTPayload } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LoginFailure } from '@/lib/client/errors';
+import type { Transaction } from '@/lib/client/transaction';
+
+// 40 characters: readConfig requires at least 32.
+const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
+const CLIENT_ID = 'test-client';
+const CLIENT_SECRET = 'test-secret';
+const CODE = 'abc';
+/** config().redirectUri with the default APP_BASE_URL. */
+const REDIRECT_URI = 'http://localhost:3000/auth/callback';
+
+// ---------------------------------------------------------------------------------------------
+// Signing keys: A is published in the JWKS, B is not.
+
+let keyA: GenerateKeyPairResult;
+let keyB: GenerateKeyPairResult;
+let publishedJwk: JWK;
+
+beforeAll(async () => {
+  [keyA, keyB] = await Promise.all([
+    generateKeyPair('RS256', { extractable: true }),
+    generateKeyPair('RS256', { extractable: true }),
+  ]);
+  publishedJwk = { ...(await exportJWK(keyA.publicKey)), alg: 'RS256', use: 'sig', kid: 'key-a' };
+});
+
+// ---------------------------------------------------------------------------------------------
+// The provider.
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  body: URLSearchParams;
+}
+
+interface TokenReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+interface Provider {
+  issuer: string;
+  requests: RecordedRequest[];
+  /** What POST /token answers once the client authentication and the grant parameters check out. */
+  tokenReply: TokenReply;
+  /** The `issuer` the discovery document claims; the real issuer unless a test says otherwise. */
+  discoveryIssuer: string;
+  tokenRequests(): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * RFC 6749 §2.3.1: client_secret_basic form-urlencodes the id and the secret before Base64
+ * (oauth4webapi sends `test%2Dclient`), so the server decodes each part.
+ */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
+  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+}
+
+async function startProvider(): Promise<Provider> {
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: 'server_error', detail: String(error) }));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', provider.issuer).pathname;
+    const body = new URLSearchParams(await readBody(req));
+    provider.requests.push({ method: req.method ?? '', path, body });
+
+    if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
+      return sendJson(res, 200, {
+        issuer: provider.discoveryIssuer,
+        authorization_endpoint: `${provider.issuer}/auth`,
+        token_endpoint: `${provider.issuer}/token`,
+        jwks_uri: `${provider.issuer}/jwks`,
+        authorization_response_iss_parameter_supported: true,
+        id_token_signing_alg_values_supported: ['RS256'],
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+      });
+    }
+    if (req.method === 'GET' && path === '/jwks') {
+      return sendJson(res, 200, { keys: [publishedJwk] });
+    }
+    if (req.method === 'POST' && path === '/token') {
+      const credentials = basicCredentials(req.headers.authorization);
+      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET) return sendJson(res, 401, { error: 'invalid_client' });
+      if (body.get('grant_type') !== 'authorization_code') return sendJson(res, 400, { error: 'unsupported_grant_type' });
+      for (const name of ['code', 'code_verifier', 'redirect_uri']) {
+        if (!body.get(name)) return sendJson(res, 400, { error: 'invalid_request', error_description: `${name} missing` });
+      }
+      return sendJson(res, provider.tokenReply.status, provider.tokenReply.body);
+    }
+    return sendJson(res, 404, { error: 'not_found' });
+  }
+
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://localhost:${port}`;
+
+  const provider: Provider = {
+    issuer,
+    requests: [],
+    tokenReply: { status: 500, body: { error: 'server_error', error_description: 'no token reply set by the test' } },
+    discoveryIssuer: issuer,
+    tokenRequests: () => provider.requests.filter((r) => r.path === '/token'),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+  return provider;
+}
+
+/** A port on localhost where nothing listens. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client, loaded fresh for each issuer: config() and the discovery/JWKS caches are module state.
+
+type Client = typeof import('@/lib/client/callback') & typeof import('@/lib/client/errors');
+
+async function loadClient(issuer: string): Promise<Client> {
+  vi.resetModules();
+  vi.stubEnv('NODE_ENV', 'test');
+  vi.stubEnv('SESSION_SECRET', SESSION_SECRET);
+  vi.stubEnv('OIDC_ISSUER', issuer);
+  vi.stubEnv('OIDC_CLIENT_ID', CLIENT_ID);
+  vi.stubEnv('OIDC_CLIENT_SECRET', CLIENT_SECRET);
+  for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE']) vi.stubEnv(name, undefined);
+  const [callback, errors] = await Promise.all([import('@/lib/client/callback'), import('@/lib/client/errors')]);
+  return { ...callback, ...errors };
+}
+
+function newTransaction(): Transaction {
+  return {
+    kind: 'oidc-login',
+    state: oauth.generateRandomState(),
+    nonce: oauth.generateRandomNonce(),
+    code_verifier: oauth.generateRandomCodeVerifier(),
+    returnTo: '/',
+  };
+}
+
+/** The URL the browser lands on; only its query matters. Parameters set to undefined are left out. */
+function callbackUrl(params: Record<string, string | undefined>): URL {
+  const url = new URL(REDIRECT_URI);
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  return url;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ID tokens and token responses.
+
+interface TokenContext {
+  issuer: string;
+  nonce: string;
+}
+
+/** The claims of a valid ID token; an override set to undefined removes the claim. */
+function idTokenClaims(ctx: TokenContext, overrides: Record<string, unknown> = {}): JWTPayload {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: ctx.issuer, sub: 'user-1', aud: CLIENT_ID, iat: now, exp: now + 300, nonce: ctx.nonce, ...overrides };
+  return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+}
+
+function sign(claims: JWTPayload, key: CryptoKey = keyA.privateKey, kid = 'key-a'): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+}
+
+/** Flips every bit of the signature's last byte (a real change, not just base64url padding bits). */
+function corruptSignature(jwt: string): string {
+  const [header, payload, signature = ''] = jwt.split('.');
+  const bytes = Buffer.from(signature, 'base64url');
+  const last = bytes.length - 1;
+  bytes[last] = (bytes[last] ?? 0) ^ 0xff;
+  return `${header}.${payload}.${bytes.toString('base64url')}`;
+}
+
+function tokenResponse(idToken: string, overrides: Record<string, unknown> = {}): TokenReply {
+  return {
+    status: 200,
+    body: { access_token: 'opaque-at', token_type: 'Bearer', expires_in: 300, refresh_token: 'rt', id_token: idToken, ...overrides },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('completeLogin against a real provider', () => {
+  let provider: Provider;
+  let client: Client;
+  let tx: Transaction;
+  let ctx: TokenContext;
+
+  beforeEach(async () => {
+    provider = await startProvider();
+    client = await loadClient(provider.issuer);
+    tx = newTransaction();
+    ctx = { issuer: provider.issuer, nonce: tx.nonce };
+  });
+
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await provider.close();
+  });
+
+  /** A well-formed authorization response for `tx`. */
+  function goodResponse(): URL {
+    return callbackUrl({ code: CODE, state: tx.state, iss: provider.issuer });
+  }
+
+  /** The reason of the LoginError that `promise` rejects with; fails the test on anything else. */
+  async function reasonOf(promise: Promise<unknown>): Promise<LoginFailure> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error, 'completeLogin should have rejected').toBeInstanceOf(client.LoginError);
+    return (error as InstanceType<Client['LoginError']>).reason;
+  }
+
+  describe('accepts a valid response', () => {
+    it('exchanges the code once, with the verifier, and returns the tokens and subject', async () => {
+      const idToken = await sign(idTokenClaims(ctx));
+      provider.tokenReply = tokenResponse(idToken);
+
+      const result = await client.completeLogin(goodResponse(), tx);
+
+      expect(result.sub).toBe('user-1');
+      expect(result.accessToken).toBe('opaque-at');
+      expect(result.refreshToken).toBe('rt');
+      expect(result.idToken).toBe(idToken);
+      const now = Math.floor(Date.now() / 1000);
+      expect(result.accessTokenExpiresAt).toBeGreaterThanOrEqual(now + 295);
+      expect(result.accessTokenExpiresAt).toBeLessThanOrEqual(now + 300);
+
+      const tokenRequests = provider.tokenRequests();
+      expect(tokenRequests).toHaveLength(1);
+      const body = tokenRequests[0]!.body;
+      expect(body.get('grant_type')).toBe('authorization_code');
+      expect(body.get('code')).toBe(CODE);
+      expect(body.get('code_verifier')).toBe(tx.code_verifier);
+      expect(body.get('redirect_uri')).toBe(REDIRECT_URI);
+      // The signature was checked against this provider's published keys.
+      expect(provider.requests.filter((r) => r.path === '/jwks').length).toBeGreaterThanOrEqual(1);
+    });
+
+    it('accepts several audiences when azp names this client', async () => {
+      const idToken = await sign(idTokenClaims(ctx, { aud: [CLIENT_ID, 'other'], azp: CLIENT_ID }));
+      provider.tokenReply = tokenResponse(idToken);
+
+      const result = await client.completeLogin(goodResponse(), tx);
+
+      expect(result.sub).toBe('user-1');
+      expect(result.idToken).toBe(idToken);
+    });
+  });
+
+  describe('rejects an invalid ID token with id_token_invalid', () => {
+    const now = () => Math.floor(Date.now() / 1000);
+    const invalidIdTokens: Array<[string, (ctx: TokenContext) => Promise<string>]> = [
+      ['a corrupted signature', async (c) => corruptSignature(await sign(idTokenClaims(c)))],
+      ['a signature by an unpublished key under the published kid', (c) => sign(idTokenClaims(c), keyB.privateKey, 'key-a')],
+      ['a signature by an unpublished key under an unknown kid', (c) => sign(idTokenClaims(c), keyB.privateKey, 'key-b')],
+      ['alg "none" and no signature', async (c) => new UnsecuredJWT(idTokenClaims(c)).encode()],
+      ['alg HS256, keyed with the client secret', (c) =>
+        new SignJWT(idTokenClaims(c)).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(CLIENT_SECRET))],
+      ['another nonce', (c) => sign(idTokenClaims(c, { nonce: oauth.generateRandomNonce() }))],
+      ['no nonce', (c) => sign(idTokenClaims(c, { nonce: undefined }))],
+      ['another issuer', (c) => sign(idTokenClaims(c, { iss: 'https://evil.example' }))],
+      ['another audience', (c) => sign(idTokenClaims(c, { aud: 'other-client' }))],
+      ['several audiences and no azp', (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'] }))],
+      ['several audiences and azp of another client', (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'], azp: 'other' }))],
+      ['an expiry 10 minutes ago', (c) => sign(idTokenClaims(c, { iat: now() - 900, exp: now() - 600 }))],
+      ['no sub', (c) => sign(idTokenClaims(c, { sub: undefined }))],
+    ];
+
+    it.each(invalidIdTokens)('with %s', async (_label, makeIdToken) => {
+      provider.tokenReply = tokenResponse(await makeIdToken(ctx));
+
+      expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('id_token_invalid');
+      expect(provider.tokenRequests()).toHaveLength(1);
+    });
+
+    it('with no ID token in the token response', async () => {
+      provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx)), { id_token: undefined });
+
+      expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('id_token_invalid');
+    });
+  });
+
+  describe('rejects a bad token response with token_request_failed', () => {
+    const badTokenReplies: Array<[string, (idToken: string) => TokenReply]> = [
+      ['without access_token', (idToken) => tokenResponse(idToken, { access_token: undefined })],
+      ['with token_type "mac"', (idToken) => tokenResponse(idToken, { token_type: 'mac' })],
+      ['that is a 400 invalid_grant error', () => ({ status: 400, body: { error: 'invalid_grant' } })],
+    ];
+
+    it.each(badTokenReplies)('%s', async (_label, makeReply) => {
+      provider.tokenReply = makeReply(await sign(idTokenClaims(ctx)));
+
+      expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('token_request_failed');
+      expect(provider.tokenRequests()).toHaveLength(1);
+    });
+  });
+
+  describe('rejects a bad authorization response without exchanging the code', () => {
+    const badResponses: Array<[string, (tx: Transaction, issuer: string) => Record<string, string | undefined>, LoginFailure]> = [
+      ['error=access_denied', (t, iss) => ({ error: 'access_denied', state: t.state, iss }), 'access_denied'],
+      ['error=server_error', (t, iss) => ({ error: 'server_error', state: t.state, iss }), 'provider_error'],
+      ['another state', (_t, iss) => ({ code: CODE, state: oauth.generateRandomState(), iss }), 'state_mismatch'],
+      ['no state', (_t, iss) => ({ code: CODE, iss }), 'state_mismatch'],
+      ['no iss', (t) => ({ code: CODE, state: t.state }), 'issuer_mismatch'],
+      ['the iss of another server', (t) => ({ code: CODE, state: t.state, iss: 'https://evil.example' }), 'issuer_mismatch'],
+      ['the iss of this server spelled differently', (t, iss) => ({ code: CODE, state: t.state, iss: iss.replace('localhost', '127.0.0.1') }), 'issuer_mismatch'],
+    ];
+
+    it.each(badResponses)('with %s', async (_label, makeParams, reason) => {
+      provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx)));
+
+      expect(await reasonOf(client.completeLogin(callbackUrl(makeParams(tx, provider.issuer)), tx))).toBe(reason);
+      expect(provider.tokenRequests()).toHaveLength(0);
+    });
+
+    // RFC 6749 §4.1.2: a success response carries exactly one code; anything else is the
+    // provider's error, not an outage.
+    it.each([
+      ['no code', () => callbackUrl({ state: tx.state, iss: provider.issuer })],
+      [
+        'the code twice',
+        () => {
+          const url = goodResponse();
+          url.searchParams.append('code', 'another-code');
+          return url;
+        },
+      ],
+    ])('with %s', async (_label, makeUrl) => {
+      provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx)));
+
+      expect(await reasonOf(client.completeLogin(makeUrl(), tx))).toBe('provider_error');
+      expect(provider.tokenRequests()).toHaveLength(0);
+    });
+  });
+
+  describe('rejects with provider_unavailable when discovery fails', () => {
+    it('because nothing listens at the issuer', async () => {
+      client = await loadClient(`http://localhost:${await closedPort()}`);
+
+      expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('provider_unavailable');
+      expect(provider.requests).toHaveLength(0);
+    });
+
+  });
+
+  it('rejects with issuer_mismatch when the discovery document names another issuer', async () => {
+    provider.discoveryIssuer = 'https://evil.example';
+    provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx)));
+
+    expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('issuer_mismatch');
+    expect(provider.tokenRequests()).toHaveLength(0);
+  });
+});
