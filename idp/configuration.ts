@@ -15,13 +15,17 @@ export const API_AUDIENCE = env.API_AUDIENCE || DEFAULTS.apiAudience;
 const ACCESS_TOKEN_TTL = Number(env.IDP_ACCESS_TOKEN_TTL) || 300;
 
 /** Clients of the same organisation as the IdP: they skip the consent screen. */
-const FIRST_PARTY = new Set<string>([LOCAL_IDP.clientId, LOCAL_IDP.machineClientId]);
+const FIRST_PARTY = new Set<string>([LOCAL_IDP.clientId, LOCAL_IDP.machineClientId, LOCAL_IDP.opaqueMachineClientId]);
 
 /** API scopes each client may obtain for the API resource. */
 const CLIENT_API_SCOPES: Record<string, readonly string[]> = {
   [LOCAL_IDP.clientId]: [API_SCOPES.read, API_SCOPES.write],
-  [LOCAL_IDP.machineClientId]: [API_SCOPES.stats],
+  [LOCAL_IDP.machineClientId]: [API_SCOPES.stats, API_SCOPES.metrics],
+  [LOCAL_IDP.opaqueMachineClientId]: [API_SCOPES.stats],
 };
+
+/** This client's API access tokens are opaque, so the API must introspect them (RFC 7662). */
+const OPAQUE_TOKEN_CLIENTS = new Set<string>([LOCAL_IDP.opaqueMachineClientId]);
 
 /**
  * First-party consent: build (or top up) the Grant ourselves, so no consent page is shown.
@@ -72,6 +76,25 @@ export function configuration(jwks: { keys: object[] }): Configuration {
         redirect_uris: [],
         scope: CLIENT_API_SCOPES[LOCAL_IDP.machineClientId]!.join(' '),
       },
+      {
+        // The same, but its access tokens are opaque: the API introspects them.
+        client_id: LOCAL_IDP.opaqueMachineClientId,
+        client_secret: LOCAL_IDP.opaqueMachineClientSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        scope: CLIENT_API_SCOPES[LOCAL_IDP.opaqueMachineClientId]!.join(' '),
+      },
+      {
+        // The resource server itself: it only calls the introspection endpoint.
+        client_id: LOCAL_IDP.resourceServerId,
+        client_secret: LOCAL_IDP.resourceServerSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: [],
+        response_types: [],
+        redirect_uris: [],
+      },
     ],
     jwks: jwks as Configuration['jwks'],
     cookies: { keys: [crypto.getRandomValues(new Uint8Array(32)).toString()] },
@@ -108,6 +131,12 @@ export function configuration(jwks: { keys: object[] }): Configuration {
     features: {
       devInteractions: { enabled: false }, // our own pages: idp/interactions.ts
       clientCredentials: { enabled: true },
+      // RFC 7662: only the resource server may introspect, and only tokens meant for the API.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientId === LOCAL_IDP.resourceServerId && 'aud' in token && token.aud === API_AUDIENCE,
+      },
       // A client may revoke only its own tokens (RFC 7009 §2.1); the app revokes at sign-out.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       rpInitiatedLogout: {
@@ -134,7 +163,7 @@ export function configuration(jwks: { keys: object[] }): Configuration {
             audience: API_AUDIENCE,
             accessTokenTTL: ACCESS_TOKEN_TTL,
             // RFC 9068: a JWT access token, header typ "at+jwt".
-            accessTokenFormat: 'jwt',
+            accessTokenFormat: OPAQUE_TOKEN_CLIENTS.has(client.clientId) ? 'opaque' : 'jwt',
             jwt: { sign: { alg: 'RS256' } },
           };
         },

@@ -20,6 +20,12 @@ export const LOCAL_IDP = {
   clientSecret: 'local-idp-client-secret-for-development-only',
   machineClientId: 'reference-machine-client',
   machineClientSecret: 'local-idp-machine-secret-for-development-only',
+  /** A machine client whose API access tokens are opaque: the introspection path (RFC 7662). */
+  opaqueMachineClientId: 'reference-opaque-machine-client',
+  opaqueMachineClientSecret: 'local-idp-opaque-machine-secret-for-development-only',
+  /** The resource server's own credentials, for the introspection endpoint. */
+  resourceServerId: 'reference-resource-server',
+  resourceServerSecret: 'local-idp-resource-server-secret-for-development-only',
 } as const;
 
 /** Scopes the resource server (`app/api`) knows. */
@@ -27,6 +33,7 @@ export const API_SCOPES = {
   read: 'notes:read',
   write: 'notes:write',
   stats: 'stats:read',
+  metrics: 'metrics:read',
 } as const;
 
 export const DEFAULTS = {
@@ -127,6 +134,58 @@ export function readConfig(env: Env = process.env): Config {
     redirectUri: new URL('/auth/callback', appBaseUrl).href,
     postLogoutRedirectUri: new URL('/auth/logout/callback', appBaseUrl).href,
     sessionSecret,
+  };
+}
+
+/** Algorithms a resource server may accept: asymmetric only (RFC 8725 §3.1, §3.2). */
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+/** The most clock tolerance the resource server allows itself (documented in the README). */
+export const MAX_CLOCK_TOLERANCE_S = 60;
+
+/** The resource server's settings. It needs neither the session secret nor the client's. */
+export interface ResourceServerConfig {
+  issuer: URL;
+  audience: string;
+  algorithms: string[];
+  clockToleranceS: number;
+  /** RFC 7662 credentials; opaque tokens are refused without them. */
+  introspection?: { clientId: string; clientSecret: string };
+  /** Expose GET /api/metrics (machine token with metrics:read). */
+  metrics: boolean;
+}
+
+export function readResourceServerConfig(env: Env = process.env): ResourceServerConfig {
+  const localIdp = value(env, 'OIDC_ISSUER') === undefined;
+  const issuer = url(env, 'OIDC_ISSUER', LOCAL_IDP.issuer);
+
+  const algorithms = (value(env, 'API_ALGORITHMS') ?? 'RS256 PS256 ES256').split(/[\s,]+/).filter(Boolean);
+  const refused = algorithms.filter((a) => !ASYMMETRIC_ALGORITHMS.includes(a));
+  if (refused.length || !algorithms.length) {
+    throw new ConfigError(`API_ALGORITHMS may list only asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); refused: ${refused.join(', ') || '(empty)'}.`);
+  }
+
+  const tolerance = Number(value(env, 'API_CLOCK_TOLERANCE') ?? 30);
+  if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE_S) {
+    throw new ConfigError(`API_CLOCK_TOLERANCE must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_S}.`);
+  }
+
+  let clientId = value(env, 'API_INTROSPECTION_CLIENT_ID');
+  let clientSecret = value(env, 'API_INTROSPECTION_CLIENT_SECRET');
+  if (localIdp) {
+    clientId ??= LOCAL_IDP.resourceServerId;
+    clientSecret ??= LOCAL_IDP.resourceServerSecret;
+  }
+  if (Boolean(clientId) !== Boolean(clientSecret)) {
+    throw new ConfigError('API_INTROSPECTION_CLIENT_ID and API_INTROSPECTION_CLIENT_SECRET go together: set both or neither.');
+  }
+
+  return {
+    issuer,
+    audience: value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience,
+    algorithms,
+    clockToleranceS: tolerance,
+    introspection: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+    metrics: value(env, 'API_METRICS') !== 'off',
   };
 }
 

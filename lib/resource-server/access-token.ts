@@ -1,16 +1,10 @@
 /**
- * RFC 9068 validation of JWT access tokens, with jose, against the issuer's JWKS (cached).
- * The ID token fails here on purpose: its `typ` is not at+jwt and its `aud` is the client.
+ * Validating an access token: RFC 9068 for JWTs (with jose), RFC 7662 introspection for opaque
+ * tokens when configured. Every failure is an InvalidTokenError with a reason code for the log;
+ * the client only ever sees `invalid_token`.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
-import * as oauth from 'oauth4webapi';
-import { config, isLoopback } from '../config';
-
-/** RFC 8725 §3.1: pin the algorithms; asymmetric only, so never `none` nor HS*. */
-export const ALLOWED_ALGORITHMS = ['RS256', 'PS256', 'ES256'];
-/** Leeway for `exp` and `nbf` between our clock and the issuer's. */
-export const CLOCK_TOLERANCE_S = 30;
-const HTTP_TIMEOUT_MS = 5_000;
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import type { JwksCache } from './jwks';
 
 export interface AccessToken {
   sub: string;
@@ -18,7 +12,9 @@ export interface AccessToken {
   scopes: ReadonlySet<string>;
   /** RFC 9068 §2.2: a client-credentials token has no user; its `sub` is the client. */
   kind: 'user' | 'machine';
-  claims: JWTPayload;
+  /** How it was validated. */
+  format: 'jwt' | 'opaque';
+  exp: number;
 }
 
 export class InvalidTokenError extends Error {
@@ -28,71 +24,103 @@ export class InvalidTokenError extends Error {
   }
 }
 
-interface Issuer {
-  /** The issuer identifier exactly as its metadata states it (checked against OIDC_ISSUER). */
-  iss: string;
-  keys: ReturnType<typeof createRemoteJWKSet>;
+export interface VerifierOptions {
+  /** The issuer identifier exactly as its metadata states it. */
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+  clockToleranceS: number;
+  jwks: JwksCache;
+  /** RFC 7662, for tokens that are not JWTs; without it they are refused. */
+  introspect?: (token: string) => Promise<AccessToken>;
 }
 
-let issuerPromise: Promise<Issuer> | undefined;
+/** The oldest `iat` accepted (jose's maxTokenAge also refuses an `iat` in the future). */
+const MAX_TOKEN_AGE_S = 24 * 60 * 60;
 
-/** The issuer's JWKS, found through its metadata (RFC 8414 / OIDC Discovery), cached by jose. */
-function trustedIssuer(): Promise<Issuer> {
-  issuerPromise ??= (async () => {
-    const issuer = config().issuer;
-    const insecure = issuer.protocol === 'http:' && isLoopback(issuer);
-    const response = await oauth.discoveryRequest(issuer, {
-      algorithm: 'oidc',
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-      [oauth.allowInsecureRequests]: insecure,
-    });
-    const metadata = await oauth.processDiscoveryResponse(issuer, response);
-    if (!metadata.jwks_uri) throw new Error('issuer metadata has no jwks_uri');
-    const keys = createRemoteJWKSet(new URL(metadata.jwks_uri), {
-      timeoutDuration: HTTP_TIMEOUT_MS,
-      cooldownDuration: 30_000, // at most one refetch per 30 s for an unknown kid
-      cacheMaxAge: 10 * 60_000,
-    });
-    return { iss: metadata.issuer, keys };
-  })();
-  issuerPromise.catch(() => (issuerPromise = undefined));
-  return issuerPromise;
+export function toAccessToken(claims: { sub?: unknown; client_id?: unknown; scope?: unknown; exp?: unknown }, format: AccessToken['format']): AccessToken {
+  const client_id = String(claims.client_id);
+  const sub = typeof claims.sub === 'string' ? claims.sub : client_id;
+  return {
+    sub,
+    client_id,
+    scopes: new Set(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
+    kind: sub === client_id ? 'machine' : 'user',
+    format,
+    exp: Number(claims.exp),
+  };
 }
 
 function reasonOf(err: unknown): string {
   if (err instanceof errors.JWTExpired) return 'expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.claim === 'typ') return 'wrong_typ';
-    if (err.claim === 'aud') return 'wrong_audience';
-    if (err.claim === 'iss') return 'wrong_issuer';
-    if (err.claim === 'nbf') return 'not_yet_valid';
-    return `bad_claim_${err.claim}`;
+    if (err.reason === 'missing') return `missing_${err.claim}`;
+    switch (err.claim) {
+      case 'typ':
+        return 'wrong_typ';
+      case 'aud':
+        return 'wrong_audience';
+      case 'iss':
+        return 'wrong_issuer';
+      case 'nbf':
+        return 'not_yet_valid';
+      case 'iat':
+        return 'issued_in_future';
+      default:
+        return `invalid_${err.claim}`;
+    }
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
   if (err instanceof errors.JWKSNoMatchingKey) return 'unknown_kid';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'alg_not_allowed';
-  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return 'malformed';
+  if (err instanceof errors.JOSENotSupported) return /Extension Header/i.test(err.message) ? 'unsupported_crit' : 'unsupported';
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JWKSInvalid) return 'malformed';
   return 'invalid';
 }
 
-export async function verifyAccessToken(token: string): Promise<AccessToken> {
-  const { apiAudience } = config();
-  const { iss, keys } = await trustedIssuer();
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, keys, {
-      issuer: iss, // RFC 9068 §4: exact match
-      audience: apiAudience, // RFC 9068 §4: aud must contain our identifier
-      typ: 'at+jwt', // RFC 9068 §2.1 / §4: also accepts application/at+jwt
-      algorithms: ALLOWED_ALGORITHMS,
-      clockTolerance: CLOCK_TOLERANCE_S,
-      requiredClaims: ['exp', 'iat', 'sub', 'client_id'], // RFC 9068 §2.2
-    }));
-  } catch (err) {
-    throw new InvalidTokenError(reasonOf(err));
+export function createAccessTokenVerifier(options: VerifierOptions) {
+  const { issuer, audience, algorithms, clockToleranceS, jwks, introspect } = options;
+
+  /** Is this a genuine ID token from our issuer? Only for the log: the answer is invalid_token anyway. */
+  async function isIdToken(token: string): Promise<boolean> {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, jwks.getKey, { issuer, algorithms, clockTolerance: clockToleranceS });
+      const typ = protectedHeader.typ?.toLowerCase();
+      return (typ === undefined || typ === 'jwt') && !('client_id' in payload) && ![payload.aud].flat().includes(audience);
+    } catch {
+      return false;
+    }
   }
-  const sub = String(payload.sub);
-  const client_id = String(payload.client_id);
-  const scopes = new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []);
-  return { sub, client_id, scopes, kind: sub === client_id ? 'machine' : 'user', claims: payload };
+
+  async function verifyJwt(token: string): Promise<AccessToken> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks.getKey, {
+        issuer, // RFC 9068 §4: exact match
+        audience, // RFC 9068 §4: `aud` must contain our identifier
+        typ: 'at+jwt', // RFC 9068 §4: also accepts application/at+jwt
+        algorithms, // RFC 8725 §3.1: asymmetric allowlist; never none, never HS*
+        clockTolerance: clockToleranceS, // exp and nbf (RFC 7519 §4.1.4, §4.1.5)
+        maxTokenAge: MAX_TOKEN_AGE_S, // iat must not be in the future
+        requiredClaims: ['exp', 'iat', 'sub', 'client_id'], // RFC 9068 §2.2
+        // jose rejects unknown `crit` headers (RFC 7515 §4.1.11) and never fetches jku/x5u.
+      }));
+    } catch (err) {
+      if (err instanceof Error && err.name === 'JwksUnavailableError') throw err;
+      const reason = reasonOf(err);
+      if ((reason === 'wrong_typ' || reason === 'wrong_audience') && (await isIdToken(token))) {
+        throw new InvalidTokenError('id_token_presented');
+      }
+      throw new InvalidTokenError(reason);
+    }
+    return toAccessToken(payload, 'jwt');
+  }
+
+  return async function verify(token: string): Promise<AccessToken> {
+    // A JWS in compact serialization has three segments (RFC 7515 §7.1); anything else is
+    // opaque to us, and only the issuer can say what it is (RFC 7662).
+    if (token.split('.').length === 3) return verifyJwt(token);
+    if (introspect) return introspect(token);
+    throw new InvalidTokenError('opaque_not_supported');
+  };
 }

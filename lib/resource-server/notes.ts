@@ -16,6 +16,10 @@ export function listNotes(sub: string): Note[] {
   return notes.get(sub) ?? [];
 }
 
+export function findNote(sub: string, id: string): Note | undefined {
+  return listNotes(sub).find((n) => n.id === id);
+}
+
 export function addNote(sub: string, text: string): Note {
   const note = { id: crypto.randomUUID(), text, createdAt: new Date().toISOString() };
   const list = [note, ...listNotes(sub)].slice(0, MAX_NOTES_PER_USER);

@@ -1,11 +1,15 @@
 /**
- * Wraps an `/api` route handler: a valid access token with the route's scopes, or an RFC 6750
- * error. It reads the Authorization header only: never a cookie, never the query string.
+ * Wraps an `/api` route handler: a valid access token with the route's scopes, from an allowed
+ * kind of caller, or an RFC 6750 error. It reads the Authorization header only: never a
+ * cookie, never the query string or the body. Every refusal is logged once, with a reason code,
+ * and counted; the token itself is never logged.
  */
 import { logEvent } from '../log';
-import { type AccessToken, InvalidTokenError, verifyAccessToken } from './access-token';
-import { readBearer } from './bearer';
-import { bearerError } from './errors';
+import { InvalidTokenError, type AccessToken } from './access-token';
+import { readCredential } from './bearer';
+import { bearerError, json } from './errors';
+import { countRejection } from './metrics';
+import { resourceServer, type ResourceServer } from './resource-server';
 
 export interface RouteRule {
   /** All of these scopes are required (RFC 6750 §3.1 insufficient_scope otherwise). */
@@ -16,27 +20,43 @@ export interface RouteRule {
 
 type Handler = (request: Request, token: AccessToken) => Promise<Response> | Response;
 
-function reject(reason: string, response: Response): Response {
-  logEvent('api_rejected', { reason });
+/** Refuses a request: one log line, one count, the response. */
+export function reject(reason: string, response: Response): Response {
+  countRejection(reason);
+  logEvent('api_rejected', { reason, status: response.status });
   return response;
 }
 
-export function protect(rule: RouteRule, handler: Handler) {
+const INVALID_REQUEST_TEXT: Record<string, string> = {
+  token_in_query: 'Send the access token in the Authorization header, not the query string.',
+  token_in_body: 'Send the access token in the Authorization header, not the request body.',
+  multiple_credentials: 'Send exactly one credential.',
+  empty_token: 'The Bearer credential is empty.',
+  malformed_header: 'The Authorization header is malformed.',
+};
+
+export function protect(rule: RouteRule, handler: Handler, getResourceServer: () => Promise<ResourceServer> = resourceServer) {
   return async (request: Request): Promise<Response> => {
-    const credential = readBearer(request);
-    if ('missing' in credential) return reject('missing_token', bearerError(undefined));
-    if ('malformed' in credential) {
-      return reject('malformed', bearerError('invalid_token', 'The access token is malformed.'));
+    const credential = await readCredential(request);
+    switch (credential.kind) {
+      case 'none':
+        return reject(credential.reason, bearerError(undefined));
+      case 'invalid_request':
+        return reject(credential.reason, bearerError('invalid_request', INVALID_REQUEST_TEXT[credential.reason]));
+      case 'too_large':
+        return reject(credential.reason, bearerError('invalid_token', 'The access token is invalid.'));
     }
 
     let token: AccessToken;
     try {
-      token = await verifyAccessToken(credential.token);
+      const rs = await getResourceServer();
+      token = await rs.verify(credential.token);
     } catch (err) {
       if (err instanceof InvalidTokenError) {
         return reject(err.reason, bearerError('invalid_token', 'The access token is invalid.'));
       }
-      logEvent('api_unavailable', { error: (err as Error).name });
+      // The issuer (metadata, JWKS or introspection) cannot be reached: not the caller's fault.
+      logEvent('api_unavailable', { error: err instanceof Error ? err.name : 'unknown' });
       return Response.json(
         { error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached.' },
         { status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': '5' } },
@@ -44,12 +64,19 @@ export function protect(rule: RouteRule, handler: Handler) {
     }
 
     if (!rule.callers.includes(token.kind)) {
-      return reject('wrong_caller', bearerError('insufficient_scope', `This endpoint is not for ${token.kind} tokens.`, rule.scopes));
+      return reject(
+        `${token.kind}_token_not_allowed`,
+        bearerError('insufficient_scope', `This endpoint does not accept ${token.kind} tokens.`, rule.scopes),
+      );
     }
-    const missing = rule.scopes.filter((s) => !token.scopes.has(s));
-    if (missing.length) {
+    if (rule.scopes.some((s) => !token.scopes.has(s))) {
       return reject('insufficient_scope', bearerError('insufficient_scope', 'The access token lacks a required scope.', rule.scopes));
     }
-    return handler(request, token);
+    try {
+      return await handler(request, token);
+    } catch (err) {
+      logEvent('api_handler_error', { error: err instanceof Error ? err.name : 'unknown' });
+      return json({ error: 'server_error' }, 500);
+    }
   };
 }

@@ -16,6 +16,7 @@ export const GET = protect({ scopes: [], callers: ['user', 'machine'] }, (_reque
       writeNotes: token.scopes.has(API_SCOPES.write),
       readStats: token.scopes.has(API_SCOPES.stats),
     },
-    expiresAt: token.claims.exp,
+    format: token.format,
+    expiresAt: token.exp,
   }),
 );

@@ -2,7 +2,8 @@
 import { API_SCOPES } from '@/lib/config';
 import { json } from '@/lib/resource-server/errors';
 import { addNote, listNotes, MAX_NOTE_LENGTH } from '@/lib/resource-server/notes';
-import { protect } from '@/lib/resource-server/protect';
+import { mayWriteNotes } from '@/lib/resource-server/permissions';
+import { protect, reject } from '@/lib/resource-server/protect';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +12,10 @@ export const GET = protect({ scopes: [API_SCOPES.read], callers: ['user'] }, (_r
 );
 
 export const POST = protect({ scopes: [API_SCOPES.write], callers: ['user'] }, async (request, token) => {
+  // The scope let the client ask; the API's own data decides whether this user may write.
+  if (!mayWriteNotes(token.sub)) {
+    return reject('permission_denied', json({ error: 'forbidden', error_description: 'This account may not write notes.' }, 403));
+  }
   const body: unknown = await request.json().catch(() => undefined);
   const text = typeof body === 'object' && body !== null && 'text' in body ? body.text : undefined;
   if (typeof text !== 'string' || !text.trim() || text.length > MAX_NOTE_LENGTH) {

@@ -1,0 +1,20 @@
+/**
+ * GET /api/metrics: rejection counts per reason, Prometheus text format. Machine tokens with
+ * `metrics:read` only; set API_METRICS=off to remove it.
+ */
+import { API_SCOPES, readResourceServerConfig } from '@/lib/config';
+import { json } from '@/lib/resource-server/errors';
+import { prometheusText, rejectionCounts } from '@/lib/resource-server/metrics';
+import { protect } from '@/lib/resource-server/protect';
+
+export const dynamic = 'force-dynamic';
+
+const handler = protect({ scopes: [API_SCOPES.metrics], callers: ['machine'] }, (request) => {
+  if (request.headers.get('accept')?.includes('application/json')) return json({ rejections: rejectionCounts() });
+  return new Response(prometheusText(), { headers: { 'Content-Type': 'text/plain; version=0.0.4', 'Cache-Control': 'no-store' } });
+});
+
+export function GET(request: Request) {
+  if (!readResourceServerConfig().metrics) return json({ error: 'not_found' }, 404);
+  return handler(request);
+}

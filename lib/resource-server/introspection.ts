@@ -1,0 +1,91 @@
+/**
+ * RFC 7662 token introspection, for access tokens that are not JWTs. The result is cached under
+ * a SHA-256 hash of the token (never the token itself) until the earlier of its `exp` and a
+ * short TTL, so a revoked token stops working within that TTL.
+ */
+import * as oauth from 'oauth4webapi';
+import { InvalidTokenError, toAccessToken, type AccessToken } from './access-token';
+
+export interface IntrospectorOptions {
+  as: oauth.AuthorizationServer;
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+  clockToleranceS: number;
+  allowInsecureRequests: boolean;
+  /** Upper bound on how long an answer is reused. */
+  ttlMs?: number;
+  /** How long an "inactive" answer is reused (so a flood of junk tokens is not re-asked). */
+  inactiveTtlMs?: number;
+  maxEntries?: number;
+  timeoutMs?: number;
+}
+
+type Entry = { until: number; result: AccessToken } | { until: number; reason: string };
+
+async function sha256(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function createIntrospector(options: IntrospectorOptions) {
+  const { as, clientId, clientSecret, audience, clockToleranceS, ttlMs = 30_000, inactiveTtlMs = 5_000, maxEntries = 10_000, timeoutMs = 5_000 } = options;
+  const cache = new Map<string, Entry>();
+  const client: oauth.Client = { client_id: clientId };
+  const auth = oauth.ClientSecretBasic(clientSecret);
+  let requests = 0;
+
+  function remember(key: string, entry: Entry) {
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!); // oldest first
+    cache.set(key, entry);
+  }
+
+  async function ask(token: string): Promise<AccessToken> {
+    requests++;
+    const response = await oauth.introspectionRequest(as, client, auth, token, {
+      signal: AbortSignal.timeout(timeoutMs),
+      [oauth.allowInsecureRequests]: options.allowInsecureRequests,
+      additionalParameters: { token_type_hint: 'access_token' },
+    });
+    const result = await oauth.processIntrospectionResponse(as, client, response);
+    const now = Date.now() / 1000;
+    // RFC 7662 §2.2: `active` is the only required member; everything else we check ourselves.
+    if (!result.active) throw new InvalidTokenError('introspection_inactive');
+    if (result.token_type && result.token_type.toLowerCase() === 'refresh_token') throw new InvalidTokenError('wrong_token_type');
+    if (result.iss !== undefined && result.iss !== as.issuer) throw new InvalidTokenError('wrong_issuer');
+    if (![result.aud].flat().includes(audience)) throw new InvalidTokenError('wrong_audience');
+    if (typeof result.exp !== 'number') throw new InvalidTokenError('missing_exp');
+    if (result.exp + clockToleranceS <= now) throw new InvalidTokenError('expired');
+    if (typeof result.nbf === 'number' && result.nbf - clockToleranceS > now) throw new InvalidTokenError('not_yet_valid');
+    if (typeof result.client_id !== 'string') throw new InvalidTokenError('missing_client_id');
+    return toAccessToken(result, 'opaque');
+  }
+
+  async function introspect(token: string): Promise<AccessToken> {
+    const key = await sha256(token);
+    const hit = cache.get(key);
+    if (hit && hit.until > Date.now()) {
+      if ('reason' in hit) throw new InvalidTokenError(hit.reason);
+      return hit.result;
+    }
+    cache.delete(key);
+    try {
+      const result = await ask(token);
+      remember(key, { until: Math.min(Date.now() + ttlMs, result.exp * 1000), result });
+      return result;
+    } catch (err) {
+      if (err instanceof InvalidTokenError) {
+        remember(key, { until: Date.now() + inactiveTtlMs, reason: err.reason });
+      }
+      throw err; // network errors are not cached
+    }
+  }
+
+  return Object.assign(introspect, {
+    get requests() {
+      return requests;
+    },
+    /** Cache keys, for tests: hashes, never tokens. */
+    cacheKeys: () => [...cache.keys()],
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * The resource server's trust in its issuer, set up once per process from the issuer's
+ * metadata (RFC 8414 / OpenID Connect Discovery): exact `issuer`, `jwks_uri`, and the
+ * `introspection_endpoint` when credentials are configured.
+ */
+import * as oauth from 'oauth4webapi';
+import { isLoopback, readResourceServerConfig, type ResourceServerConfig } from '../config';
+import { createAccessTokenVerifier } from './access-token';
+import { createIntrospector } from './introspection';
+import { createJwksCache } from './jwks';
+
+const HTTP_TIMEOUT_MS = 5_000;
+
+export async function createResourceServer(config: ResourceServerConfig) {
+  const insecure = config.issuer.protocol === 'http:' && isLoopback(config.issuer);
+  const response = await oauth.discoveryRequest(config.issuer, {
+    algorithm: 'oidc',
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    [oauth.allowInsecureRequests]: insecure,
+  });
+  const as = await oauth.processDiscoveryResponse(config.issuer, response);
+  if (!as.jwks_uri) throw new Error('issuer metadata has no jwks_uri');
+
+  const jwks = createJwksCache(new URL(as.jwks_uri), { timeoutMs: HTTP_TIMEOUT_MS });
+  const introspect =
+    config.introspection && as.introspection_endpoint
+      ? createIntrospector({
+          as,
+          ...config.introspection,
+          audience: config.audience,
+          clockToleranceS: config.clockToleranceS,
+          allowInsecureRequests: insecure,
+        })
+      : undefined;
+  const verify = createAccessTokenVerifier({
+    issuer: as.issuer,
+    audience: config.audience,
+    algorithms: config.algorithms,
+    clockToleranceS: config.clockToleranceS,
+    jwks,
+    introspect,
+  });
+  return { config, verify, jwks, introspect };
+}
+
+export type ResourceServer = Awaited<ReturnType<typeof createResourceServer>>;
+
+let instance: Promise<ResourceServer> | undefined;
+
+/** This process's resource server; a failed setup (issuer down) is retried on the next call. */
+export function resourceServer(): Promise<ResourceServer> {
+  instance ??= createResourceServer(readResourceServerConfig());
+  instance.catch(() => (instance = undefined));
+  return instance;
+}
