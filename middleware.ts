@@ -11,7 +11,7 @@ export function middleware(request: NextRequest) {
 }
 
 export const config = {
-  // Not /api (the resource server reads bearer tokens only), /auth and /bff (they check the
-  // session themselves), nor Next's assets and static files.
-  matcher: ['/((?!api(?:/|$)|auth(?:/|$)|bff(?:/|$)|_next/|favicon\\.ico$|robots\\.txt$).*)'],
+  // Every path but Next's assets. lib/guard.ts guards pages only: /api (bearer tokens), /auth
+  // and /bff (they check the session themselves) pass through after the request-hygiene check.
+  matcher: ['/((?!_next/static/|_next/image/|favicon\\.ico$|robots\\.txt$).*)'],
 };

@@ -1,12 +1,10 @@
 import { getSession } from '@/lib/session/session';
-import { isSessionData } from '@/lib/session/options';
 import { SignOutButton } from './sign-out-button';
 
 export const dynamic = 'force-dynamic';
 
 export default async function Home({ searchParams }: { searchParams: Promise<{ signedOut?: string }> }) {
-  const session = await getSession();
-  const signedIn = isSessionData(session);
+  const signedIn = (await getSession()) !== undefined;
   const { signedOut } = await searchParams;
 
   return (

@@ -1,5 +1,6 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { sealData, unsealData } from 'iron-session';
+import { passwordMaps } from '../lib/session/cookie';
 import { IDP_URL, SESSION_COOKIE, TEST_SESSION_SECRET } from './env';
 
 export interface Session {
@@ -9,6 +10,8 @@ export interface Session {
   accessTokenExpiresAt: number;
   refreshToken?: string;
   scope: string;
+  createdAt: number;
+  lastSeenAt: number;
 }
 
 /** Signs in through the real local IdP's login page. Starts from `path` (protected or not). */
@@ -27,7 +30,7 @@ export async function signIn(page: Page, user: 'alice' | 'bob', path = '/dashboa
 export async function readSession(context: BrowserContext): Promise<Session> {
   const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
   expect(cookie, 'session cookie').toBeDefined();
-  const data = await unsealData<Session>(cookie!.value, { password: TEST_SESSION_SECRET });
+  const data = await unsealData<Session>(cookie!.value, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
   expect(data.accessToken).toBeTruthy();
   return data;
 }
@@ -35,7 +38,7 @@ export async function readSession(context: BrowserContext): Promise<Session> {
 /** Replaces the session cookie's content, sealed as the app would seal it. */
 export async function writeSession(context: BrowserContext, data: Session): Promise<void> {
   const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!;
-  const value = await sealData(data, { password: TEST_SESSION_SECRET, ttl: 12 * 3600 });
+  const value = await sealData(data, { password: (await passwordMaps(TEST_SESSION_SECRET)).seal, ttl: 12 * 3600 });
   await context.addCookies([{ ...cookie, value }]);
 }
 

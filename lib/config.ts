@@ -40,6 +40,10 @@ export const DEFAULTS = {
   scopes: `openid profile email offline_access ${API_SCOPES.read} ${API_SCOPES.write}`,
   apiAudience: 'http://localhost:3000/api',
   appBaseUrl: 'http://localhost:3000',
+  /** 12 hours, then sign in again. */
+  sessionMaxAgeS: 12 * 60 * 60,
+  /** 1 hour without a request ends the session. */
+  sessionIdleTimeoutS: 60 * 60,
 } as const;
 
 /** iron-session refuses shorter passwords; so do we, with a message that names the variable. */
@@ -59,6 +63,11 @@ export interface Config {
   redirectUri: string;
   postLogoutRedirectUri: string;
   sessionSecret: string;
+  /** Older secrets that still open (but never seal) session cookies: rotation. */
+  previousSessionSecrets: string[];
+  /** Absolute session lifetime, and the idle time after which a session ends. */
+  sessionMaxAgeS: number;
+  sessionIdleTimeoutS: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -79,6 +88,14 @@ function url(env: Env, name: string, fallback: string): URL {
 
 export function isLoopback(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+function seconds(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 60) throw new ConfigError(`${name} must be a whole number of seconds, at least 60; got "${raw}".`);
+  return n;
 }
 
 /** Reads and checks the configuration. Throws a ConfigError naming the variable at fault. */
@@ -122,6 +139,16 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError(`SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
   }
 
+  const previousSessionSecrets = (value(env, 'SESSION_SECRET_PREVIOUS') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  if (previousSessionSecrets.some((v) => v.length < MIN_SECRET_LENGTH)) {
+    throw new ConfigError(`Every secret in SESSION_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters long.`);
+  }
+  const sessionMaxAgeS = seconds(env, 'SESSION_MAX_AGE', DEFAULTS.sessionMaxAgeS);
+  const sessionIdleTimeoutS = seconds(env, 'SESSION_IDLE_TIMEOUT', DEFAULTS.sessionIdleTimeoutS);
+  if (sessionIdleTimeoutS > sessionMaxAgeS) {
+    throw new ConfigError('SESSION_IDLE_TIMEOUT must not be longer than SESSION_MAX_AGE.');
+  }
+
   return {
     production,
     localIdp,
@@ -134,6 +161,9 @@ export function readConfig(env: Env = process.env): Config {
     redirectUri: new URL('/auth/callback', appBaseUrl).href,
     postLogoutRedirectUri: new URL('/auth/logout/callback', appBaseUrl).href,
     sessionSecret,
+    previousSessionSecrets,
+    sessionMaxAgeS,
+    sessionIdleTimeoutS,
   };
 }
 

@@ -38,9 +38,17 @@ export interface VerifierOptions {
 /** The oldest `iat` accepted (jose's maxTokenAge also refuses an `iat` in the future). */
 const MAX_TOKEN_AGE_S = 24 * 60 * 60;
 
+/**
+ * The checked claims, whichever way they were validated. `client_id` must be a string (RFC 9068
+ * §2.2, RFC 7662 §2.2); `sub` must be a string when present: a non-string `sub` must never turn
+ * a user token into a machine token. Only introspection may omit `sub` (client credentials).
+ */
 export function toAccessToken(claims: { sub?: unknown; client_id?: unknown; scope?: unknown; exp?: unknown }, format: AccessToken['format']): AccessToken {
-  const client_id = String(claims.client_id);
-  const sub = typeof claims.sub === 'string' ? claims.sub : client_id;
+  if (typeof claims.client_id !== 'string' || !claims.client_id) throw new InvalidTokenError('invalid_client_id');
+  if (claims.sub !== undefined && (typeof claims.sub !== 'string' || !claims.sub)) throw new InvalidTokenError('invalid_sub');
+  if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidTokenError('invalid_scope');
+  const client_id = claims.client_id;
+  const sub = claims.sub ?? client_id;
   return {
     sub,
     client_id,
@@ -52,7 +60,7 @@ export function toAccessToken(claims: { sub?: unknown; client_id?: unknown; scop
 }
 
 function reasonOf(err: unknown): string {
-  if (err instanceof errors.JWTExpired) return 'expired';
+  if (err instanceof errors.JWTExpired) return err.claim === 'iat' ? 'too_old' : 'expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.reason === 'missing') return `missing_${err.claim}`;
     switch (err.claim) {
@@ -72,6 +80,8 @@ function reasonOf(err: unknown): string {
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
   if (err instanceof errors.JWKSNoMatchingKey) return 'unknown_kid';
+  // No `kid` and several keys fit: refused rather than tried one by one.
+  if (err instanceof errors.JWKSMultipleMatchingKeys) return 'ambiguous_key';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'alg_not_allowed';
   if (err instanceof errors.JOSENotSupported) return /Extension Header/i.test(err.message) ? 'unsupported_crit' : 'unsupported';
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JWKSInvalid) return 'malformed';
@@ -119,7 +129,11 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
   return async function verify(token: string): Promise<AccessToken> {
     // A JWS in compact serialization has three segments (RFC 7515 §7.1); anything else is
     // opaque to us, and only the issuer can say what it is (RFC 7662).
-    if (token.split('.').length === 3) return verifyJwt(token);
+    const segments = token.split('.').length;
+    if (segments === 3) return verifyJwt(token);
+    // RFC 7516 §7.1: five segments is an encrypted JWT; we hold no decryption key, and the
+    // issuer will not introspect one either.
+    if (segments === 5) throw new InvalidTokenError('encrypted_token_unsupported');
     if (introspect) return introspect(token);
     throw new InvalidTokenError('opaque_not_supported');
   };

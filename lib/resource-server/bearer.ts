@@ -24,9 +24,31 @@ export type Credential =
 async function formBodyHasToken(request: Request): Promise<boolean> {
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded') || !request.body) return false;
-  // Read a copy, so the route handler can still read the body.
-  const body = await request.clone().text().catch(() => '');
-  return new URLSearchParams(body.slice(0, MAX_FORM_BYTES)).has('access_token');
+  // Read at most MAX_FORM_BYTES of a copy, so the handler can still read the body.
+  const reader = request.clone().body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_FORM_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    return false;
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(Math.min(size, MAX_FORM_BYTES));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  const body = new TextDecoder().decode(bytes);
+  return new URLSearchParams(body).has('access_token');
 }
 
 export async function readCredential(request: Request): Promise<Credential> {
@@ -42,13 +64,15 @@ export async function readCredential(request: Request): Promise<Credential> {
   }
   if (header.length > MAX_TOKEN_BYTES + 16) return { kind: 'too_large', reason: 'token_too_large' };
 
-  // Several Authorization headers reach a Fetch `Headers` joined with ", "; a b64token has no
-  // comma, so a comma means more than one credential (RFC 6750 §2: exactly one method, once).
-  if (header.includes(',')) return { kind: 'invalid_request', reason: 'multiple_credentials' };
-
   const [scheme = '', ...rest] = header.trim().split(/[ \t]+/);
   // RFC 7235 §2.1: the scheme is case-insensitive. Another scheme is no bearer credential.
   if (scheme.toLowerCase() !== 'bearer') return { kind: 'none', reason: 'other_scheme' };
+
+  // RFC 6750 §2: one credential, once. A b64token has no comma, so a comma means several:
+  // "Bearer a, Bearer b" in one header, or several headers joined by a Fetch `Headers` (Edge,
+  // proxies that merge). Node's HTTP server (`next start`) keeps only the first Authorization
+  // header of a request and drops the others before the app sees them.
+  if (header.includes(',')) return { kind: 'invalid_request', reason: 'multiple_credentials' };
   if (rest.length === 0 || rest[0] === '') return { kind: 'invalid_request', reason: 'empty_token' };
   if (rest.length > 1) return { kind: 'invalid_request', reason: 'multiple_credentials' };
   const token = rest[0]!;

@@ -31,6 +31,7 @@ async function sha256(token: string): Promise<string> {
 export function createIntrospector(options: IntrospectorOptions) {
   const { as, clientId, clientSecret, audience, clockToleranceS, ttlMs = 30_000, inactiveTtlMs = 5_000, maxEntries = 10_000, timeoutMs = 5_000 } = options;
   const cache = new Map<string, Entry>();
+  const inflight = new Map<string, Promise<AccessToken>>();
   const client: oauth.Client = { client_id: clientId };
   const auth = oauth.ClientSecretBasic(clientSecret);
   let requests = 0;
@@ -47,7 +48,15 @@ export function createIntrospector(options: IntrospectorOptions) {
       [oauth.allowInsecureRequests]: options.allowInsecureRequests,
       additionalParameters: { token_type_hint: 'access_token' },
     });
-    const result = await oauth.processIntrospectionResponse(as, client, response);
+    let result: oauth.IntrospectionResponse;
+    try {
+      result = await oauth.processIntrospectionResponse(as, client, response);
+    } catch (err) {
+      // The endpoint answered, and refused this token (e.g. unsupported_token_type): the
+      // token is not valid for us. A 5xx from the issuer is an outage instead.
+      if (err instanceof oauth.ResponseBodyError && err.status < 500) throw new InvalidTokenError('introspection_refused');
+      throw err;
+    }
     const now = Date.now() / 1000;
     // RFC 7662 §2.2: `active` is the only required member; everything else we check ourselves.
     if (!result.active) throw new InvalidTokenError('introspection_inactive');
@@ -69,8 +78,14 @@ export function createIntrospector(options: IntrospectorOptions) {
       return hit.result;
     }
     cache.delete(key);
+    // Concurrent lookups of one token share one request.
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = ask(token).finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
     try {
-      const result = await ask(token);
+      const result = await pending;
       remember(key, { until: Math.min(Date.now() + ttlMs, result.exp * 1000), result });
       return result;
     } catch (err) {
@@ -81,11 +96,10 @@ export function createIntrospector(options: IntrospectorOptions) {
     }
   }
 
-  return Object.assign(introspect, {
-    get requests() {
-      return requests;
-    },
+  return Object.defineProperties(introspect, {
+    /** Requests made to the introspection endpoint so far. */
+    requests: { get: () => requests },
     /** Cache keys, for tests: hashes, never tokens. */
-    cacheKeys: () => [...cache.keys()],
-  });
+    cacheKeys: { value: () => [...cache.keys()] },
+  }) as typeof introspect & { readonly requests: number; cacheKeys: () => string[] };
 }

@@ -8,6 +8,7 @@ import { logEvent } from '../log';
 import { InvalidTokenError, type AccessToken } from './access-token';
 import { readCredential } from './bearer';
 import { bearerError, json } from './errors';
+import { JwksUnavailableError } from './jwks';
 import { countRejection } from './metrics';
 import { resourceServer, type ResourceServer } from './resource-server';
 
@@ -35,6 +36,14 @@ const INVALID_REQUEST_TEXT: Record<string, string> = {
   malformed_header: 'The Authorization header is malformed.',
 };
 
+/** A name for the log that survives minification (class names do not). */
+function errorCode(err: unknown): string {
+  if (err instanceof JwksUnavailableError) return 'jwks_unavailable';
+  if (err instanceof DOMException) return err.name; // TimeoutError, AbortError
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'issuer_unreachable';
+}
+
 export function protect(rule: RouteRule, handler: Handler, getResourceServer: () => Promise<ResourceServer> = resourceServer) {
   return async (request: Request): Promise<Response> => {
     const credential = await readCredential(request);
@@ -56,7 +65,7 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
         return reject(err.reason, bearerError('invalid_token', 'The access token is invalid.'));
       }
       // The issuer (metadata, JWKS or introspection) cannot be reached: not the caller's fault.
-      logEvent('api_unavailable', { error: err instanceof Error ? err.name : 'unknown' });
+      logEvent('api_unavailable', { error: errorCode(err) });
       return Response.json(
         { error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached.' },
         { status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': '5' } },
@@ -75,7 +84,7 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
     try {
       return await handler(request, token);
     } catch (err) {
-      logEvent('api_handler_error', { error: err instanceof Error ? err.name : 'unknown' });
+      logEvent('api_handler_error', { error: errorCode(err) });
       return json({ error: 'server_error' }, 500);
     }
   };

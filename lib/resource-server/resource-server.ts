@@ -46,10 +46,17 @@ export async function createResourceServer(config: ResourceServerConfig) {
 export type ResourceServer = Awaited<ReturnType<typeof createResourceServer>>;
 
 let instance: Promise<ResourceServer> | undefined;
+let failedAt = -Infinity;
+/** After a failed setup (issuer down), wait this long before asking the issuer again. */
+const RETRY_AFTER_MS = 5_000;
 
-/** This process's resource server; a failed setup (issuer down) is retried on the next call. */
+/** This process's resource server, set up on first use. */
 export function resourceServer(): Promise<ResourceServer> {
-  instance ??= createResourceServer(readResourceServerConfig());
-  instance.catch(() => (instance = undefined));
+  if (instance && failedAt > -Infinity && Date.now() - failedAt >= RETRY_AFTER_MS) instance = undefined;
+  if (!instance) {
+    failedAt = -Infinity;
+    instance = createResourceServer(readResourceServerConfig());
+    instance.catch(() => (failedAt = Date.now()));
+  }
   return instance;
 }

@@ -1,12 +1,5 @@
-/**
- * The session cookie: one sealed iron-session cookie (AES-256-CBC + HMAC, keys derived from
- * SESSION_SECRET). Web APIs only: the Edge middleware reads it too.
- */
-import type { SessionOptions } from 'iron-session';
+/** The session cookie's shape, name and attributes. Web APIs only: the Edge guard reads it too. */
 import { config } from '../config';
-
-/** Absolute lifetime of a session: after this the user signs in again. */
-export const SESSION_TTL_S = 12 * 60 * 60;
 
 export interface SessionData {
   /** The ID token's `sub`: who the user is. */
@@ -22,8 +15,9 @@ export interface SessionData {
   /** Scopes granted to the access token, as the token endpoint reported them. */
   scope: string;
   refreshToken?: string;
-  /** Epoch seconds. */
+  /** Epoch seconds: sign-in (absolute lifetime) and last activity (idle timeout). */
   createdAt: number;
+  lastSeenAt: number;
 }
 
 export function sessionCookieName(): string {
@@ -31,22 +25,19 @@ export function sessionCookieName(): string {
   return config().production ? '__Host-session' : 'session';
 }
 
-export function sessionOptions(): SessionOptions {
-  const { production, sessionSecret } = config();
+/** Cookie attributes; Max-Age is what is left of the absolute lifetime. */
+export function sessionCookieOptions(data: Pick<SessionData, 'createdAt'>, now = Math.floor(Date.now() / 1000)) {
+  const { production, sessionMaxAgeS } = config();
   return {
-    cookieName: sessionCookieName(),
-    password: sessionSecret,
-    ttl: SESSION_TTL_S,
-    cookieOptions: { httpOnly: true, sameSite: 'lax', path: '/', secure: production },
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    path: '/',
+    secure: production,
+    maxAge: Math.max(0, data.createdAt + sessionMaxAgeS - now),
   };
 }
 
-/** A session is usable only if it holds everything the app relies on. */
-export function isSessionData(value: Partial<SessionData>): value is SessionData {
-  return (
-    typeof value.sub === 'string' &&
-    typeof value.idToken === 'string' &&
-    typeof value.accessToken === 'string' &&
-    typeof value.accessTokenExpiresAt === 'number'
-  );
+/** Attributes that delete the cookie. `__Host-` cookies are only accepted with Secure, deletions too. */
+export function deletedSessionCookieOptions() {
+  return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: config().production, maxAge: 0, expires: new Date(0) };
 }

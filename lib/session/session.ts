@@ -3,18 +3,37 @@
  * Every protected page and handler calls one of these: the middleware's check is only a first,
  * optimistic filter.
  */
-import { getIronSession, type IronSession } from 'iron-session';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { needsRefresh, refreshTokens, RefreshRejectedError } from '../client/refresh';
+import { needsRefresh, RefreshRejectedError } from '../client/refresh';
+import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
-import { isSessionData, sessionOptions, type SessionData } from './options';
+import { openSession, sealSession } from './cookie';
+import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions, type SessionData } from './options';
+import { refreshOnce } from './refresh-once';
 
-export async function getSession(): Promise<IronSession<SessionData>> {
-  return getIronSession<SessionData>(await cookies(), sessionOptions());
+/** The signed-in session, or undefined (none, tampered, idle, expired: all "signed out"). */
+export async function getSession(): Promise<SessionData | undefined> {
+  const opened = await openSession((await cookies()).get(sessionCookieName())?.value);
+  return opened.status === 'valid' ? opened.data : undefined;
 }
 
-function loginPath(returnTo: string): string {
+/** Writes the session cookie (route handlers and Server Actions only). */
+export async function saveSession(data: SessionData): Promise<void> {
+  (await cookies()).set(sessionCookieName(), await sealSession(data), sessionCookieOptions(data));
+}
+
+/** Creates the session after sign-in. */
+export async function startSession(tokens: TokenSet & { sub: string }): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  await saveSession({ ...tokens, createdAt: now, lastSeenAt: now });
+}
+
+export async function endSession(): Promise<void> {
+  (await cookies()).set(sessionCookieName(), '', deletedSessionCookieOptions());
+}
+
+export function loginPath(returnTo: string): string {
   return `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
 }
 
@@ -24,7 +43,7 @@ function loginPath(returnTo: string): string {
  */
 export async function requireSession(returnTo: string): Promise<SessionData> {
   const session = await getSession();
-  if (!isSessionData(session)) redirect(loginPath(returnTo));
+  if (!session) redirect(loginPath(returnTo));
   if (needsRefresh(session.accessTokenExpiresAt)) {
     redirect(`/auth/refresh?returnTo=${encodeURIComponent(returnTo)}`);
   }
@@ -38,27 +57,30 @@ export type FreshSession =
 
 /**
  * For route handlers: the session with an access token that is valid for a while yet,
- * refreshing it first if needed. A refused refresh (`invalid_grant`) ends the session.
+ * refreshing it first if needed (once, however many requests ask at the same time). A refused
+ * refresh (`invalid_grant`) ends the session; a provider outage keeps it.
  */
 export async function getFreshSession(): Promise<FreshSession> {
   const session = await getSession();
-  if (!isSessionData(session)) return { status: 'signed_out' };
-  if (!needsRefresh(session.accessTokenExpiresAt)) return { status: 'ok', session };
+  if (!session) return { status: 'signed_out' };
+  const now = Math.floor(Date.now() / 1000);
+  if (!needsRefresh(session.accessTokenExpiresAt)) {
+    const touched = { ...session, lastSeenAt: now };
+    await saveSession(touched);
+    return { status: 'ok', session: touched };
+  }
   try {
-    const tokens = await refreshTokens(session);
-    Object.assign(session, tokens);
-    await session.save();
-    logEvent('tokens_refreshed', { sub: session.sub });
-    return { status: 'ok', session };
+    const tokens = await refreshOnce(session);
+    const refreshed = { ...session, ...tokens, lastSeenAt: now };
+    await saveSession(refreshed);
+    return { status: 'ok', session: refreshed };
   } catch (err) {
     if (err instanceof RefreshRejectedError) {
       logEvent('refresh_rejected', { sub: session.sub });
-      session.destroy();
+      await endSession();
       return { status: 'signed_out' };
     }
-    logEvent('refresh_failed', { sub: session.sub, error: (err as Error).name });
+    logEvent('refresh_failed', { sub: session.sub, error: (err as { code?: string }).code ?? 'provider_unreachable' });
     return { status: 'provider_unavailable' };
   }
 }
-
-export { loginPath };

@@ -4,7 +4,7 @@ import { completeLogin } from '@/lib/client/callback';
 import { LoginError } from '@/lib/client/errors';
 import { clearTransaction, openTransaction } from '@/lib/client/transaction';
 import { logEvent } from '@/lib/log';
-import { getSession } from '@/lib/session/session';
+import { startSession } from '@/lib/session/session';
 import { loginFailed } from '../responses';
 
 export const dynamic = 'force-dynamic';
@@ -30,15 +30,8 @@ async function finish(request: NextRequest, state: string | null): Promise<NextR
     return loginFailed(request, err instanceof LoginError ? err : new LoginError('token_request_failed', { cause: err }));
   }
 
-  const session = await getSession();
-  session.sub = tokens.sub;
-  session.idToken = tokens.idToken;
-  session.accessToken = tokens.accessToken;
-  session.accessTokenExpiresAt = tokens.accessTokenExpiresAt;
-  session.scope = tokens.scope;
-  session.refreshToken = tokens.refreshToken;
-  session.createdAt = Math.floor(Date.now() / 1000);
-  await session.save();
+  // A new session replaces whatever this browser had (no fixation of an older session).
+  await startSession(tokens);
   logEvent('login_succeeded', { sub: tokens.sub });
 
   // tx.returnTo passed safeReturnTo at /auth/login: a same-origin relative path.

@@ -8,7 +8,7 @@ import { endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken } from '@/lib/cl
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
 import { isSameOriginRequest } from '@/lib/same-origin';
-import { getSession } from '@/lib/session/session';
+import { endSession, getSession } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,15 +18,15 @@ export async function POST(request: NextRequest) {
     return new NextResponse('Cross-site sign-out refused.', { status: 403, headers: { 'Cache-Control': 'no-store' } });
   }
   const session = await getSession();
-  const { idToken, refreshToken, sub } = session;
-  session.destroy();
+  const { idToken, refreshToken, sub } = session ?? {};
+  await endSession();
   await revokeRefreshToken(refreshToken);
   logEvent('logout', { sub });
 
   const state = oauth.generateRandomState();
-  const endSession = idToken ? await endSessionUrl(idToken, state) : undefined;
-  const response = NextResponse.redirect(endSession ?? new URL('/', request.url), 303);
-  if (endSession) {
+  const endSessionAt = idToken ? await endSessionUrl(idToken, state) : undefined;
+  const response = NextResponse.redirect(endSessionAt ?? new URL('/', request.url), 303);
+  if (endSessionAt) {
     response.cookies.set(LOGOUT_STATE_COOKIE, state, {
       httpOnly: true,
       sameSite: 'lax',

@@ -1,0 +1,75 @@
+/**
+ * Sealing and opening the session cookie, with lifetimes and secret rotation. Web APIs only:
+ * the Edge guard uses it too. iron-session does the cryptography (sealData / unsealData).
+ *
+ * Secret rotation: the cookie is sealed with SESSION_SECRET only, and opened with
+ * SESSION_SECRET or any of SESSION_SECRET_PREVIOUS. Each secret's id in the seal is derived
+ * from a hash of the secret, so it stays stable as secrets move from current to previous.
+ */
+import { sealData, unsealData } from 'iron-session';
+import { config } from '../config';
+import type { SessionData } from './options';
+
+type PasswordMap = Record<number, string>;
+
+async function secretId(secret: string): Promise<number> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
+  // 40 bits: far from collisions among a handful of secrets, and a safe integer.
+  return digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
+}
+
+/** iron-session password maps: seal with the current secret only, open with any. */
+export async function passwordMaps(current: string, previous: readonly string[] = []): Promise<{ seal: PasswordMap; open: PasswordMap }> {
+  const id = await secretId(current);
+  const open: PasswordMap = { [id]: current };
+  for (const old of previous) open[await secretId(old)] = old;
+  return { seal: { [id]: current }, open };
+}
+
+let passwords: ReturnType<typeof passwordMaps> | undefined;
+
+function sessionPasswords() {
+  passwords ??= passwordMaps(config().sessionSecret, config().previousSessionSecrets);
+  return passwords;
+}
+
+/** Larger cookie values are not even unsealed. */
+const MAX_COOKIE_CHARS = 4096;
+
+export type OpenResult = { status: 'valid'; data: SessionData } | { status: 'none' | 'invalid' | 'idle' | 'expired' };
+
+export function isSessionData(value: Partial<SessionData>): value is SessionData {
+  return (
+    typeof value.sub === 'string' &&
+    typeof value.idToken === 'string' &&
+    typeof value.accessToken === 'string' &&
+    typeof value.accessTokenExpiresAt === 'number' &&
+    typeof value.createdAt === 'number' &&
+    typeof value.lastSeenAt === 'number'
+  );
+}
+
+/** Opens a session cookie value; anything but a live, well-formed session is "not signed in". */
+export async function openSession(value: string | undefined, now = Math.floor(Date.now() / 1000)): Promise<OpenResult> {
+  if (!value) return { status: 'none' };
+  if (value.length > MAX_COOKIE_CHARS) return { status: 'invalid' };
+  const { sessionMaxAgeS, sessionIdleTimeoutS } = config();
+  // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
+  const data = await unsealData<Partial<SessionData>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });
+  if (!isSessionData(data)) return { status: 'invalid' };
+  if (now - data.createdAt >= sessionMaxAgeS) return { status: 'expired' };
+  if (now - data.lastSeenAt >= sessionIdleTimeoutS) return { status: 'idle' };
+  return { status: 'valid', data };
+}
+
+export async function sealSession(data: SessionData): Promise<string> {
+  const { sessionMaxAgeS } = config();
+  return sealData(data, { password: (await sessionPasswords()).seal, ttl: sessionMaxAgeS });
+}
+
+/** Activity older than this is written back (lastSeenAt), so the idle timer restarts. */
+export const TOUCH_INTERVAL_S = 60;
+
+export function needsTouch(data: SessionData, now = Math.floor(Date.now() / 1000)): boolean {
+  return now - data.lastSeenAt >= TOUCH_INTERVAL_S;
+}

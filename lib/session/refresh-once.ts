@@ -1,0 +1,42 @@
+/**
+ * One refresh per refresh token, however many requests need it at once.
+ *
+ * With refresh-token rotation and reuse detection (RFC 9700 §4.14.2), a second refresh with the
+ * same refresh token revokes the whole grant. Parallel requests from one browser all carry the
+ * same (old) cookie, so they must share one refresh: the first starts it, the others await the
+ * same promise, and requests that still carry the old cookie shortly after reuse its result.
+ *
+ * This is per server process. Several instances behind a load balancer need the same in a shared
+ * store (for example Redis: a lock plus the result keyed by the refresh token's hash), or
+ * session affinity; see the README.
+ */
+import { refreshTokens } from '../client/refresh';
+import type { TokenSet } from '../client/tokens';
+import { logEvent } from '../log';
+import type { SessionData } from './options';
+
+/** How long a refresh result is reused for requests still carrying the old refresh token. */
+const REUSE_WINDOW_MS = 60_000;
+const inflight = new Map<string, { result: Promise<TokenSet>; startedAt: number }>();
+
+async function keyOf(refreshToken: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(refreshToken));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export async function refreshOnce(session: SessionData): Promise<TokenSet> {
+  if (!session.refreshToken) return refreshTokens(session); // throws RefreshRejectedError
+  const key = await keyOf(session.refreshToken);
+  const now = Date.now();
+  for (const [k, v] of inflight) if (now - v.startedAt > REUSE_WINDOW_MS) inflight.delete(k);
+
+  const existing = inflight.get(key);
+  if (existing) return existing.result;
+  const result = refreshTokens(session);
+  inflight.set(key, { result, startedAt: now });
+  result.then(
+    () => logEvent('tokens_refreshed', { sub: session.sub }),
+    () => inflight.delete(key), // a failure is not reused: the next request may try again
+  );
+  return result;
+}
