@@ -3,7 +3,8 @@
  * the test secret), and the app must refresh it at the real IdP before using it.
  */
 import { expect, test } from '@playwright/test';
-import { APP_URL, SESSION_COOKIE } from './env';
+import { createHash } from 'node:crypto';
+import { APP_URL, IDP_URL, SESSION_COOKIE } from './env';
 import { readSession, signIn, writeSession } from './helpers';
 
 test('an expired access token is refreshed before a page uses it', async ({ page, context }) => {
@@ -48,4 +49,33 @@ test('a refused refresh (invalid_grant) ends the session and sends the user to s
   expect(response.status()).toBe(303);
   expect(response.headers().location).toBe(`${APP_URL}/auth/login?returnTo=%2Fdashboard`);
   expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
+});
+
+/** How often the local IdP saw this refresh token used (a development-only IdP endpoint). */
+async function refreshesAtProvider(refreshToken: string): Promise<{ success: number; error: number }> {
+  const hash = createHash('sha256').update(refreshToken).digest('hex');
+  return (await fetch(`${IDP_URL}/dev/refreshes/${hash}`)).json();
+}
+
+test('twelve parallel requests with an expired access token cause exactly one refresh, and all succeed', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  const before = await readSession(context);
+  await writeSession(context, { ...before, accessTokenExpiresAt: Math.floor(Date.now() / 1000) - 10 });
+
+  // From the page, like a busy front end: all twelve carry the same (old) cookie.
+  const statuses = await page.evaluate(() =>
+    Promise.all(Array.from({ length: 12 }, () => fetch('/bff/notes', { headers: { 'x-bff-request': '1' } }).then((r) => r.status))),
+  );
+  expect(statuses).toEqual(Array(12).fill(200));
+  // The provider saw the old refresh token exactly once: no reuse, so the grant was not revoked.
+  expect(await refreshesAtProvider(before.refreshToken!)).toEqual({ success: 1, error: 0 });
+
+  // Still signed in, and the rotated refresh token works for the next refresh.
+  const after = await readSession(context);
+  expect(after.refreshToken).not.toBe(before.refreshToken);
+  await writeSession(context, { ...after, accessTokenExpiresAt: 0 });
+  await page.goto('/dashboard');
+  await expect(page.getByTestId('api-me-status')).toHaveText('200');
+  expect(await refreshesAtProvider(after.refreshToken!)).toEqual({ success: 1, error: 0 });
 });

@@ -4,6 +4,7 @@
  *
  *   npm run idp        (npm run dev starts it for you)
  */
+import { createHash } from 'node:crypto';
 import Provider from 'oidc-provider';
 import { LOCAL_IDP } from '../lib/config.ts';
 import { configuration } from './configuration.ts';
@@ -18,6 +19,25 @@ if (process.env.OIDC_ISSUER) {
 const issuer = new URL(LOCAL_IDP.issuer);
 const provider = new Provider(issuer.origin, configuration(await loadOrCreateKeys()));
 provider.use(interactions(provider));
+
+// Development and tests only: how often each refresh token was used, and with what outcome,
+// so a test can check that ten parallel requests caused exactly one refresh. Keyed by a hash.
+const refreshes: Record<string, { success: number; error: number }> = {};
+function recordRefresh(ctx: { oidc: { params?: Record<string, unknown> } }, outcome: 'success' | 'error') {
+  const token = ctx.oidc.params?.refresh_token;
+  if (ctx.oidc.params?.grant_type !== 'refresh_token' || typeof token !== 'string') return;
+  const key = createHash('sha256').update(token).digest('hex');
+  refreshes[key] ??= { success: 0, error: 0 };
+  refreshes[key][outcome]++;
+}
+provider.on('grant.success', (ctx) => recordRefresh(ctx, 'success'));
+provider.on('grant.error', (ctx) => recordRefresh(ctx, 'error'));
+provider.use(async (ctx, next) => {
+  const match = /^\/dev\/refreshes\/([a-f0-9]{64})$/.exec(ctx.path);
+  if (ctx.method !== 'GET' || !match) return next();
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = refreshes[match[1]!] ?? { success: 0, error: 0 };
+});
 
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
 
