@@ -1,35 +1,53 @@
 /**
- * The page guard run by `middleware.ts` on the Edge runtime. Web APIs only, so that moving to
- * Next 16's `proxy.ts` (Node runtime) is a rename.
+ * What `middleware.ts` runs on the Edge runtime, for every path but Next's static assets.
+ * Web APIs only, so that moving to Next 16's `proxy.ts` (Node runtime) is a rename.
  *
- * An optimistic first check: is there a session cookie that unseals? Pages re-verify on the
- * server (lib/session/session.ts requireSession) before they use it.
+ * 1. Request hygiene: a path that does not percent-decode is a 400.
+ * 2. Security headers: a nonce-based Content-Security-Policy for pages, a deny-all one for
+ *    route handlers.
+ * 3. The page guard: an optimistic first check that a valid session cookie is there, or a
+ *    redirect to sign in. Pages re-verify on the server (lib/session/session.ts) before using
+ *    the session; /api, /auth and /bff check credentials themselves.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { needsTouch, openSession, sealSession } from './session/cookie';
 import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions } from './session/options';
 
 /** Pages anyone may see. Every other page needs a session: protected by default. */
-const PUBLIC_PAGES = new Set(['/']);
-
-/** Route handlers (/api, /auth, /bff) check credentials themselves; the guard only protects pages. */
-const NOT_PAGES = /^\/(?:api|auth|bff)(?:\/|$)/;
+const PUBLIC_PAGES = new Set(['/', '/auth/error']);
 
 export async function guard(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
-  // Request hygiene for every path: a path that does not percent-decode is the client's error
-  // (400), not a "failed to decode param" 500 further in.
   try {
     decodeURIComponent(pathname);
   } catch {
+    // Next.js would answer a "failed to decode param" 500 further in; it is the client's error.
     return new NextResponse('Bad request: malformed percent-encoding in the path.', { status: 400, headers: { 'Cache-Control': 'no-store' } });
   }
-  if (NOT_PAGES.test(pathname) || PUBLIC_PAGES.has(pathname)) return NextResponse.next();
+
+  if (!isPage(pathname)) {
+    const response = NextResponse.next();
+    response.headers.set('Content-Security-Policy', API_CSP);
+    return response;
+  }
+
+  // Next.js reads the policy from the request to put the nonce on its scripts.
+  const csp = pageCsp(newNonce());
+  const headers = new Headers(request.headers);
+  headers.set('Content-Security-Policy', csp);
+  const next = () => {
+    const response = NextResponse.next({ request: { headers } });
+    response.headers.set('Content-Security-Policy', csp);
+    return response;
+  };
+
+  if (PUBLIC_PAGES.has(pathname)) return next();
 
   const name = sessionCookieName();
   const opened = await openSession(request.cookies.get(name)?.value);
   if (opened.status === 'valid') {
-    const response = NextResponse.next();
+    const response = next();
     if (needsTouch(opened.data)) {
       // Activity restarts the idle timer. Written through response.cookies, so the page
       // rendered for this same request already sees the new value.

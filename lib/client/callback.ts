@@ -74,8 +74,16 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
   }
 
   const claims = oauth.getValidatedIdTokenClaims(result)!;
+  // OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted; oauth4webapi
+  // checks it is not too old but lets a future `iat` pass, so we refuse one beyond the leeway.
+  if (claims.iat > Math.floor(Date.now() / 1000) + ID_TOKEN_IAT_LEEWAY_S) {
+    throw new LoginError('id_token_invalid', { cause: new Error('ID token iat is in the future') });
+  }
   return { sub: claims.sub, ...toTokenSet(result) };
 }
+
+/** Clock difference tolerated between us and the provider for the ID token's `iat`. */
+const ID_TOKEN_IAT_LEEWAY_S = 60;
 
 /** Did processAuthorizationCodeResponse reject the ID token (rather than the response)? */
 function isIdTokenFailure(cause: unknown): boolean {

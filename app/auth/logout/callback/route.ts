@@ -1,18 +1,39 @@
-/** GET /auth/logout/callback: the provider's post_logout_redirect_uri. Checks `state`, goes home. */
+/** GET /auth/logout/callback: the provider's post_logout_redirect_uri. Checks `state`, goes on. */
 import { NextResponse, type NextRequest } from 'next/server';
-import { logEvent } from '@/lib/log';
 import { LOGOUT_STATE_COOKIE } from '@/lib/client/logout';
+import { safeReturnTo } from '@/lib/client/return-to';
+import { config } from '@/lib/config';
+import { logEvent } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
 
+const SIGNED_OUT_PATH = '/?signedOut=1';
+
+function remembered(request: NextRequest): { state?: string; returnTo?: string } {
+  try {
+    const value: unknown = JSON.parse(request.cookies.get(LOGOUT_STATE_COOKIE)?.value ?? '{}');
+    return typeof value === 'object' && value !== null ? (value as { state?: string; returnTo?: string }) : {};
+  } catch {
+    return {};
+  }
+}
+
 export async function GET(request: NextRequest) {
-  const expected = request.cookies.get(LOGOUT_STATE_COOKIE)?.value;
-  const state = request.nextUrl.searchParams.get('state');
+  const { state, returnTo } = remembered(request);
   // RP-Initiated Logout §3: `state` round-trips so we know this redirect answers our request.
-  // The local session is already gone either way, so a mismatch is only logged.
-  if (!expected || state !== expected) logEvent('logout_state_mismatch');
-  const response = NextResponse.redirect(new URL('/?signedOut=1', request.url), 303);
-  response.cookies.delete({ name: LOGOUT_STATE_COOKIE, path: '/auth/logout/callback' });
+  // The local session is already gone either way; a mismatch only loses the returnTo.
+  const matches = typeof state === 'string' && state === request.nextUrl.searchParams.get('state');
+  if (!matches) logEvent('logout_state_mismatch');
+  const target = matches ? safeReturnTo(returnTo, SIGNED_OUT_PATH) : SIGNED_OUT_PATH;
+  const response = NextResponse.redirect(new URL(target, request.url), 303);
+  response.cookies.set(LOGOUT_STATE_COOKIE, '', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config().production,
+    path: '/auth/logout/callback',
+    maxAge: 0,
+    expires: new Date(0),
+  });
   response.headers.set('Cache-Control', 'no-store');
   return response;
 }
