@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bench, describe } from 'vitest';
 
 process.env.SESSION_SECRET = 'bench-session-secret-0123456789-abcdefgh';
-process.env.NODE_ENV = 'production';
+Object.assign(process.env, { NODE_ENV: 'production' });
 
 const { openSession, sealSession } = await import('@/lib/session/cookie');
 const { readCredential } = await import('@/lib/resource-server/bearer');
