@@ -5,8 +5,8 @@
 import * as oauth from 'oauth4webapi';
 import { config } from '../config';
 import { authorizationServer, client, clientAuth, httpOptions, jwksCache } from './authorization-server';
-import { LoginError } from './errors';
-import { toTokenSet, type TokenSet } from './tokens';
+import { isIdTokenFailure, isJwksUnavailable, isTransportFailure, LoginError } from './errors';
+import { issuedInFuture, toTokenSet, type TokenSet } from './tokens';
 import type { Transaction } from './transaction';
 
 export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<TokenSet & { sub: string }> {
@@ -62,7 +62,8 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
       requireIdToken: true,
     });
   } catch (cause) {
-    throw new LoginError(isIdTokenFailure(cause) ? 'id_token_invalid' : 'token_request_failed', { cause });
+    const reason = isTransportFailure(cause) ? 'provider_unavailable' : isIdTokenFailure(cause) ? 'id_token_invalid' : 'token_request_failed';
+    throw new LoginError(reason, { cause });
   }
 
   // OIDC Core §3.1.3.7 step 6: the signature, against the issuer's JWKS. oauth4webapi skips it
@@ -70,24 +71,13 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
   try {
     await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(), [oauth.jwksCache]: jwksCache });
   } catch (cause) {
-    throw new LoginError('id_token_invalid', { cause });
+    // Keys that cannot be fetched are an outage; keys that do not verify are a bad token.
+    throw new LoginError(isJwksUnavailable(cause) ? 'provider_unavailable' : 'id_token_invalid', { cause });
   }
 
   const claims = oauth.getValidatedIdTokenClaims(result)!;
   // OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted; oauth4webapi
   // checks it is not too old but lets a future `iat` pass, so we refuse one beyond the leeway.
-  if (claims.iat > Math.floor(Date.now() / 1000) + ID_TOKEN_IAT_LEEWAY_S) {
-    throw new LoginError('id_token_invalid', { cause: new Error('ID token iat is in the future') });
-  }
+  if (issuedInFuture(claims)) throw new LoginError('id_token_invalid', { cause: new Error('ID token iat is in the future') });
   return { sub: claims.sub, ...toTokenSet(result) };
-}
-
-/** Clock difference tolerated between us and the provider for the ID token's `iat`. */
-const ID_TOKEN_IAT_LEEWAY_S = 60;
-
-/** Did processAuthorizationCodeResponse reject the ID token (rather than the response)? */
-function isIdTokenFailure(cause: unknown): boolean {
-  if (!(cause instanceof oauth.OperationProcessingError)) return false; // e.g. ResponseBodyError invalid_grant
-  if (cause.code === oauth.JWT_CLAIM_COMPARISON || cause.code === oauth.JWT_TIMESTAMP_CHECK) return true;
-  return /ID Token|id_token|JWT/.test(cause.message);
 }

@@ -12,6 +12,39 @@ export type LoginFailure =
   | 'id_token_invalid'
   | 'provider_unavailable';
 
+import * as oauth from 'oauth4webapi';
+
+/**
+ * Did a request fail in transport (time limit, refused or reset connection) rather than get an
+ * answer? Looks through the cause chain: oauth4webapi wraps, for example, a body that never
+ * arrived in a parse error whose cause is the TimeoutError.
+ */
+export function isTransportFailure(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (e instanceof DOMException) return true; // TimeoutError, AbortError
+    if (e instanceof TypeError && !('code' in e)) return true; // fetch failed (oauth4webapi's own TypeErrors carry a code)
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Could the issuer's JWKS not be fetched (down, slow, not a JWKS)? Not the token's fault. */
+export function isJwksUnavailable(err: unknown): boolean {
+  return (
+    isTransportFailure(err) ||
+    (err instanceof oauth.OperationProcessingError &&
+      (err.code === oauth.RESPONSE_IS_NOT_CONFORM || err.code === oauth.RESPONSE_IS_NOT_JSON || err.code === oauth.PARSE_ERROR))
+  );
+}
+
+/** Did oauth4webapi reject the ID token (rather than the response around it)? */
+export function isIdTokenFailure(err: unknown): boolean {
+  if (!(err instanceof oauth.OperationProcessingError)) return false; // e.g. ResponseBodyError invalid_grant
+  if (err.code === oauth.JWT_CLAIM_COMPARISON || err.code === oauth.JWT_TIMESTAMP_CHECK) return true;
+  return /ID Token|id_token|JWT/.test(err.message);
+}
+
 export class LoginError extends Error {
   override name = 'LoginError';
   constructor(

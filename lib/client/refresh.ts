@@ -1,8 +1,10 @@
 /** RFC 6749 §6: a new access token from the refresh token. */
+import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { config } from '../config';
 import { authorizationServer, client, clientAuth, httpOptions, jwksCache } from './authorization-server';
-import { toTokenSet, type TokenSet } from './tokens';
+import { isIdTokenFailure, isJwksUnavailable, isTransportFailure } from './errors';
+import { issuedInFuture, toTokenSet, type TokenSet } from './tokens';
 
 /** Refresh this long before expiry, so a token never expires on its way to the API. */
 export const REFRESH_SKEW_S = 30;
@@ -30,13 +32,25 @@ export async function refreshTokens(current: TokenSet & { sub: string }): Promis
     if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant') {
       throw new RefreshRejectedError('refresh token refused', { cause: err });
     }
+    // An ID token that fails validation ends the session (fail closed); anything else (a 5xx,
+    // a time-out) is an outage that keeps it.
+    if (!isTransportFailure(err) && isIdTokenFailure(err)) throw new RefreshRejectedError('refreshed ID token invalid', { cause: err });
     throw err;
   }
   if (result.id_token) {
-    // OIDC Core §12.2: a new ID token must be for the same user; check its signature as at login.
-    await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(), [oauth.jwksCache]: jwksCache });
-    if (oauth.getValidatedIdTokenClaims(result)?.sub !== current.sub) {
-      throw new RefreshRejectedError('refreshed ID token is for another subject');
+    // OIDC Core §12.2: a new ID token is checked as at login (its signature included), must be
+    // for the same user, and carries the original nonce if it carries one at all.
+    try {
+      await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(), [oauth.jwksCache]: jwksCache });
+    } catch (err) {
+      if (isJwksUnavailable(err)) throw err;
+      throw new RefreshRejectedError('refreshed ID token signature invalid', { cause: err });
+    }
+    const claims = oauth.getValidatedIdTokenClaims(result)!;
+    if (claims.sub !== current.sub) throw new RefreshRejectedError('refreshed ID token is for another subject');
+    if (issuedInFuture(claims)) throw new RefreshRejectedError('refreshed ID token iat is in the future');
+    if (claims.nonce !== undefined && claims.nonce !== decodeJwt(current.idToken).nonce) {
+      throw new RefreshRejectedError('refreshed ID token nonce differs from the original');
     }
   }
   return toTokenSet(result, current);

@@ -29,3 +29,14 @@ export function toTokenSet(
     refreshToken: response.refresh_token ?? previous?.refreshToken,
   };
 }
+
+/** Clock difference tolerated between us and the provider for an ID token's `iat`. */
+export const ID_TOKEN_IAT_LEEWAY_S = 60;
+
+/**
+ * OIDC Core §3.1.3.7 step 10: `iat` bounds how far back tokens are accepted. oauth4webapi checks
+ * that it is not too old but lets a future `iat` pass; we refuse one beyond the leeway.
+ */
+export function issuedInFuture(claims: { iat: number }, now = Math.floor(Date.now() / 1000)): boolean {
+  return claims.iat > now + ID_TOKEN_IAT_LEEWAY_S;
+}

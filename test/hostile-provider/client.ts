@@ -1,0 +1,62 @@
+/**
+ * The client (lib/client), loaded in a fresh module graph per provider (a helper module, not a
+ * test file): config(), the discovery cache and the JWKS cache are module state.
+ *
+ * config() reads process.env once, on first use. Tests run concurrently, so each load happens
+ * under a lock: stub the environment, import, and call config() before the next load restubs
+ * the environment. After that the loaded client keeps its issuer whatever the environment says.
+ * Call vi.unstubAllEnvs() when the file is done.
+ */
+import { vi } from 'vitest';
+import { CLIENT_ID, CLIENT_SECRET } from './provider';
+
+/** 40 characters: readConfig requires at least 32. */
+const SESSION_SECRET = 'hostile-session-secret-0123456789-abcdef';
+
+export type Client = typeof import('@/lib/client/callback') &
+  typeof import('@/lib/client/errors') &
+  typeof import('@/lib/client/login') &
+  typeof import('@/lib/client/refresh') &
+  Pick<typeof import('@/lib/client/authorization-server'), 'HTTP_TIMEOUT_MS'>;
+
+let lock: Promise<unknown> = Promise.resolve();
+
+export function loadClient(issuer: string): Promise<Client> {
+  const load = lock.then(async (): Promise<Client> => {
+    vi.resetModules();
+    vi.stubEnv('NODE_ENV', 'test');
+    vi.stubEnv('SESSION_SECRET', SESSION_SECRET);
+    vi.stubEnv('OIDC_ISSUER', issuer);
+    vi.stubEnv('OIDC_CLIENT_ID', CLIENT_ID);
+    vi.stubEnv('OIDC_CLIENT_SECRET', CLIENT_SECRET);
+    for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE', 'SESSION_SECRET_PREVIOUS']) vi.stubEnv(name, undefined);
+    const [callback, errors, login, refresh, authorizationServer, config] = await Promise.all([
+      import('@/lib/client/callback'),
+      import('@/lib/client/errors'),
+      import('@/lib/client/login'),
+      import('@/lib/client/refresh'),
+      import('@/lib/client/authorization-server'),
+      import('@/lib/config'),
+    ]);
+    // The same module instance the client modules use: pin this graph's configuration now.
+    if (config.config().issuer.href !== new URL(issuer).href) throw new Error('the client was loaded for another issuer');
+    return { ...callback, ...errors, ...login, ...refresh, HTTP_TIMEOUT_MS: authorizationServer.HTTP_TIMEOUT_MS };
+  });
+  lock = load.catch(() => undefined);
+  return load;
+}
+
+/** What `promise` rejected with, or undefined if it resolved. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+/** Milliseconds that `promise` takes to settle, and what it rejected with. */
+export async function timed(promise: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+  const started = performance.now();
+  const error = await rejectionOf(promise());
+  return { ms: performance.now() - started, error };
+}
