@@ -6,6 +6,28 @@ import { authorizationServer, client, clientAuth, httpOptions } from './authoriz
 /** Holds the logout `state` until the provider redirects back to /auth/logout/callback. */
 export const LOGOUT_STATE_COOKIE = 'logout-state';
 
+export interface LogoutState {
+  state?: string;
+  returnTo?: string;
+}
+
+export function encodeLogoutState(value: LogoutState): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function decodeLogoutState(cookie: string | undefined): LogoutState {
+  try {
+    const binary = atob((cookie ?? '').replaceAll('-', '+').replaceAll('_', '/'));
+    const value: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    if (typeof value !== 'object' || value === null) return {};
+    const { state, returnTo } = value as Record<string, unknown>;
+    return { state: typeof state === 'string' ? state : undefined, returnTo: typeof returnTo === 'string' ? returnTo : undefined };
+  } catch {
+    return {};
+  }
+}
+
 export async function endSessionUrl(idToken: string | undefined, state: string): Promise<URL | undefined> {
   let as: oauth.AuthorizationServer;
   try {

@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { NextResponse, type NextRequest } from 'next/server';
-import { endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken } from '@/lib/client/logout';
+import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -43,8 +43,9 @@ export async function POST(request: NextRequest) {
   const endSessionAt = idToken ? await endSessionUrl(idToken, state) : undefined;
   const response = NextResponse.redirect(endSessionAt ?? new URL(returnTo, request.url), 303);
   if (endSessionAt) {
-    // Remembered until the provider sends the browser back to /auth/logout/callback.
-    response.cookies.set(LOGOUT_STATE_COOKIE, JSON.stringify({ state, returnTo }), {
+    // Remembered until the provider sends the browser back to /auth/logout/callback. Encoded
+    // as base64url, which survives Next's cookie merging unchanged (percent-encoding does not).
+    response.cookies.set(LOGOUT_STATE_COOKIE, encodeLogoutState({ state, returnTo }), {
       httpOnly: true,
       sameSite: 'lax',
       secure: config().production,

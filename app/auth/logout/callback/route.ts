@@ -1,6 +1,6 @@
 /** GET /auth/logout/callback: the provider's post_logout_redirect_uri. Checks `state`, goes on. */
 import { NextResponse, type NextRequest } from 'next/server';
-import { LOGOUT_STATE_COOKIE } from '@/lib/client/logout';
+import { decodeLogoutState, LOGOUT_STATE_COOKIE } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -9,17 +9,8 @@ export const dynamic = 'force-dynamic';
 
 const SIGNED_OUT_PATH = '/?signedOut=1';
 
-function remembered(request: NextRequest): { state?: string; returnTo?: string } {
-  try {
-    const value: unknown = JSON.parse(request.cookies.get(LOGOUT_STATE_COOKIE)?.value ?? '{}');
-    return typeof value === 'object' && value !== null ? (value as { state?: string; returnTo?: string }) : {};
-  } catch {
-    return {};
-  }
-}
-
 export async function GET(request: NextRequest) {
-  const { state, returnTo } = remembered(request);
+  const { state, returnTo } = decodeLogoutState(request.cookies.get(LOGOUT_STATE_COOKIE)?.value);
   // RP-Initiated Logout §3: `state` round-trips so we know this redirect answers our request.
   // The local session is already gone either way; a mismatch only loses the returnTo.
   const matches = typeof state === 'string' && state === request.nextUrl.searchParams.get('state');
