@@ -14,6 +14,7 @@ import * as oauth from 'oauth4webapi';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginFailure } from '@/lib/client/errors';
 import type { Transaction } from '@/lib/client/transaction';
+import { basicCredentials, readBody, sendJson } from './support/http.ts';
 
 // 40 characters: readConfig requires at least 32.
 const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
@@ -61,31 +62,6 @@ interface Provider {
   discoveryIssuer: string;
   tokenRequests(): RecordedRequest[];
   close(): Promise<void>;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/**
- * RFC 6749 §2.3.1: client_secret_basic form-urlencodes the id and the secret before Base64
- * (oauth4webapi sends `test%2Dclient`), so the server decodes each part.
- */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
-  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
 }
 
 async function startProvider(): Promise<Provider> {

@@ -20,6 +20,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { expect, vi } from 'vitest';
+import { basicCredentials, readBody, sendJson } from '../support/http.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Constants shared by the test files.
@@ -159,28 +160,6 @@ export interface Issuer {
    */
   mint(claims?: Overrides, header?: Overrides, key?: CryptoKey): Promise<string>;
   close(): Promise<void>;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** RFC 6749 §2.3.1 client_secret_basic: each part form-urlencoded before Base64. */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
-  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
 }
 
 export async function startIssuer(): Promise<Issuer> {
