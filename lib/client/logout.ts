@@ -6,6 +6,9 @@ import { authorizationServer, client, clientAuth, httpOptions } from './authoriz
 /** Holds the logout `state` until the provider redirects back to /auth/logout/callback. */
 export const LOGOUT_STATE_COOKIE = 'logout-state';
 
+/** Where sign-out ends when no (valid) returnTo was given. */
+export const SIGNED_OUT_PATH = '/?signedOut=1';
+
 export interface LogoutState {
   state?: string;
   returnTo?: string;

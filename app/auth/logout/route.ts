@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { NextResponse, type NextRequest } from 'next/server';
-import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken } from '@/lib/client/logout';
+import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken, SIGNED_OUT_PATH } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -13,8 +13,6 @@ import { isSameOriginRequest } from '@/lib/same-origin';
 import { endSession, getSession } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
-
-const SIGNED_OUT_PATH = '/?signedOut=1';
 
 async function requestedReturnTo(request: NextRequest): Promise<string> {
   let value = request.nextUrl.searchParams.get('returnTo');

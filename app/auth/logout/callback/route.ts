@@ -1,13 +1,11 @@
 /** GET /auth/logout/callback: the provider's post_logout_redirect_uri. Checks `state`, goes on. */
 import { NextResponse, type NextRequest } from 'next/server';
-import { decodeLogoutState, LOGOUT_STATE_COOKIE } from '@/lib/client/logout';
+import { decodeLogoutState, LOGOUT_STATE_COOKIE, SIGNED_OUT_PATH } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
 
 export const dynamic = 'force-dynamic';
-
-const SIGNED_OUT_PATH = '/?signedOut=1';
 
 export async function GET(request: NextRequest) {
   const { state, returnTo } = decodeLogoutState(request.cookies.get(LOGOUT_STATE_COOKIE)?.value);
