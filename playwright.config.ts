@@ -1,6 +1,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, defineConfig, devices } from '@playwright/test';
 import { APP_URL, IDP_URL, TEST_SESSION_SECRET } from './e2e/env';
+import {
+  HOSTILE_API_AUDIENCE,
+  HOSTILE_APP_LOG,
+  HOSTILE_APP_URL,
+  HOSTILE_CLIENT_ID,
+  HOSTILE_CLIENT_SECRET,
+  HOSTILE_ISSUER,
+} from './e2e/hostile/scenarios';
 
 /**
  * Chromium: Playwright's own when it is installed (`npx playwright install chromium`), otherwise
@@ -57,6 +65,36 @@ export default defineConfig({
       stderr: 'pipe',
       timeout: 240_000,
       env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1' },
+    },
+    {
+      // A hostile OpenID provider for e2e/hostile: misbehaves per login, as the browser asks.
+      command: 'node --experimental-strip-types --disable-warning=ExperimentalWarning e2e/hostile/server.ts',
+      url: `${HOSTILE_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+    {
+      // A second instance of the same production build, signing in at the hostile provider.
+      // webServer entries start one after the other, each once the previous one answers, so
+      // `.next` is built by then. Its stdout (the JSON log lines) goes to a file the tests read;
+      // Playwright clears test-results/ before it starts any web server.
+      command: `mkdir -p test-results && exec npm run start -- -p 3001 > ${HOSTILE_APP_LOG}`,
+      url: `${HOSTILE_APP_URL}/`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 60_000,
+      env: {
+        OIDC_ISSUER: HOSTILE_ISSUER,
+        OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
+        OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
+        APP_BASE_URL: HOSTILE_APP_URL,
+        API_AUDIENCE: HOSTILE_API_AUDIENCE,
+        SESSION_SECRET: TEST_SESSION_SECRET,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
     },
   ],
 });

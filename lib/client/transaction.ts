@@ -69,3 +69,13 @@ export function clearTransaction(state: string | null): CookieToSet | undefined 
   const name = state ? transactionCookieName(state) : undefined;
   return name ? cookie(name, '', 0) : undefined;
 }
+
+/**
+ * Deletes every transaction cookie among `names`. After a failed callback we cannot tell which
+ * pending login the response was meant for (its `state` may be missing or forged), so all of
+ * them end: fail closed. A login pending in another tab then has to be started again.
+ */
+export function clearAllTransactions(names: readonly string[]): CookieToSet[] {
+  const prefix = `${config().production ? '__Secure-' : ''}oidc-tx.`;
+  return names.filter((n) => n.startsWith(prefix)).map((n) => cookie(n, '', 0));
+}

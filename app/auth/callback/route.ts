@@ -2,7 +2,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { completeLogin } from '@/lib/client/callback';
 import { LoginError } from '@/lib/client/errors';
-import { clearTransaction, openTransaction } from '@/lib/client/transaction';
+import { clearAllTransactions, clearTransaction, openTransaction } from '@/lib/client/transaction';
 import { logEvent } from '@/lib/log';
 import { startSession } from '@/lib/session/session';
 import { loginFailed } from '../responses';
@@ -11,23 +11,25 @@ export const dynamic = 'force-dynamic';
 
 export async function GET(request: NextRequest) {
   const state = request.nextUrl.searchParams.get('state');
-  const response = await finish(request, state);
-  // A transaction is used once, whatever the outcome.
-  const cleared = clearTransaction(state);
-  if (cleared) response.cookies.set(cleared.name, cleared.value, cleared.options);
+  const { response, ok } = await finish(request, state);
+  // A transaction is used once, whatever the outcome. On success only this login's cookie goes
+  // (another tab may be signing in); on failure every pending one does.
+  const cleared = ok ? [clearTransaction(state)!] : clearAllTransactions(request.cookies.getAll().map((c) => c.name));
+  for (const c of cleared) response.cookies.set(c.name, c.value, c.options);
   response.headers.set('Cache-Control', 'no-store');
   return response;
 }
 
-async function finish(request: NextRequest, state: string | null): Promise<NextResponse> {
+async function finish(request: NextRequest, state: string | null): Promise<{ response: NextResponse; ok: boolean }> {
   const tx = await openTransaction(state, (name) => request.cookies.get(name)?.value);
-  if (!tx) return loginFailed(request, new LoginError('missing_transaction'));
+  if (!tx) return { response: loginFailed(request, new LoginError('missing_transaction')), ok: false };
 
   let tokens;
   try {
     tokens = await completeLogin(new URL(request.url), tx);
   } catch (err) {
-    return loginFailed(request, err instanceof LoginError ? err : new LoginError('token_request_failed', { cause: err }));
+    const error = err instanceof LoginError ? err : new LoginError('token_request_failed', { cause: err });
+    return { response: loginFailed(request, error), ok: false };
   }
 
   // A new session replaces whatever this browser had (no fixation of an older session).
@@ -35,5 +37,5 @@ async function finish(request: NextRequest, state: string | null): Promise<NextR
   logEvent('login_succeeded', { sub: tokens.sub });
 
   // tx.returnTo passed safeReturnTo at /auth/login: a same-origin relative path.
-  return NextResponse.redirect(new URL(tx.returnTo, request.url), 303);
+  return { response: NextResponse.redirect(new URL(tx.returnTo, request.url), 303), ok: true };
 }
