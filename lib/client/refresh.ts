@@ -49,9 +49,17 @@ export async function refreshTokens(current: TokenSet & { sub: string }): Promis
     const claims = oauth.getValidatedIdTokenClaims(result)!;
     if (claims.sub !== current.sub) throw new RefreshRejectedError('refreshed ID token is for another subject');
     if (issuedInFuture(claims)) throw new RefreshRejectedError('refreshed ID token iat is in the future');
-    if (claims.nonce !== undefined && claims.nonce !== decodeJwt(current.idToken).nonce) {
+    if (claims.nonce !== undefined && claims.nonce !== originalNonce(current.idToken)) {
       throw new RefreshRejectedError('refreshed ID token nonce differs from the original');
     }
   }
   return toTokenSet(result, current);
+}
+
+function originalNonce(idToken: string): unknown {
+  try {
+    return decodeJwt(idToken).nonce;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@
  * or a refreshed ID token for someone else, must be a RefreshRejectedError, and an outage must
  * not be. Nothing a hostile provider sends may be silently accepted.
  */
+import { UnsecuredJWT } from 'jose';
 import { afterAll, describe, it, vi, type TestContext } from 'vitest';
 import { HTTP_TIMEOUT_MS } from '@/lib/client/authorization-server';
 import type { TokenSet } from '@/lib/client/tokens';
@@ -132,5 +133,16 @@ describe('refreshTokens against a hostile provider', () => {
     const { error } = await timed(() => client.refreshTokens(current));
 
     ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
+  });
+  // OIDC Core §12.2: a refreshed ID token that carries a nonce must carry the original one.
+  it('a refreshed ID token with a nonce other than the original: RefreshRejectedError', async (ctx) => {
+    const { provider, client, current } = await setup(ctx, 'wrong-nonce');
+    const signedIn = { ...current, idToken: new UnsecuredJWT({ sub: SUBJECT, nonce: 'the-original-nonce' }).encode() };
+
+    const { error } = await timed(() => client.refreshTokens(signedIn));
+
+    ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
+    ctx.expect((error as Error).message).toBe('refreshed ID token nonce differs from the original');
+    expectRefreshRequest(ctx, provider, signedIn);
   });
 });
