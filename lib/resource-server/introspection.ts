@@ -4,6 +4,7 @@
  * short TTL, so a revoked token stops working within that TTL.
  */
 import * as oauth from 'oauth4webapi';
+import { sha256Hex } from '../sha256';
 import { InvalidTokenError, toAccessToken, type AccessToken } from './access-token';
 
 export interface IntrospectorOptions {
@@ -23,10 +24,6 @@ export interface IntrospectorOptions {
 
 type Entry = { until: number; result: AccessToken } | { until: number; reason: string };
 
-async function sha256(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export function createIntrospector(options: IntrospectorOptions) {
   const { as, clientId, clientSecret, audience, clockToleranceS, ttlMs = 30_000, inactiveTtlMs = 5_000, maxEntries = 10_000, timeoutMs = 5_000 } = options;
@@ -71,7 +68,7 @@ export function createIntrospector(options: IntrospectorOptions) {
   }
 
   async function introspect(token: string): Promise<AccessToken> {
-    const key = await sha256(token);
+    const key = await sha256Hex(token);
     const hit = cache.get(key);
     if (hit && hit.until > Date.now()) {
       if ('reason' in hit) throw new InvalidTokenError(hit.reason);

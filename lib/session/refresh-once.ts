@@ -13,20 +13,17 @@
 import { refreshTokens } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
+import { sha256Hex } from '../sha256';
 import type { SessionData } from './options';
 
 /** How long a refresh result is reused for requests still carrying the old refresh token. */
 const REUSE_WINDOW_MS = 60_000;
 const inflight = new Map<string, { result: Promise<TokenSet>; startedAt: number }>();
 
-async function keyOf(refreshToken: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(refreshToken));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export async function refreshOnce(session: SessionData): Promise<TokenSet> {
   if (!session.refreshToken) return refreshTokens(session); // throws RefreshRejectedError
-  const key = await keyOf(session.refreshToken);
+  const key = await sha256Hex(session.refreshToken);
   const now = Date.now();
   for (const [k, v] of inflight) if (now - v.startedAt > REUSE_WINDOW_MS) inflight.delete(k);
 
