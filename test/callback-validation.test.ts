@@ -14,7 +14,7 @@ import * as oauth from 'oauth4webapi';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginFailure } from '@/lib/client/errors';
 import type { Transaction } from '@/lib/client/transaction';
-import { basicCredentials, readBody, sendJson } from './support/http.ts';
+import { basicCredentials, corruptSignature, readBody, sendJson } from './support/http.ts';
 
 // 40 characters: readConfig requires at least 32.
 const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
@@ -186,15 +186,6 @@ function idTokenClaims(ctx: TokenContext, overrides: Record<string, unknown> = {
 
 function sign(claims: JWTPayload, key: CryptoKey = keyA.privateKey, kid = 'key-a'): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
-}
-
-/** Flips every bit of the signature's last byte (a real change, not just base64url padding bits). */
-function corruptSignature(jwt: string): string {
-  const [header, payload, signature = ''] = jwt.split('.');
-  const bytes = Buffer.from(signature, 'base64url');
-  const last = bytes.length - 1;
-  bytes[last] = (bytes[last] ?? 0) ^ 0xff;
-  return `${header}.${payload}.${bytes.toString('base64url')}`;
 }
 
 function tokenResponse(idToken: string, overrides: Record<string, unknown> = {}): TokenReply {

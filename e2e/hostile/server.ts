@@ -42,6 +42,7 @@ import {
   type OutageMode,
   type Scenario,
 } from './scenarios.ts';
+import { basicCredentials, corruptSignature, sendJson } from '../../test/support/http.ts';
 
 const ISSUER = HOSTILE_ISSUER;
 const CODE_TTL_MS = 60_000;
@@ -121,11 +122,6 @@ setInterval(() => {
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers.
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
 function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(`${text}\n`);
@@ -165,35 +161,11 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-/** RFC 6749 §2.3.1: client_secret_basic form-urlencodes id and secret before Base64. */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
-  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
-  if (!match?.[1]) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
-  try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Tokens.
 
 function withoutUndefined(claims: JWTPayload): JWTPayload {
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
-}
-
-/** Flips every bit of the signature's last byte. */
-function corruptSignature(jwt: string): string {
-  const [header, payload, signature = ''] = jwt.split('.');
-  const bytes = Buffer.from(signature, 'base64url');
-  const last = bytes.length - 1;
-  bytes[last] = (bytes[last] ?? 0) ^ 0xff;
-  return `${header}.${payload}.${bytes.toString('base64url')}`;
 }
 
 /** OIDC Core §2 ID token, wrong in the way `scenario` says (`nonce` undefined on refresh). */

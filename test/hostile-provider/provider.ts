@@ -31,7 +31,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
-import { basicCredentials, readBody, sendJson } from '../support/http.ts';
+import { basicCredentials, corruptSignature, readBody, sendJson } from '../support/http.ts';
 
 export const CLIENT_ID = 'hostile-test-client';
 export const CLIENT_SECRET = 'hostile-test-client-secret';
@@ -169,15 +169,6 @@ interface AuthorizationRequest {
   codeChallenge: string;
   redirectUri: string;
   used: boolean;
-}
-
-/** Flips every bit of the signature's last byte. */
-function corruptSignature(jwt: string): string {
-  const [header, payload, signature = ''] = jwt.split('.');
-  const bytes = Buffer.from(signature, 'base64url');
-  const last = bytes.length - 1;
-  bytes[last] = (bytes[last] ?? 0) ^ 0xff;
-  return `${header}.${payload}.${bytes.toString('base64url')}`;
 }
 
 const random = () => randomBytes(16).toString('base64url');

@@ -1,4 +1,7 @@
-/** Small node:http helpers shared by the tests' real servers (providers, issuers). */
+/**
+ * Small helpers shared by the tests' real servers (providers, issuers). Erasable TypeScript only:
+ * e2e/hostile/server.ts runs it with Node's type stripping.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -23,5 +26,18 @@ export function basicCredentials(header: string | undefined): { id: string; secr
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
-  return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+}
+
+/** Flips every bit of a JWS's last signature byte: the signature no longer verifies. */
+export function corruptSignature(jwt: string): string {
+  const [header, payload, signature = ''] = jwt.split('.');
+  const bytes = Buffer.from(signature, 'base64url');
+  const last = bytes.length - 1;
+  bytes[last] = (bytes[last] ?? 0) ^ 0xff;
+  return `${header}.${payload}.${bytes.toString('base64url')}`;
 }
