@@ -226,3 +226,11 @@ export function config(): Config {
   cached ??= readConfig();
   return cached;
 }
+
+let cachedResourceServer: ResourceServerConfig | undefined;
+
+/** The process's resource-server configuration, read once. */
+export function resourceServerConfig(): ResourceServerConfig {
+  cachedResourceServer ??= readResourceServerConfig();
+  return cachedResourceServer;
+}

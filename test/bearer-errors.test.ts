@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bearerError, json } from '@/lib/resource-server/errors';
+import { parseChallenge } from './support/challenge.ts';
 
-/** Parses the auth-params of a single `Bearer` challenge (RFC 7235 §2.1, quoted-string values). */
-function parseChallenge(header: string): Record<string, string> {
-  expect(header.startsWith('Bearer ')).toBe(true);
-  const rest = header.slice('Bearer '.length);
-  const params: Record<string, string> = {};
-  const param = /\s*([A-Za-z_]+)="((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
-  let consumed = 0;
-  let match: RegExpExecArray | null;
-  while ((match = param.exec(rest)) !== null) {
-    params[match[1]!] = match[2]!.replace(/\\(.)/g, '$1');
-    consumed = param.lastIndex;
-  }
-  // The whole header must be consumed: otherwise it is not parseable.
-  expect(consumed).toBe(rest.length);
-  return params;
-}
 
 function challenge(response: Response): Record<string, string> {
   const header = response.headers.get('WWW-Authenticate');

@@ -8,13 +8,12 @@
  * reaches the token endpoint (the code is not exchanged).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type GenerateKeyPairResult, type JWK, type JWTPayload } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginFailure } from '@/lib/client/errors';
 import type { Transaction } from '@/lib/client/transaction';
-import { basicCredentials, corruptSignature, readBody, sendJson } from './support/http.ts';
+import { basicCredentials, closedPort, corruptSignature, listenOnLoopback, readBody, sendJson } from './support/http.ts';
 
 // 40 characters: readConfig requires at least 32.
 const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
@@ -102,13 +101,7 @@ async function startProvider(): Promise<Provider> {
     return sendJson(res, 404, { error: 'not_found' });
   }
 
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const issuer = `http://localhost:${port}`;
+  const issuer = await listenOnLoopback(server);
 
   const provider: Provider = {
     issuer,
@@ -125,15 +118,6 @@ async function startProvider(): Promise<Provider> {
   return provider;
 }
 
-/** A port on localhost where nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The client, loaded fresh for each issuer: config() and the discovery/JWKS caches are module state.

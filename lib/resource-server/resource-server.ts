@@ -4,7 +4,7 @@
  * `introspection_endpoint` when credentials are configured.
  */
 import * as oauth from 'oauth4webapi';
-import { isLoopback, readResourceServerConfig, type ResourceServerConfig } from '../config';
+import { isLoopback, resourceServerConfig, type ResourceServerConfig } from '../config';
 import { createAccessTokenVerifier } from './access-token';
 import { createIntrospector } from './introspection';
 import { createJwksCache } from './jwks';
@@ -55,7 +55,7 @@ export function resourceServer(): Promise<ResourceServer> {
   if (instance && failedAt > -Infinity && Date.now() - failedAt >= RETRY_AFTER_MS) instance = undefined;
   if (!instance) {
     failedAt = -Infinity;
-    instance = createResourceServer(readResourceServerConfig());
+    instance = createResourceServer(resourceServerConfig());
     instance.catch(() => (failedAt = Date.now()));
   }
   return instance;

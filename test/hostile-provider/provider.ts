@@ -29,9 +29,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
-import { basicCredentials, corruptSignature, readBody, sendJson } from '../support/http.ts';
+import { basicCredentials, corruptSignature, listenOnLoopback, readBody, sendJson } from '../support/http.ts';
 
 export const CLIENT_ID = 'hostile-test-client';
 export const CLIENT_SECRET = 'hostile-test-client-secret';
@@ -362,12 +361,7 @@ export async function startHostileProvider(options: ProviderOptions = {}): Promi
     return behaviour === 'bad-signature' ? corruptSignature(jwt) : jwt;
   }
 
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   function stop(): Promise<void> {
     for (const timer of timers) clearTimeout(timer);
@@ -381,7 +375,7 @@ export async function startHostileProvider(options: ProviderOptions = {}): Promi
   }
 
   const provider: HostileProvider = {
-    issuer: `http://localhost:${port}`,
+    issuer: origin,
     requests: [],
     discovery: 'up',
 

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it, vi } from 'vitest';
+import { listenOnLoopback } from '../support/http.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -24,10 +25,10 @@ it('asks a failing issuer for its metadata at most once per 5 s, then recovers',
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = await listenOnLoopback(server);
   try {
     vi.resetModules();
-    vi.stubEnv('OIDC_ISSUER', `http://localhost:${(server.address() as AddressInfo).port}`);
+    vi.stubEnv('OIDC_ISSUER', origin);
     const { resourceServer } = await import('@/lib/resource-server/resource-server');
     let now = Date.now();
     vi.spyOn(Date, 'now').mockImplementation(() => now);

@@ -17,10 +17,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { expect, vi } from 'vitest';
-import { basicCredentials, readBody, sendJson } from '../support/http.ts';
+import { basicCredentials, listenOnLoopback, readBody, sendJson } from '../support/http.ts';
+export { closedPort } from '../support/http.ts';
+export { parseChallenge } from '../support/challenge.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Constants shared by the test files.
@@ -213,13 +214,7 @@ export async function startIssuer(): Promise<Issuer> {
     return sendJson(res, 404, { error: 'not_found' });
   }
 
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
-  const base = `http://localhost:${port}`;
+  const base = await listenOnLoopback(server);
 
   const issuer: Issuer = {
     issuer: base,
@@ -266,15 +261,6 @@ export async function startIssuer(): Promise<Issuer> {
   return issuer;
 }
 
-/** A port on localhost where nothing listens. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Freezes Date.now (only: `new Date()`, which jose uses for exp/iat, and the timers keep real
@@ -402,22 +388,6 @@ export function captureLogs(): LogCapture {
 // ---------------------------------------------------------------------------------------------
 // Responses.
 
-/** The auth-params of a single `Bearer` challenge (RFC 7235 §2.1, quoted-string values). */
-export function parseChallenge(header: string | null): Record<string, string> {
-  expect(header, 'WWW-Authenticate').not.toBeNull();
-  expect(header!.startsWith('Bearer ')).toBe(true);
-  const rest = header!.slice('Bearer '.length);
-  const params: Record<string, string> = {};
-  const param = /\s*([A-Za-z_]+)="((?:[^"\\]|\\.)*)"\s*(?:,|$)/y;
-  let consumed = 0;
-  let match: RegExpExecArray | null;
-  while ((match = param.exec(rest)) !== null) {
-    params[match[1]!] = match[2]!.replace(/\\(.)/g, '$1');
-    consumed = param.lastIndex;
-  }
-  expect(consumed, `unparseable challenge ${header}`).toBe(rest.length);
-  return params;
-}
 
 /** The response as text (body) and a flat string of all headers, for echo checks. */
 export async function snapshot(response: Response): Promise<{ body: string; headers: string }> {

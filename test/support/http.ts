@@ -2,7 +2,8 @@
  * Small helpers shared by the tests' real servers (providers, issuers). Erasable TypeScript only:
  * e2e/hostile/server.ts runs it with Node's type stripping.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
@@ -40,4 +41,22 @@ export function corruptSignature(jwt: string): string {
   const last = bytes.length - 1;
   bytes[last] = (bytes[last] ?? 0) ^ 0xff;
   return `${header}.${payload}.${bytes.toString('base64url')}`;
+}
+
+/** Listens on an ephemeral loopback port and returns the origin to use, http://localhost:<port>. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  server.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return `http://localhost:${(server.address() as AddressInfo).port}`;
+}
+
+/** A port on localhost where nothing listens. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  const origin = await listenOnLoopback(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return Number(new URL(origin).port);
 }

@@ -2,7 +2,7 @@
  * GET /api/metrics: rejection counts per reason, Prometheus text format. Machine tokens with
  * `metrics:read` only; set API_METRICS=off to remove it.
  */
-import { API_SCOPES, readResourceServerConfig } from '@/lib/config';
+import { API_SCOPES, resourceServerConfig } from '@/lib/config';
 import { json } from '@/lib/resource-server/errors';
 import { prometheusText, rejectionCounts } from '@/lib/resource-server/metrics';
 import { protect } from '@/lib/resource-server/protect';
@@ -15,6 +15,6 @@ const handler = protect({ scopes: [API_SCOPES.metrics], callers: ['machine'] }, 
 });
 
 export function GET(request: Request) {
-  if (!readResourceServerConfig().metrics) return json({ error: 'not_found' }, 404);
+  if (!resourceServerConfig().metrics) return json({ error: 'not_found' }, 404);
   return handler(request);
 }
