@@ -8,7 +8,7 @@ import { redirect } from 'next/navigation';
 import { needsRefresh, RefreshRejectedError } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
-import { openSession, sealSession } from './cookie';
+import { needsTouch, openSession, sealSession } from './cookie';
 import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions, type SessionData } from './options';
 import { refreshOnce } from './refresh-once';
 
@@ -65,6 +65,8 @@ export async function getFreshSession(): Promise<FreshSession> {
   if (!session) return { status: 'signed_out' };
   const now = Math.floor(Date.now() / 1000);
   if (!needsRefresh(session.accessTokenExpiresAt)) {
+    // Activity restarts the idle timer; written back at most once a minute, as in the guard.
+    if (!needsTouch(session, now)) return { status: 'ok', session };
     const touched = { ...session, lastSeenAt: now };
     await saveSession(touched);
     return { status: 'ok', session: touched };
