@@ -1,10 +1,12 @@
 /**
  * The demo accounts of the local identity provider. Development and tests only.
  *
- * What each account may do at the API is decided here, by the authorization server, as the
- * scopes it may be granted: alice may read and write notes, bob may only read them.
+ * Both accounts may be granted both API scopes: a scope is what the client may ask for on the
+ * user's behalf. What each user may do is the API's decision, made from a `roles` claim the IdP
+ * puts into access tokens: alice holds `notes-writer`, bob holds nothing, so the API refuses his
+ * writes although his token carries notes:write.
  */
-import { API_SCOPES } from '../lib/config.ts';
+import { API_SCOPES, DEFAULTS } from '../lib/config.ts';
 
 export interface DemoAccount {
   sub: string;
@@ -16,6 +18,8 @@ export interface DemoAccount {
   email: string;
   /** API scopes this account may be granted; other requested API scopes are refused. */
   apiScopes: readonly string[];
+  /** The `roles` claim of this account's access tokens (the API reads it: lib/resource-server/permissions.ts). */
+  roles: readonly string[];
   description: string;
 }
 
@@ -29,7 +33,8 @@ export const ACCOUNTS: readonly DemoAccount[] = [
     family_name: 'Liddell',
     email: 'alice@example.com',
     apiScopes: [API_SCOPES.read, API_SCOPES.write],
-    description: 'may read and write her notes',
+    roles: [DEFAULTS.writerRole],
+    description: 'may read and write her notes (role notes-writer)',
   },
   {
     sub: 'bob',
@@ -39,8 +44,9 @@ export const ACCOUNTS: readonly DemoAccount[] = [
     given_name: 'Bob',
     family_name: 'Builder',
     email: 'bob@example.com',
-    apiScopes: [API_SCOPES.read],
-    description: 'may only read his notes',
+    apiScopes: [API_SCOPES.read, API_SCOPES.write],
+    roles: [],
+    description: 'has both scopes, but no role: the API refuses his writes',
   },
 ];
 

@@ -111,6 +111,12 @@ export function configuration(jwks: { keys: object[] }): Configuration {
       if (!account) return undefined;
       return { accountId: account.sub, claims: () => claimsOf(account) };
     },
+    // The account's roles in its API access tokens: the API's own permission data (see accounts.ts).
+    async extraTokenClaims(_ctx, token) {
+      const accountId = 'accountId' in token ? token.accountId : undefined;
+      const account = typeof accountId === 'string' ? findAccountBySub(accountId) : undefined;
+      return account ? { roles: [...account.roles] } : undefined;
+    },
     // RFC 9700 §2.1.1: PKCE for every client, confidential ones included.
     pkce: { required: () => true },
     // Issue refresh tokens to the app even without a consent-granted offline_access.

@@ -8,6 +8,9 @@
  * This module uses Web APIs only: the Edge middleware imports it.
  */
 
+import type { AccessTokenShape, ClientAuthMethod, ProviderProfile } from './providers/profiles.ts';
+import { ProfileError, resolveProfile } from './providers/resolve.ts';
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -44,18 +47,30 @@ export const DEFAULTS = {
   sessionMaxAgeS: 12 * 60 * 60,
   /** 1 hour without a request ends the session. */
   sessionIdleTimeoutS: 60 * 60,
+  /** Holders of this role (the profile's roles claim) may write notes at /api. */
+  writerRole: 'notes-writer',
 } as const;
 
 /** iron-session refuses shorter passwords; so do we, with a message that names the variable. */
 export const MIN_SECRET_LENGTH = 32;
 
+/** How the client authenticates at the token endpoint (RFC 6749 §2.3.1, RFC 7523 §2.2). */
+export type ClientCredentials =
+  | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
+  /** The PKCS #8 PEM itself or a file holding it (read by the Node-only client), its `kid` and `alg`. */
+  | { method: 'private_key_jwt'; privateKey: { pem?: string; file?: string }; keyId?: string; alg: string };
+
 export interface Config {
   production: boolean;
   /** True when OIDC_ISSUER is unset and the app talks to the bundled `idp/`. */
   localIdp: boolean;
+  /** OIDC_PROVIDER's profile with its overrides (lib/providers/). */
+  provider: ProviderProfile;
   issuer: URL;
   clientId: string;
-  clientSecret: string;
+  clientCredentials: ClientCredentials;
+  /** The only `alg` accepted for ID tokens (OIDC Core §3.1.3.7 step 7; RFC 8725 §3.1). */
+  idTokenSigningAlg: string;
   scopes: string;
   /** The resource indicator (RFC 8707) and expected `aud` of access tokens for `/api`. */
   apiAudience: string;
@@ -98,10 +113,39 @@ function seconds(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+function profile(env: Env): ProviderProfile {
+  try {
+    return resolveProfile(env);
+  } catch (err) {
+    if (err instanceof ProfileError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+function clientCredentials(env: Env, method: ClientAuthMethod, localIdp: boolean): ClientCredentials {
+  if (method === 'private_key_jwt') {
+    const pem = value(env, 'OIDC_CLIENT_PRIVATE_KEY')?.replaceAll('\\n', '\n');
+    const file = value(env, 'OIDC_CLIENT_PRIVATE_KEY_FILE');
+    if (!pem === !file) {
+      throw new ConfigError('OIDC_CLIENT_AUTH_METHOD=private_key_jwt needs exactly one of OIDC_CLIENT_PRIVATE_KEY (a PKCS #8 PEM) or OIDC_CLIENT_PRIVATE_KEY_FILE.');
+    }
+    if (pem && !pem.includes('-----BEGIN PRIVATE KEY-----')) {
+      throw new ConfigError('OIDC_CLIENT_PRIVATE_KEY must be a PKCS #8 PEM ("-----BEGIN PRIVATE KEY-----"; newlines may be written as \\n).');
+    }
+    const alg = value(env, 'OIDC_CLIENT_KEY_ALG') ?? 'RS256';
+    if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw new ConfigError(`OIDC_CLIENT_KEY_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${alg}".`);
+    return { method, privateKey: { pem, file }, keyId: value(env, 'OIDC_CLIENT_KEY_ID'), alg };
+  }
+  const secret = value(env, 'OIDC_CLIENT_SECRET') ?? (localIdp ? LOCAL_IDP.clientSecret : undefined);
+  if (!secret) throw new ConfigError(`OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set (${method}).`);
+  return { method, secret };
+}
+
 /** Reads and checks the configuration. Throws a ConfigError naming the variable at fault. */
 export function readConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const localIdp = value(env, 'OIDC_ISSUER') === undefined;
+  const provider = profile(env);
 
   const issuer = url(env, 'OIDC_ISSUER', LOCAL_IDP.issuer);
   // RFC 9700 §2.6 / OIDC Discovery §4.1: the issuer is https, except on this machine.
@@ -113,18 +157,28 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError(`APP_BASE_URL must be an origin such as https://app.example.com, without a path; got "${appBaseUrl.href}".`);
   }
 
-  let clientId = value(env, 'OIDC_CLIENT_ID');
-  let clientSecret = value(env, 'OIDC_CLIENT_SECRET');
-  if (localIdp) {
-    clientId ??= LOCAL_IDP.clientId;
-    clientSecret ??= LOCAL_IDP.clientSecret;
-  }
+  const clientId = value(env, 'OIDC_CLIENT_ID') ?? (localIdp ? LOCAL_IDP.clientId : undefined);
   if (!clientId) throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set.');
-  if (!clientSecret) throw new ConfigError('OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set.');
+  const credentials = clientCredentials(env, provider.clientAuthMethod, localIdp);
 
-  const scopes = (value(env, 'OIDC_SCOPES') ?? DEFAULTS.scopes).split(/\s+/).join(' ');
-  if (!scopes.split(/\s+/).includes('openid')) {
+  const requested = (value(env, 'OIDC_SCOPES') ?? provider.defaultScopes ?? DEFAULTS.scopes).split(/\s+/);
+  if (!requested.includes('openid')) {
     throw new ConfigError('OIDC_SCOPES must include "openid".');
+  }
+  const scopes = [...new Set([...requested, ...provider.extraScopes])].join(' ');
+
+  const idTokenSigningAlg = value(env, 'OIDC_ID_TOKEN_SIGNING_ALG') ?? 'RS256';
+  if (!ASYMMETRIC_ALGORITHMS.includes(idTokenSigningAlg)) {
+    throw new ConfigError(`OIDC_ID_TOKEN_SIGNING_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${idTokenSigningAlg}".`);
+  }
+
+  const apiAudience = value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience;
+  // The ID token's `aud` is the client id (OIDC Core §2). If the API accepted that audience, an
+  // ID token would pass the audience check at /api: refuse the configuration instead.
+  if (apiAudience === clientId) {
+    throw new ConfigError(
+      `API_AUDIENCE equals OIDC_CLIENT_ID ("${clientId}"). ID tokens carry the client id as their audience, so /api would be one check away from accepting them. Give the API its own identifier at the provider (an API / resource server / app ID URI) and set API_AUDIENCE to it.`,
+    );
   }
 
   const sessionSecret = value(env, 'SESSION_SECRET');
@@ -152,11 +206,13 @@ export function readConfig(env: Env = process.env): Config {
   return {
     production,
     localIdp,
+    provider,
     issuer,
     clientId,
-    clientSecret,
+    clientCredentials: credentials,
+    idTokenSigningAlg,
     scopes,
-    apiAudience: value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience,
+    apiAudience,
     appBaseUrl,
     redirectUri: new URL('/auth/callback', appBaseUrl).href,
     postLogoutRedirectUri: new URL('/auth/logout/callback', appBaseUrl).href,
@@ -175,9 +231,20 @@ export const MAX_CLOCK_TOLERANCE_S = 60;
 /** The resource server's settings. It needs neither the session secret nor the client's. */
 export interface ResourceServerConfig {
   issuer: URL;
+  /** The `iss` access tokens carry, when it differs from the OIDC issuer (API_ISSUER, e.g. Entra v1 tokens). */
+  tokenIssuer?: string;
+  /** Where the keys are, when not the issuer metadata's `jwks_uri` (API_JWKS_URI). */
+  jwksUri?: URL;
   audience: string;
   algorithms: string[];
   clockToleranceS: number;
+  /** The provider's access-token shape (lib/providers/). */
+  tokenShape: AccessTokenShape;
+  /** False when the provider issues no access tokens for this API (Google). */
+  enabled: boolean;
+  /** Who may write notes: holders of this role (from the roles claim), or these subjects. */
+  writerRole?: string;
+  writers: string[];
   /** RFC 7662 credentials; opaque tokens are refused without them. */
   introspection?: { clientId: string; clientSecret: string };
   /** Expose GET /api/metrics (machine token with metrics:read). */
@@ -187,6 +254,12 @@ export interface ResourceServerConfig {
 export function readResourceServerConfig(env: Env = process.env): ResourceServerConfig {
   const localIdp = value(env, 'OIDC_ISSUER') === undefined;
   const issuer = url(env, 'OIDC_ISSUER', LOCAL_IDP.issuer);
+  const provider = profile(env);
+  const jwks = value(env, 'API_JWKS_URI');
+  const jwksUri = jwks === undefined ? undefined : url(env, 'API_JWKS_URI', jwks);
+  if (jwksUri && jwksUri.protocol !== 'https:' && !(jwksUri.protocol === 'http:' && isLoopback(jwksUri))) {
+    throw new ConfigError(`API_JWKS_URI must be an https:// URL (http:// only for localhost), got "${jwksUri.href}".`);
+  }
 
   const algorithms = (value(env, 'API_ALGORITHMS') ?? 'RS256 PS256 ES256').split(/[\s,]+/).filter(Boolean);
   const refused = algorithms.filter((a) => !ASYMMETRIC_ALGORITHMS.includes(a));
@@ -209,11 +282,18 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
     throw new ConfigError('API_INTROSPECTION_CLIENT_ID and API_INTROSPECTION_CLIENT_SECRET go together: set both or neither.');
   }
 
+  const writerRole = value(env, 'API_WRITER_ROLE') ?? DEFAULTS.writerRole;
   return {
     issuer,
+    tokenIssuer: value(env, 'API_ISSUER'),
+    jwksUri,
     audience: value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience,
     algorithms,
     clockToleranceS: tolerance,
+    tokenShape: provider.accessToken,
+    enabled: provider.api.supported,
+    writerRole: writerRole === 'none' ? undefined : writerRole,
+    writers: (value(env, 'API_WRITERS') ?? '').split(/[\s,]+/).filter(Boolean),
     introspection: clientId && clientSecret ? { clientId, clientSecret } : undefined,
     metrics: value(env, 'API_METRICS') !== 'off',
   };

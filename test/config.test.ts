@@ -22,7 +22,7 @@ describe('readConfig', () => {
     expect(c.issuer).toBeInstanceOf(URL);
     expect(c.issuer.href).toBe('http://localhost:4000/');
     expect(c.clientId).toBe('next-oidc-reference');
-    expect(c.clientSecret).toBe('local-idp-client-secret-for-development-only');
+    expect(c.clientCredentials).toEqual({ method: 'client_secret_basic', secret: 'local-idp-client-secret-for-development-only' });
     expect(c.redirectUri).toBe('http://localhost:3000/auth/callback');
     expect(c.postLogoutRedirectUri).toBe('http://localhost:3000/auth/logout/callback');
     expect(c.appBaseUrl.href).toBe('http://localhost:3000/');
@@ -80,7 +80,7 @@ describe('readConfig', () => {
     expect(c.localIdp).toBe(false);
     expect(c.issuer.href).toBe('https://idp.example/tenant');
     expect(c.clientId).toBe('client');
-    expect(c.clientSecret).toBe('secret');
+    expect(c.clientCredentials).toEqual({ method: 'client_secret_basic', secret: 'secret' });
   });
 
   it('names OIDC_ISSUER when it is not an absolute URL', () => {

@@ -29,6 +29,7 @@ describe('toTokenSet', () => {
       idToken: 'id-new',
       accessToken: 'at-new',
       accessTokenExpiresAt: NOW_S + 3600,
+      tokensReceivedAt: NOW_S,
       scope: 'openid',
       refreshToken: 'rt-new',
     });

@@ -1,7 +1,10 @@
 /**
  * The client's view of the authorization server: discovery metadata, client metadata, client
- * authentication, and the transport options every outbound request uses.
+ * authentication, the ID token's signature check, and the transport options every outbound
+ * request uses.
  */
+import { readFile } from 'node:fs/promises';
+import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { config, isLoopback } from '../config';
 
@@ -16,17 +19,70 @@ export function httpOptions() {
   };
 }
 
+/**
+ * Client metadata. `id_token_signed_response_alg` pins the ID token's `alg` (OIDC Core
+ * §3.1.3.7 step 7, RFC 8725 §3.1): oauth4webapi refuses any other, whatever the provider
+ * advertises.
+ */
 export function client(): oauth.Client {
-  return { client_id: config().clientId };
+  return { client_id: config().clientId, id_token_signed_response_alg: config().idTokenSigningAlg };
 }
 
-/** RFC 6749 §2.3.1: client_secret_basic. */
-export function clientAuth(): oauth.ClientAuth {
-  return oauth.ClientSecretBasic(config().clientSecret);
+let auth: Promise<oauth.ClientAuth> | undefined;
+
+/**
+ * Client authentication at the token, revocation and introspection endpoints, as
+ * OIDC_CLIENT_AUTH_METHOD says: RFC 6749 §2.3.1 client_secret_basic (id and secret are
+ * form-urlencoded before Base64, so reserved characters travel encoded) or client_secret_post,
+ * or RFC 7523 §2.2 private_key_jwt (a signed assertion; the secret never leaves this server).
+ */
+export function clientAuth(): Promise<oauth.ClientAuth> {
+  auth ??= (async () => {
+    const credentials = config().clientCredentials;
+    switch (credentials.method) {
+      case 'client_secret_basic':
+        return oauth.ClientSecretBasic(credentials.secret);
+      case 'client_secret_post':
+        return oauth.ClientSecretPost(credentials.secret);
+      case 'private_key_jwt': {
+        const pem = credentials.privateKey.pem ?? (await readFile(credentials.privateKey.file!, 'utf8'));
+        const key = await importPKCS8(pem, credentials.alg);
+        return oauth.PrivateKeyJwt(credentials.keyId ? { key, kid: credentials.keyId } : key);
+      }
+    }
+  })();
+  auth.catch(() => (auth = undefined));
+  return auth;
 }
 
 /** The issuer's signing keys, shared by every ID token signature check in this process. */
 export const jwksCache: oauth.JWKSCacheInput = {};
+
+/** An unknown `kid` refetches the JWKS at most this often (a flood of forged kids cannot flood the provider). */
+export const JWKS_REFETCH_COOLDOWN_MS = 10_000;
+let jwksRefetchedAt = -Infinity;
+
+/**
+ * OIDC Core §3.1.3.7 step 6: the ID token's signature, against the issuer's JWKS. oauth4webapi
+ * skips it for a TLS back channel unless asked, so we ask. A key the provider published a moment
+ * ago has a `kid` our cached JWKS lacks; oauth4webapi refetches only a set at least 60 s old, so
+ * we drop the cached set and check once more (at most once per cooldown).
+ */
+export async function validateIdTokenSignature(as: oauth.AuthorizationServer, response: Response): Promise<void> {
+  const options = { ...httpOptions(), [oauth.jwksCache]: jwksCache };
+  try {
+    await oauth.validateApplicationLevelSignature(as, response, options);
+  } catch (err) {
+    const noKey = err instanceof oauth.OperationProcessingError && err.code === oauth.KEY_SELECTION && /no applicable keys/.test(err.message);
+    if (!noKey || Date.now() - jwksRefetchedAt < JWKS_REFETCH_COOLDOWN_MS) throw err;
+    jwksRefetchedAt = Date.now();
+    const cache = jwksCache as { jwks?: unknown; uat?: unknown };
+    delete cache.jwks;
+    delete cache.uat;
+    // oauth4webapi also keeps the keys per metadata object: a copy starts from the empty cache.
+    await oauth.validateApplicationLevelSignature({ ...as }, response, options);
+  }
+}
 
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
 let discovery: { as: Promise<oauth.AuthorizationServer>; at: number } | undefined;
@@ -46,4 +102,18 @@ export function authorizationServer(): Promise<oauth.AuthorizationServer> {
     if (discovery?.as === as) discovery = undefined;
   });
   return as;
+}
+
+/** The audience parameters of the authorization and token requests, as the provider profile says. */
+export function audienceParameters(request: 'authorization' | 'token'): Record<string, string> {
+  const { provider, apiAudience } = config();
+  if (!provider.api.supported) return {};
+  switch (provider.audienceRequest) {
+    case 'resource':
+      return { resource: apiAudience }; // RFC 8707 §2.1 (authorization) and §2.2 (token)
+    case 'audience':
+      return request === 'authorization' ? { audience: apiAudience } : {}; // Auth0
+    case 'scope':
+      return {};
+  }
 }

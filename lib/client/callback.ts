@@ -4,7 +4,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { config } from '../config';
-import { authorizationServer, client, clientAuth, httpOptions, jwksCache } from './authorization-server';
+import { audienceParameters, authorizationServer, client, clientAuth, httpOptions, validateIdTokenSignature } from './authorization-server';
 import { isIdTokenFailure, isJwksUnavailable, isTransportFailure, LoginError } from './errors';
 import { issuedInFuture, toTokenSet, type TokenSet } from './tokens';
 import type { Transaction } from './transaction';
@@ -43,11 +43,11 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
     response = await oauth.authorizationCodeGrantRequest(
       as,
       client(),
-      clientAuth(),
+      await clientAuth(),
       params,
       config().redirectUri,
       tx.code_verifier,
-      { ...httpOptions(), additionalParameters: { resource: config().apiAudience } },
+      { ...httpOptions(), additionalParameters: audienceParameters('token') },
     );
   } catch (cause) {
     throw new LoginError('provider_unavailable', { cause });
@@ -55,8 +55,8 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
 
   let result: oauth.TokenEndpointResponse;
   try {
-    // OIDC Core §3.1.3.7: the ID token's iss, aud, azp, exp, iat and nonce are checked here,
-    // and only `token_type` Bearer is accepted.
+    // OIDC Core §3.1.3.7: the ID token's alg (pinned), iss, aud, azp, exp, iat and nonce are
+    // checked here, and only `token_type` Bearer is accepted.
     result = await oauth.processAuthorizationCodeResponse(as, client(), response, {
       expectedNonce: tx.nonce,
       requireIdToken: true,
@@ -66,10 +66,9 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
     throw new LoginError(reason, { cause });
   }
 
-  // OIDC Core §3.1.3.7 step 6: the signature, against the issuer's JWKS. oauth4webapi skips it
-  // for a TLS back channel unless asked, so we ask.
+  // OIDC Core §3.1.3.7 step 6: the signature, against the issuer's JWKS.
   try {
-    await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(), [oauth.jwksCache]: jwksCache });
+    await validateIdTokenSignature(as, response);
   } catch (cause) {
     // Keys that cannot be fetched are an outage; keys that do not verify are a bad token.
     throw new LoginError(isJwksUnavailable(cause) ? 'provider_unavailable' : 'id_token_invalid', { cause });

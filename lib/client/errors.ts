@@ -29,6 +29,29 @@ export function isTransportFailure(err: unknown): boolean {
   return false;
 }
 
+/**
+ * What the provider answered, for the log: its HTTP status and its OAuth `error` code (RFC 6749
+ * §5.2), or `timeout` / `network` when no answer came. Never a token, a secret or free text.
+ */
+export function providerAnswer(err: unknown): { status?: number; error?: string } {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 6; depth++) {
+    if (e instanceof oauth.ResponseBodyError) return { status: e.status, error: errorCode(e.error) };
+    if (e instanceof oauth.WWWAuthenticateChallengeError) return { status: e.status, error: errorCode(e.cause[0]?.parameters.error) };
+    if (e instanceof Response) return { status: e.status };
+    if (e instanceof DOMException) return { error: e.name === 'TimeoutError' ? 'timeout' : 'aborted' };
+    if (e instanceof TypeError && !('code' in e)) return { error: 'network' };
+    e = (e as { cause?: unknown }).cause;
+  }
+  return {};
+}
+
+/** RFC 6749 §5.2: an error code is printable ASCII without `"` or `\`; anything else is not logged as sent. */
+function errorCode(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(value) ? value : 'malformed';
+}
+
 /** Could the issuer's JWKS not be fetched (down, slow, not a JWKS)? Not the token's fault. */
 export function isJwksUnavailable(err: unknown): boolean {
   return (

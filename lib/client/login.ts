@@ -4,12 +4,12 @@
  */
 import * as oauth from 'oauth4webapi';
 import { config } from '../config';
-import { authorizationServer, client } from './authorization-server';
+import { audienceParameters, authorizationServer, client } from './authorization-server';
 import type { Transaction } from './transaction';
 
 export async function startLogin(returnTo: string): Promise<{ authorizationUrl: URL; transaction: Transaction }> {
   const as = await authorizationServer();
-  const { redirectUri, scopes, apiAudience } = config();
+  const { redirectUri, scopes, provider } = config();
 
   // RFC 7636: PKCE with S256; the verifier stays in the sealed transaction cookie.
   const code_verifier = oauth.generateRandomCodeVerifier();
@@ -22,6 +22,9 @@ export async function startLogin(returnTo: string): Promise<{ authorizationUrl: 
   if (!as.authorization_endpoint) throw new Error('the provider has no authorization_endpoint');
   const authorizationUrl = new URL(as.authorization_endpoint);
   authorizationUrl.search = new URLSearchParams({
+    // The provider profile's extra parameters (OIDC_AUTHORIZATION_PARAMS) come first: the
+    // parameters below always win, and lib/providers/resolve.ts refuses overrides of them.
+    ...provider.authorizationParams,
     client_id: client().client_id,
     redirect_uri: redirectUri,
     response_type: 'code',
@@ -30,8 +33,9 @@ export async function startLogin(returnTo: string): Promise<{ authorizationUrl: 
     code_challenge_method: 'S256',
     state,
     nonce,
-    // RFC 8707: ask for an access token whose audience is our API.
-    resource: apiAudience,
+    // An access token whose audience is our API: RFC 8707 `resource`, Auth0's `audience`, or
+    // nothing when the scopes select the API (the provider profile's audienceRequest).
+    ...audienceParameters('authorization'),
   }).toString();
 
   return { authorizationUrl, transaction: { kind: 'oidc-login', state, nonce, code_verifier, returnTo } };

@@ -38,11 +38,22 @@ export async function endSessionUrl(idToken: string | undefined, state: string):
   } catch {
     return undefined; // provider down: the local session is gone anyway
   }
-  if (!as.end_session_endpoint) return undefined; // e.g. Google has none
+  const { provider, clientId, postLogoutRedirectUri } = config();
+  if (provider.logout === 'none') return undefined; // e.g. Google has no logout endpoint
+  if (provider.logout === 'cognito') {
+    // Amazon Cognito's own logout endpoint on the hosted-UI domain: client_id and a registered
+    // logout_uri; it sends no `state` back, so /auth/logout/callback falls back to the default.
+    if (!as.authorization_endpoint) return undefined;
+    const url = new URL('/logout', as.authorization_endpoint);
+    url.searchParams.set('client_id', clientId);
+    url.searchParams.set('logout_uri', postLogoutRedirectUri);
+    return url;
+  }
+  if (!as.end_session_endpoint) return undefined; // the provider advertises none
   const url = new URL(as.end_session_endpoint);
   url.searchParams.set('client_id', client().client_id);
   if (idToken) url.searchParams.set('id_token_hint', idToken);
-  url.searchParams.set('post_logout_redirect_uri', config().postLogoutRedirectUri);
+  url.searchParams.set('post_logout_redirect_uri', postLogoutRedirectUri);
   url.searchParams.set('state', state);
   return url;
 }
@@ -53,7 +64,7 @@ export async function revokeRefreshToken(refreshToken: string | undefined): Prom
   try {
     const as = await authorizationServer();
     if (!as.revocation_endpoint) return;
-    const response = await oauth.revocationRequest(as, client(), clientAuth(), refreshToken, {
+    const response = await oauth.revocationRequest(as, client(), await clientAuth(), refreshToken, {
       ...httpOptions(),
       additionalParameters: { token_type_hint: 'refresh_token' },
     });

@@ -1,39 +1,68 @@
 /** RFC 6749 §6: a new access token from the refresh token. */
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { config } from '../config';
-import { authorizationServer, client, clientAuth, httpOptions, jwksCache } from './authorization-server';
+import { audienceParameters, authorizationServer, client, clientAuth, httpOptions, validateIdTokenSignature } from './authorization-server';
 import { isIdTokenFailure, isJwksUnavailable, isTransportFailure } from './errors';
 import { issuedInFuture, toTokenSet, type TokenSet } from './tokens';
 
 /** Refresh this long before expiry, so a token never expires on its way to the API. */
 export const REFRESH_SKEW_S = 30;
 
-/** The provider refused the refresh token (`invalid_grant`): the session is over. */
+/**
+ * Tokens this fresh are never refreshed again, whatever their lifetime: at most one refresh
+ * per navigation, even when the provider issues tokens that live a few seconds.
+ */
+export const MIN_REFRESH_INTERVAL_S = 5;
+
+/**
+ * The token endpoint refused the refresh (RFC 6749 §5.2): the session is over. Any 4xx but 429
+ * counts, with or without a JSON body (some providers answer a revoked token with a bare 400).
+ */
 export class RefreshRejectedError extends Error {
   override name = 'RefreshRejectedError';
+  constructor(
+    message: string,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(message, options);
+    this.status = options?.status;
+  }
+  readonly status?: number;
 }
 
-export function needsRefresh(accessTokenExpiresAt: number, now = Date.now() / 1000): boolean {
-  return accessTokenExpiresAt - REFRESH_SKEW_S <= now;
+/**
+ * Is the access token due for a refresh? When it has less than REFRESH_SKEW_S left, or less than
+ * half its lifetime for tokens that live under a minute, so a token that lives 30 s or less is
+ * not "due" the moment it arrives. Never within MIN_REFRESH_INTERVAL_S of the last tokens.
+ */
+export function needsRefresh(tokens: { accessTokenExpiresAt: number; tokensReceivedAt?: number }, now = Date.now() / 1000): boolean {
+  const receivedAt = tokens.tokensReceivedAt ?? 0;
+  if (now - receivedAt < MIN_REFRESH_INTERVAL_S) return false;
+  const lifetime = tokens.accessTokenExpiresAt - receivedAt;
+  const skew = Math.min(REFRESH_SKEW_S, Math.max(0, lifetime / 2));
+  return tokens.accessTokenExpiresAt - skew <= now;
 }
 
-export async function refreshTokens(current: TokenSet & { sub: string }): Promise<TokenSet> {
+/** RFC 6749 §5.2: a 4xx other than 429 (Too Many Requests) is the provider's final answer. */
+export function isRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 429;
+}
+
+export async function refreshTokens(current: Pick<TokenSet, 'idToken' | 'refreshToken' | 'scope'> & { sub: string }): Promise<TokenSet> {
   if (!current.refreshToken) throw new RefreshRejectedError('no refresh token');
   const as = await authorizationServer();
-  const response = await oauth.refreshTokenGrantRequest(as, client(), clientAuth(), current.refreshToken, {
+  const response = await oauth.refreshTokenGrantRequest(as, client(), await clientAuth(), current.refreshToken, {
     ...httpOptions(),
-    additionalParameters: { resource: config().apiAudience },
+    additionalParameters: audienceParameters('token'),
   });
+  const { status } = response;
   let result: oauth.TokenEndpointResponse;
   try {
     result = await oauth.processRefreshTokenResponse(as, client(), response);
   } catch (err) {
-    if (err instanceof oauth.ResponseBodyError && err.error === 'invalid_grant') {
-      throw new RefreshRejectedError('refresh token refused', { cause: err });
-    }
+    if (isRefusal(status)) throw new RefreshRejectedError('refresh refused', { cause: err, status });
     // An ID token that fails validation ends the session (fail closed); anything else (a 5xx,
-    // a time-out) is an outage that keeps it.
+    // a 429, a time-out) is an outage that keeps it.
     if (!isTransportFailure(err) && isIdTokenFailure(err)) throw new RefreshRejectedError('refreshed ID token invalid', { cause: err });
     throw err;
   }
@@ -41,7 +70,7 @@ export async function refreshTokens(current: TokenSet & { sub: string }): Promis
     // OIDC Core §12.2: a new ID token is checked as at login (its signature included), must be
     // for the same user, and carries the original nonce if it carries one at all.
     try {
-      await oauth.validateApplicationLevelSignature(as, response, { ...httpOptions(), [oauth.jwksCache]: jwksCache });
+      await validateIdTokenSignature(as, response);
     } catch (err) {
       if (isJwksUnavailable(err)) throw err;
       throw new RefreshRejectedError('refreshed ID token signature invalid', { cause: err });

@@ -6,6 +6,8 @@ export interface TokenSet {
   accessToken: string;
   /** Epoch seconds. */
   accessTokenExpiresAt: number;
+  /** Epoch seconds: when these tokens arrived (refresh pacing). */
+  tokensReceivedAt: number;
   scope: string;
   refreshToken?: string;
 }
@@ -19,10 +21,12 @@ export function toTokenSet(
 ): TokenSet {
   const idToken = response.id_token ?? previous?.idToken;
   if (!idToken) throw new Error('no ID token');
+  const now = Math.floor(Date.now() / 1000);
   return {
     idToken,
     accessToken: response.access_token,
-    accessTokenExpiresAt: Math.floor(Date.now() / 1000) + (response.expires_in ?? DEFAULT_EXPIRES_IN_S),
+    accessTokenExpiresAt: now + (response.expires_in ?? DEFAULT_EXPIRES_IN_S),
+    tokensReceivedAt: now,
     // RFC 6749 §5.1: `scope` may be omitted when it equals the requested scope.
     scope: response.scope ?? previous?.scope ?? '',
     // RFC 6749 §6: a refresh response without a new refresh token keeps the old one valid.

@@ -3,13 +3,16 @@
  * tokens when configured. Every failure is an InvalidTokenError with a reason code for the log;
  * the client only ever sees `invalid_token`.
  */
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles';
 import type { JwksCache } from './jwks';
 
 export interface AccessToken {
   sub: string;
   client_id: string;
   scopes: ReadonlySet<string>;
+  /** From the provider profile's roles or groups claim (empty without one). */
+  roles: ReadonlySet<string>;
   /** RFC 9068 §2.2: a client-credentials token has no user; its `sub` is the client. */
   kind: 'user' | 'machine';
   /** How it was validated. */
@@ -31,6 +34,8 @@ export interface VerifierOptions {
   algorithms: string[];
   clockToleranceS: number;
   jwks: JwksCache;
+  /** The provider's access-token shape (lib/providers/); strict RFC 9068 by default. */
+  shape?: AccessTokenShape;
   /** RFC 7662, for tokens that are not JWTs; without it they are refused. */
   introspect?: (token: string) => Promise<AccessToken>;
 }
@@ -38,25 +43,64 @@ export interface VerifierOptions {
 /** The oldest `iat` accepted (jose's maxTokenAge also refuses an `iat` in the future). */
 const MAX_TOKEN_AGE_S = 24 * 60 * 60;
 
+/** Strict RFC 9068: `typ: at+jwt`, `scope` string, `client_id`. */
+export const RFC_9068_SHAPE = PROFILES.generic.accessToken;
+
+function firstPresent(claims: Record<string, unknown>, names: readonly string[]): unknown {
+  return firstClaim(claims, names)?.value;
+}
+
+function firstClaim(claims: Record<string, unknown>, names: readonly string[]): { name: string; value: unknown } | undefined {
+  for (const name of names) {
+    const value = claimAt(claims, name);
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
+}
+
 /**
- * The checked claims, whichever way they were validated. `client_id` must be a string (RFC 9068
- * §2.2, RFC 7662 §2.2); `sub` must be a string when present: a non-string `sub` must never turn
- * a user token into a machine token. Only introspection may omit `sub` (client credentials).
+ * The granted scopes. `scope` is a space-separated string (RFC 9068 §2.2.3, RFC 8693 §4.2);
+ * other scope claims (Okta `scp`, Entra `roles` for application permissions) may be arrays.
  */
-export function toAccessToken(claims: { sub?: unknown; client_id?: unknown; scope?: unknown; exp?: unknown }, format: AccessToken['format']): AccessToken {
-  if (typeof claims.client_id !== 'string' || !claims.client_id) throw new InvalidTokenError('invalid_client_id');
+function scopesOf(claims: Record<string, unknown>, names: readonly string[]): string[] | undefined {
+  const found = firstClaim(claims, names);
+  if (!found) return [];
+  if (found.name === 'scope') return typeof found.value === 'string' ? stringList(found.value) : undefined;
+  return Array.isArray(found.value) || typeof found.value === 'string' ? stringList(found.value) : undefined;
+}
+
+/**
+ * The checked claims, whichever way they were validated, read where the provider profile says.
+ * The client id must be a string (RFC 9068 §2.2, RFC 7662 §2.2); `sub` must be a string when
+ * present: a non-string `sub` must never turn a user token into a machine token. Only
+ * introspection may omit `sub` (client credentials). Scopes and roles must be strings, arrays of
+ * strings (or, for roles, an object of role names); a malformed claim is refused, not read as empty.
+ */
+export function toAccessToken(claims: Record<string, unknown>, format: AccessToken['format'], shape: AccessTokenShape = RFC_9068_SHAPE): AccessToken {
+  const clientId = firstPresent(claims, shape.clientIdClaims);
+  if (clientId === undefined) throw new InvalidTokenError('missing_client_id');
+  if (typeof clientId !== 'string' || !clientId) throw new InvalidTokenError('invalid_client_id');
   if (claims.sub !== undefined && (typeof claims.sub !== 'string' || !claims.sub)) throw new InvalidTokenError('invalid_sub');
-  if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidTokenError('invalid_scope');
-  const client_id = claims.client_id;
-  const sub = claims.sub ?? client_id;
+  const scopes = scopesOf(claims, shape.scopeClaims);
+  if (!scopes) throw new InvalidTokenError('invalid_scope');
+  const rolesValue = shape.rolesClaim ? claimAt(claims, shape.rolesClaim) : undefined;
+  const roles = rolesValue === undefined ? [] : stringList(rolesValue);
+  if (!roles) throw new InvalidTokenError('invalid_roles');
+  const sub = (claims.sub as string | undefined) ?? clientId;
   return {
     sub,
-    client_id,
-    scopes: new Set(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
-    kind: sub === client_id ? 'machine' : 'user',
+    client_id: clientId,
+    scopes: new Set(scopes),
+    roles: new Set(roles),
+    kind: sub === clientId || matchesAny(claims, shape.machineMarkers) ? 'machine' : 'user',
     format,
     exp: Number(claims.exp),
   };
+}
+
+/** OIDC Core §2, §3.1.3.6: claims only ID tokens carry. */
+function hasIdTokenClaims(claims: Record<string, unknown>): boolean {
+  return ID_TOKEN_ONLY_CLAIMS.some((name) => claims[name] !== undefined);
 }
 
 function reasonOf(err: unknown): string {
@@ -89,41 +133,58 @@ function reasonOf(err: unknown): string {
 }
 
 export function createAccessTokenVerifier(options: VerifierOptions) {
-  const { issuer, audience, algorithms, clockToleranceS, jwks, introspect } = options;
+  const { issuer, audience, algorithms, clockToleranceS, jwks, introspect, shape = RFC_9068_SHAPE } = options;
 
   /** Is this a genuine ID token from our issuer? Only for the log: the answer is invalid_token anyway. */
   async function isIdToken(token: string): Promise<boolean> {
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, jwks.getKey, { issuer, algorithms, clockTolerance: clockToleranceS });
-      const typ = protectedHeader.typ?.toLowerCase();
-      return (typ === undefined || typ === 'jwt') && !('client_id' in payload) && ![payload.aud].flat().includes(audience);
+      const { payload } = await jwtVerify(token, jwks.getKey, { issuer, algorithms, clockTolerance: clockToleranceS });
+      return hasIdTokenClaims(payload) || (firstPresent(payload, shape.clientIdClaims) === undefined && ![payload.aud].flat().includes(audience));
     } catch {
       return false;
     }
   }
 
+  async function refuse(reason: string, token: string): Promise<never> {
+    if ((reason === 'wrong_typ' || reason === 'wrong_audience') && (await isIdToken(token))) {
+      throw new InvalidTokenError('id_token_presented');
+    }
+    throw new InvalidTokenError(reason);
+  }
+
   async function verifyJwt(token: string): Promise<AccessToken> {
+    // RFC 9068 §4 / RFC 8725 §3.11: explicit typing. The profile lists what this provider's
+    // access tokens carry (`at+jwt`, or `JWT` / none plus a marker). Checked on the header
+    // before the signature: a refusal needs no verified input; acceptance comes only below.
+    let typ: string;
+    try {
+      typ = normalizeTyp(decodeProtectedHeader(token).typ);
+    } catch {
+      throw new InvalidTokenError('malformed');
+    }
+    if (!shape.typ.includes(typ)) return refuse('wrong_typ', token);
+
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, jwks.getKey, {
         issuer, // RFC 9068 §4: exact match
         audience, // RFC 9068 §4: `aud` must contain our identifier
-        typ: 'at+jwt', // RFC 9068 §4: also accepts application/at+jwt
         algorithms, // RFC 8725 §3.1: asymmetric allowlist; never none, never HS*
         clockTolerance: clockToleranceS, // exp and nbf (RFC 7519 §4.1.4, §4.1.5)
         maxTokenAge: MAX_TOKEN_AGE_S, // iat must not be in the future
-        requiredClaims: ['exp', 'iat', 'sub', 'client_id'], // RFC 9068 §2.2
+        requiredClaims: ['exp', 'iat', 'sub'], // RFC 9068 §2.2; the client id is checked by toAccessToken
         // jose rejects unknown `crit` headers (RFC 7515 §4.1.11) and never fetches jku/x5u.
       }));
     } catch (err) {
       if (err instanceof Error && err.name === 'JwksUnavailableError') throw err;
-      const reason = reasonOf(err);
-      if ((reason === 'wrong_typ' || reason === 'wrong_audience') && (await isIdToken(token))) {
-        throw new InvalidTokenError('id_token_presented');
-      }
-      throw new InvalidTokenError(reason);
+      return refuse(reasonOf(err), token);
     }
-    return toAccessToken(payload, 'jwt');
+    // Where `typ` cannot tell them apart (providers whose ID tokens and access tokens are both
+    // `JWT`, or share `aud`), the claims must: an ID token's are refused, and any token not
+    // typed at+jwt must carry the profile's positive access-token marker.
+    if (hasIdTokenClaims(payload)) throw new InvalidTokenError('id_token_presented');
+    if (typ !== 'at+jwt' && !matchesAny(payload, shape.markers)) throw new InvalidTokenError('missing_access_token_marker');
+    return toAccessToken(payload, 'jwt', shape);
   }
 
   return async function verify(token: string): Promise<AccessToken> {

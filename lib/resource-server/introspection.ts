@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { sha256Hex } from '../sha256';
-import { InvalidTokenError, toAccessToken, type AccessToken } from './access-token';
+import { InvalidTokenError, RFC_9068_SHAPE, toAccessToken, type AccessToken } from './access-token';
 
 export interface IntrospectorOptions {
   as: oauth.AuthorizationServer;
@@ -13,6 +13,8 @@ export interface IntrospectorOptions {
   clientSecret: string;
   audience: string;
   clockToleranceS: number;
+  /** The provider profile's roles claim, if the introspection response carries one. */
+  rolesClaim?: string;
   allowInsecureRequests: boolean;
   /** Upper bound on how long an answer is reused. */
   ttlMs?: number;
@@ -64,7 +66,8 @@ export function createIntrospector(options: IntrospectorOptions) {
     if (result.exp + clockToleranceS <= now) throw new InvalidTokenError('expired');
     if (typeof result.nbf === 'number' && result.nbf - clockToleranceS > now) throw new InvalidTokenError('not_yet_valid');
     if (typeof result.client_id !== 'string') throw new InvalidTokenError('missing_client_id');
-    return toAccessToken(result, 'opaque');
+    // RFC 7662 §2.2 names the claims: `scope` (a string) and `client_id`; roles as the profile says.
+    return toAccessToken(result, 'opaque', { ...RFC_9068_SHAPE, rolesClaim: options.rolesClaim });
   }
 
   async function introspect(token: string): Promise<AccessToken> {

@@ -21,7 +21,8 @@ export async function createResourceServer(config: ResourceServerConfig) {
   const as = await oauth.processDiscoveryResponse(config.issuer, response);
   if (!as.jwks_uri) throw new Error('issuer metadata has no jwks_uri');
 
-  const jwks = createJwksCache(new URL(as.jwks_uri), { timeoutMs: HTTP_TIMEOUT_MS });
+  // API_JWKS_URI overrides the metadata's jwks_uri (a provider whose API keys live elsewhere).
+  const jwks = createJwksCache(config.jwksUri ?? new URL(as.jwks_uri), { timeoutMs: HTTP_TIMEOUT_MS });
   const introspect =
     config.introspection && as.introspection_endpoint
       ? createIntrospector({
@@ -29,15 +30,18 @@ export async function createResourceServer(config: ResourceServerConfig) {
           ...config.introspection,
           audience: config.audience,
           clockToleranceS: config.clockToleranceS,
+          rolesClaim: config.tokenShape.rolesClaim,
           allowInsecureRequests: insecure,
         })
       : undefined;
   const verify = createAccessTokenVerifier({
-    issuer: as.issuer,
+    // API_ISSUER: the `iss` of access tokens when it differs from the OIDC issuer (Entra v1 tokens).
+    issuer: config.tokenIssuer ?? as.issuer,
     audience: config.audience,
     algorithms: config.algorithms,
     clockToleranceS: config.clockToleranceS,
     jwks,
+    shape: config.tokenShape,
     introspect,
   });
   return { config, verify, jwks, introspect };

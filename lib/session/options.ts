@@ -12,6 +12,8 @@ export interface SessionData {
   /** Access token for `/api`, with its expiry in epoch seconds. */
   accessToken: string;
   accessTokenExpiresAt: number;
+  /** When the current tokens arrived (epoch seconds); absent in sessions from older versions. */
+  tokensReceivedAt?: number;
   /** Scopes granted to the access token, as the token endpoint reported them. */
   scope: string;
   refreshToken?: string;

@@ -5,6 +5,7 @@
  */
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { providerAnswer } from '../client/errors';
 import { needsRefresh, RefreshRejectedError } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
@@ -44,7 +45,7 @@ export function loginPath(returnTo: string): string {
 export async function requireSession(returnTo: string): Promise<SessionData> {
   const session = await getSession();
   if (!session) redirect(loginPath(returnTo));
-  if (needsRefresh(session.accessTokenExpiresAt)) {
+  if (needsRefresh(session)) {
     redirect(`/auth/refresh?returnTo=${encodeURIComponent(returnTo)}`);
   }
   return session;
@@ -58,13 +59,13 @@ export type FreshSession =
 /**
  * For route handlers: the session with an access token that is valid for a while yet,
  * refreshing it first if needed (once, however many requests ask at the same time). A refused
- * refresh (`invalid_grant`) ends the session; a provider outage keeps it.
+ * refresh (any 4xx but 429) ends the session; an outage (network, time-out, 5xx, 429) keeps it.
  */
 export async function getFreshSession(): Promise<FreshSession> {
   const session = await getSession();
   if (!session) return { status: 'signed_out' };
   const now = Math.floor(Date.now() / 1000);
-  if (!needsRefresh(session.accessTokenExpiresAt)) {
+  if (!needsRefresh(session)) {
     // Activity restarts the idle timer; written back at most once a minute, as in the guard.
     if (!needsTouch(session, now)) return { status: 'ok', session };
     const touched = { ...session, lastSeenAt: now };
@@ -77,12 +78,14 @@ export async function getFreshSession(): Promise<FreshSession> {
     await saveSession(refreshed);
     return { status: 'ok', session: refreshed };
   } catch (err) {
+    // The provider's HTTP status and OAuth error code are logged, never a token.
+    const answer = providerAnswer(err);
     if (err instanceof RefreshRejectedError) {
-      logEvent('refresh_rejected', { sub: session.sub });
+      logEvent('refresh_rejected', { sub: session.sub, reason: err.message, status: err.status ?? answer.status, error: answer.error });
       await endSession();
       return { status: 'signed_out' };
     }
-    logEvent('refresh_failed', { sub: session.sub, error: (err as { code?: string }).code ?? 'provider_unreachable' });
+    logEvent('refresh_failed', { sub: session.sub, status: answer.status, error: answer.error ?? (err as { code?: string }).code ?? 'provider_unreachable' });
     return { status: 'provider_unavailable' };
   }
 }

@@ -17,7 +17,7 @@ export type Client = typeof import('@/lib/client/callback') &
   typeof import('@/lib/client/errors') &
   typeof import('@/lib/client/login') &
   typeof import('@/lib/client/refresh') &
-  Pick<typeof import('@/lib/client/authorization-server'), 'HTTP_TIMEOUT_MS'>;
+  Pick<typeof import('@/lib/client/authorization-server'), 'HTTP_TIMEOUT_MS' | 'JWKS_REFETCH_COOLDOWN_MS'>;
 
 let lock: Promise<unknown> = Promise.resolve();
 
@@ -40,7 +40,7 @@ export function loadClient(issuer: string): Promise<Client> {
     ]);
     // The same module instance the client modules use: pin this graph's configuration now.
     if (config.config().issuer.href !== new URL(issuer).href) throw new Error('the client was loaded for another issuer');
-    return { ...callback, ...errors, ...login, ...refresh, HTTP_TIMEOUT_MS: authorizationServer.HTTP_TIMEOUT_MS };
+    return { ...callback, ...errors, ...login, ...refresh, HTTP_TIMEOUT_MS: authorizationServer.HTTP_TIMEOUT_MS, JWKS_REFETCH_COOLDOWN_MS: authorizationServer.JWKS_REFETCH_COOLDOWN_MS };
   });
   lock = load.catch(() => undefined);
   return load;

@@ -31,6 +31,7 @@ async function setup(ctx: Context, behaviour: Behaviour) {
     idToken: 'previous-id-token',
     accessToken: 'previous-access-token',
     accessTokenExpiresAt: Math.floor(Date.now() / 1000),
+    tokensReceivedAt: Math.floor(Date.now() / 1000) - 300,
     scope: 'openid',
     refreshToken: provider.issueRefreshToken(behaviour),
   };

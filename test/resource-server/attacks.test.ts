@@ -441,6 +441,13 @@ const attacks: Attack[] = [
   { name: 'a user token without notes:read', build: minted({ scope: 'notes:write profile' }), expected: insufficientScope('insufficient_scope') },
   { name: 'scope "NOTES:READ" (scopes are case-sensitive)', build: minted({ scope: 'NOTES:READ' }), expected: insufficientScope('insufficient_scope') },
   { name: 'scope as a JSON array instead of a string (RFC 9068 §2.2.3)', build: minted({ scope: ['notes:read'] }), expected: invalidToken('invalid_scope') },
+  { name: 'scope as an object of scope names (only roles may be one)', build: minted({ scope: { 'notes:read': true } }), expected: invalidToken('invalid_scope') },
+  { name: 'roles as a number (RFC 9068 §2.2.3.1: a list of strings)', build: minted({ roles: 7 }), expected: invalidToken('invalid_roles') },
+  { name: 'roles as an array holding a non-string', build: minted({ roles: ['notes-writer', 1] }), expected: invalidToken('invalid_roles') },
+  // OIDC Core §2, §3.1.3.6: claims only ID tokens carry, on a token that is otherwise a valid access token.
+  { name: 'an at+jwt token that carries nonce (an ID-token claim)', build: minted({ nonce: 'n-0S6_WzA2Mj' }), expected: invalidToken('id_token_presented') },
+  { name: 'an at+jwt token that carries at_hash', build: minted({ at_hash: '77QmUPtjPfzWtF2AnpK9RQ' }), expected: invalidToken('id_token_presented') },
+  { name: 'an at+jwt token that carries c_hash', build: minted({ c_hash: 'LDktKdoQak3Pk0cnXxCltA' }), expected: invalidToken('id_token_presented') },
   { name: 'scope "notes:readwrite" (no prefix matching)', build: minted({ scope: 'notes:readwrite' }), expected: insufficientScope('insufficient_scope') },
 ];
 
@@ -525,8 +532,8 @@ describe('scopes are not roles: per-user permissions and ownership', () => {
     api.notes.POST(apiRequest({ method: 'POST', headers: [bearer(token), ['Content-Type', 'application/json']], body: JSON.stringify({ text }) }));
   const getNote = (token: string, id: string) => api.note.GET(apiRequest({ path: `/notes/${id}`, headers: [bearer(token)] }), { params: Promise.resolve({ id }) });
 
-  it('refuses bob, whose validly signed token carries notes:write, with 403 forbidden (permission_denied)', async () => {
-    const token = await iss.mint({ sub: 'bob', scope: 'notes:read notes:write' });
+  it('refuses bob, whose validly signed token carries notes:write but not the writer role, with 403 forbidden (permission_denied)', async () => {
+    const token = await iss.mint({ sub: 'bob', scope: 'notes:read notes:write', roles: ['notes-reader'] });
     const response = await post(token, 'from bob');
 
     expect(response.status).toBe(403);
@@ -538,8 +545,8 @@ describe('scopes are not roles: per-user permissions and ownership', () => {
     expect(list.notes).toEqual([]);
   });
 
-  it("lets alice write (201); her note is 200 for her and 404 for bob", async () => {
-    const alice = await iss.mint();
+  it("lets alice, who holds the writer role (RFC 9068 §2.2.3.1 roles), write (201); her note is 200 for her and 404 for bob", async () => {
+    const alice = await iss.mint({ roles: ['notes-writer'] });
     const bob = await iss.mint({ sub: 'bob' });
     const created = await post(alice, 'from alice');
     expect(created.status).toBe(201);

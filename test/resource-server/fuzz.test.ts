@@ -287,8 +287,9 @@ beforeAll(async () => {
   pool = {
     valid: await Promise.all([
       iss.mint(),
+      iss.mint({ roles: ['notes-writer'] }), // a writer (lib/resource-server/permissions.ts)
       iss.mint({ scope: 'notes:read' }),
-      iss.mint({ scope: 'notes:write' }),
+      iss.mint({ scope: 'notes:write', roles: ['notes-writer'] }),
       iss.mint({ sub: 'bob' }),
       iss.mint({ sub: 'app', scope: 'notes:read stats:read' }),
       iss.mint({ scope: '' }),

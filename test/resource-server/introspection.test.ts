@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readResourceServerConfig } from '@/lib/config';
-import { InvalidTokenError, type AccessToken } from '@/lib/resource-server/access-token';
+import { InvalidTokenError, RFC_9068_SHAPE, type AccessToken } from '@/lib/resource-server/access-token';
 import { createIntrospector, type IntrospectorOptions } from '@/lib/resource-server/introspection';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
@@ -95,7 +95,7 @@ describe('what an active answer must contain', () => {
 
     const result = await introspector()(token);
 
-    expect(result).toEqual({ sub: 'svc', client_id: 'svc', kind: 'machine', format: 'opaque', exp, scopes: new Set(['stats:read', 'metrics:read']) });
+    expect(result).toEqual({ roles: new Set(), sub: 'svc', client_id: 'svc', kind: 'machine', format: 'opaque', exp, scopes: new Set(['stats:read', 'metrics:read']) });
     expect(iss.introspectedTokens).toEqual([token]);
   });
 
@@ -257,6 +257,9 @@ describe('through protect()', () => {
       clockToleranceS: 30,
       introspection: { clientId: RS_CLIENT_ID, clientSecret: RS_CLIENT_SECRET },
       metrics: true,
+      tokenShape: RFC_9068_SHAPE,
+      enabled: true,
+      writers: [],
     });
     return protect({ scopes: ['stats:read'], callers: ['machine'] }, (_request, token) => Response.json({ client_id: token.client_id }), () => rs);
   }

@@ -6,7 +6,7 @@
  * tests neither wait nor depend on the machine's speed. The HTTP traffic is real.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccessTokenVerifier, InvalidTokenError, type AccessToken } from '@/lib/resource-server/access-token';
+import { createAccessTokenVerifier, InvalidTokenError, RFC_9068_SHAPE, type AccessToken } from '@/lib/resource-server/access-token';
 import { createJwksCache, JwksUnavailableError, type JwksCacheOptions } from '@/lib/resource-server/jwks';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
@@ -189,6 +189,9 @@ describe('while the JWKS endpoint is down', () => {
       algorithms: ['RS256', 'ES256'],
       clockToleranceS: CLOCK_TOLERANCE_S,
       metrics: true,
+      tokenShape: RFC_9068_SHAPE,
+      enabled: true,
+      writers: [],
     });
     let handled = 0;
     const route = protect({ scopes: ['notes:read'], callers: ['user'] }, () => {

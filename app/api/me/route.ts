@@ -1,6 +1,7 @@
 /** GET /api/me: what this access token may do. Any valid user or machine token. */
 import { API_SCOPES } from '@/lib/config';
 import { json } from '@/lib/resource-server/errors';
+import { mayWriteNotes } from '@/lib/resource-server/permissions';
 import { protect } from '@/lib/resource-server/protect';
 
 export const dynamic = 'force-dynamic';
@@ -11,9 +12,11 @@ export const GET = protect({ scopes: [], callers: ['user', 'machine'] }, (_reque
     client_id: token.client_id,
     kind: token.kind,
     scopes: [...token.scopes],
+    roles: [...token.roles],
+    // The scope lets the client ask; the API's own data (roles, API_WRITERS) decides.
     can: {
       readNotes: token.scopes.has(API_SCOPES.read),
-      writeNotes: token.scopes.has(API_SCOPES.write),
+      writeNotes: token.scopes.has(API_SCOPES.write) && mayWriteNotes(token),
       readStats: token.scopes.has(API_SCOPES.stats),
     },
     format: token.format,

@@ -13,7 +13,7 @@ export const GET = protect({ scopes: [API_SCOPES.read], callers: ['user'] }, (_r
 
 export const POST = protect({ scopes: [API_SCOPES.write], callers: ['user'] }, async (request, token) => {
   // The scope let the client ask; the API's own data decides whether this user may write.
-  if (!mayWriteNotes(token.sub)) {
+  if (!mayWriteNotes(token)) {
     return reject('permission_denied', json({ error: 'forbidden', error_description: 'This account may not write notes.' }, 403));
   }
   const body: unknown = await request.json().catch(() => undefined);
