@@ -2,12 +2,25 @@ import { existsSync } from 'node:fs';
 import { chromium, defineConfig, devices } from '@playwright/test';
 import { APP_URL, IDP_URL, TEST_SESSION_SECRET } from './e2e/env';
 import {
+  GLEWLWYD_API_AUDIENCE,
+  GLEWLWYD_APP_LOG,
+  GLEWLWYD_APP_URL,
+  GLEWLWYD_CLIENT_ID,
+  GLEWLWYD_CLIENT_SECRET,
+  GLEWLWYD_DISCOVERY_URL,
+  GLEWLWYD_ISSUER,
+  GLEWLWYD_SCOPES,
+  GLEWLWYD_TOKEN_ENDPOINT_AUTH_METHOD,
+  GLEWLWYD_TTL_S,
+} from './e2e/glewlwyd/settings';
+import {
   HOSTILE_API_AUDIENCE,
   HOSTILE_APP_LOG,
   HOSTILE_APP_URL,
   HOSTILE_CLIENT_ID,
   HOSTILE_CLIENT_SECRET,
   HOSTILE_ISSUER,
+  HOSTILE_USER,
 } from './e2e/hostile/scenarios';
 
 /**
@@ -92,6 +105,43 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
         APP_BASE_URL: HOSTILE_APP_URL,
         API_AUDIENCE: HOSTILE_API_AUDIENCE,
+        // Write permission by subject (the hostile provider's tokens carry no roles claim).
+        API_WRITERS: HOSTILE_USER.sub,
+        SESSION_SECRET: TEST_SESSION_SECRET,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+    },
+    {
+      // An independent, certified OpenID provider: Glewlwyd from Debian (`apt-get install
+      // glewlwyd`), set up afresh through its admin API by e2e/glewlwyd/server.ts. Its access
+      // tokens live GLEWLWYD_TTL_S seconds, so the suite also runs with short-lived tokens.
+      command: 'node --experimental-strip-types --disable-warning=ExperimentalWarning e2e/glewlwyd/server.ts',
+      url: GLEWLWYD_DISCOVERY_URL,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 60_000,
+      // SIGTERM lets it stop Glewlwyd and remove its temporary folder.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      env: { GLEWLWYD_ACCESS_TOKEN_TTL: String(GLEWLWYD_TTL_S) },
+    },
+    {
+      // A third instance of the same production build, signing in at Glewlwyd with the generic
+      // (strict RFC 9068) profile, as docs/providers/glewlwyd.md configures it.
+      command: `mkdir -p test-results && exec npm run start -- -p ${new URL(GLEWLWYD_APP_URL).port} > ${GLEWLWYD_APP_LOG}`,
+      url: `${GLEWLWYD_APP_URL}/`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 60_000,
+      env: {
+        OIDC_ISSUER: GLEWLWYD_ISSUER,
+        OIDC_CLIENT_ID: GLEWLWYD_CLIENT_ID,
+        OIDC_CLIENT_SECRET: GLEWLWYD_CLIENT_SECRET,
+        OIDC_CLIENT_AUTH_METHOD: GLEWLWYD_TOKEN_ENDPOINT_AUTH_METHOD,
+        OIDC_SCOPES: GLEWLWYD_SCOPES.join(' '),
+        APP_BASE_URL: GLEWLWYD_APP_URL,
+        API_AUDIENCE: GLEWLWYD_API_AUDIENCE,
         SESSION_SECRET: TEST_SESSION_SECRET,
         NEXT_TELEMETRY_DISABLED: '1',
       },

@@ -17,7 +17,8 @@ test('alice adds and reads a note through the BFF; bob is refused the write', as
   await signIn(bob, 'bob');
   await bob.getByRole('button', { name: 'Add a note' }).click();
   await expect(bob.getByTestId('bff-status')).toHaveText('403');
-  await expect(bob.getByTestId('bff-body')).toContainText('insufficient_scope');
+  // He holds the notes:write scope; the API's own permission data refuses him.
+  await expect(bob.getByTestId('bff-body')).toContainText('forbidden');
   // Notes are keyed by the token's sub: bob does not see alice's.
   await bob.getByRole('button', { name: 'Read my notes' }).click();
   await expect(bob.getByTestId('bff-status')).toHaveText('200');

@@ -8,6 +8,7 @@ export interface Session {
   idToken: string;
   accessToken: string;
   accessTokenExpiresAt: number;
+  tokensReceivedAt?: number;
   refreshToken?: string;
   scope: string;
   createdAt: number;
@@ -33,6 +34,14 @@ export async function readSession(context: BrowserContext): Promise<Session> {
   const data = await unsealData<Session>(cookie!.value, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
   expect(data.accessToken).toBeTruthy();
   return data;
+}
+
+/**
+ * The session with its access token made to look expired, as if the tokens had arrived ten
+ * minutes ago (tokens younger than a few seconds are never refreshed: lib/client/refresh.ts).
+ */
+export function expired<T extends Session>(session: T, expiresAt = 0): T {
+  return { ...session, accessTokenExpiresAt: expiresAt, tokensReceivedAt: Math.floor(Date.now() / 1000) - 600 };
 }
 
 /** Replaces the session cookie's content, sealed as the app would seal it. */

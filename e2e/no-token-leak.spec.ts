@@ -4,7 +4,7 @@
  */
 import { expect, test, type Response } from '@playwright/test';
 import { APP_URL } from './env';
-import { readSession, signIn, writeSession } from './helpers';
+import { expired, readSession, signIn, writeSession } from './helpers';
 
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
 
@@ -39,7 +39,7 @@ test('no raw token is ever sent to the browser', async ({ page, context }) => {
   await expect(page.getByTestId('bff-status')).toHaveText('200');
   expect(await page.evaluate(() => document.cookie)).toBe(''); // every cookie is HttpOnly
 
-  await writeSession(context, { ...first, accessTokenExpiresAt: 0 });
+  await writeSession(context, expired(first));
   await page.goto('/dashboard');
   await expect(page.getByTestId('api-me-status')).toHaveText('200');
   await remember();

@@ -5,13 +5,13 @@
 import { expect, test } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { APP_URL, IDP_URL, SESSION_COOKIE } from './env';
-import { readSession, signIn, writeSession } from './helpers';
+import { expired, readSession, signIn, writeSession } from './helpers';
 
 test('an expired access token is refreshed before a page uses it', async ({ page, context }) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
-  await writeSession(context, { ...before, accessTokenExpiresAt: Math.floor(Date.now() / 1000) - 10 });
+  await writeSession(context, expired(before, Math.floor(Date.now() / 1000) - 10));
 
   const visited: string[] = [];
   page.on('request', (r) => visited.push(new URL(r.url()).pathname));
@@ -31,7 +31,7 @@ test('an expired access token is refreshed inline by the BFF', async ({ page, co
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
-  await writeSession(context, { ...before, accessTokenExpiresAt: Math.floor(Date.now() / 1000) - 10 });
+  await writeSession(context, expired(before, Math.floor(Date.now() / 1000) - 10));
 
   await page.getByRole('button', { name: 'Read my notes' }).click();
   await expect(page.getByTestId('bff-status')).toHaveText('200');
@@ -43,7 +43,7 @@ test('a refused refresh (invalid_grant) ends the session and sends the user to s
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
-  await writeSession(context, { ...before, refreshToken: 'not-a-refresh-token', accessTokenExpiresAt: 0 });
+  await writeSession(context, { ...expired(before), refreshToken: 'not-a-refresh-token' });
 
   const response = await context.request.get(`${APP_URL}/auth/refresh?returnTo=/dashboard`, { maxRedirects: 0 });
   expect(response.status()).toBe(303);
@@ -61,7 +61,7 @@ test('twelve parallel requests with an expired access token cause exactly one re
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
-  await writeSession(context, { ...before, accessTokenExpiresAt: Math.floor(Date.now() / 1000) - 10 });
+  await writeSession(context, expired(before, Math.floor(Date.now() / 1000) - 10));
 
   // From the page, like a busy front end: all twelve carry the same (old) cookie.
   const statuses = await page.evaluate(() =>
@@ -74,7 +74,7 @@ test('twelve parallel requests with an expired access token cause exactly one re
   // Still signed in, and the rotated refresh token works for the next refresh.
   const after = await readSession(context);
   expect(after.refreshToken).not.toBe(before.refreshToken);
-  await writeSession(context, { ...after, accessTokenExpiresAt: 0 });
+  await writeSession(context, expired(after));
   await page.goto('/dashboard');
   await expect(page.getByTestId('api-me-status')).toHaveText('200');
   expect(await refreshesAtProvider(after.refreshToken!)).toEqual({ success: 1, error: 0 });

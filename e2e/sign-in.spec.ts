@@ -8,8 +8,8 @@ test('alice signs in and sees who she is next to what the API lets her do', asyn
 
   // The local IdP's login page lists the demo accounts.
   await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/interaction/`));
-  await expect(page.getByRole('row', { name: 'alice alice may read and write her notes' })).toBeVisible();
-  await expect(page.getByRole('row', { name: 'bob bob may only read his notes' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /^alice alice may read and write her notes/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /^bob bob may only read his notes/ })).toBeVisible();
   await page.getByLabel('Username').fill('alice');
   await page.getByLabel('Password').fill('alice');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -25,7 +25,7 @@ test('alice signs in and sees who she is next to what the API lets her do', asyn
   // What you may do: the API's answer to the access token, called by the server.
   await expect(page.getByTestId('api-me-status')).toHaveText('200');
   const me = JSON.parse((await page.getByTestId('api-me-body').textContent())!);
-  expect(me).toMatchObject({ sub: 'alice', kind: 'user', client_id: 'next-oidc-reference', can: { readNotes: true, writeNotes: true } });
+  expect(me).toMatchObject({ sub: 'alice', kind: 'user', client_id: 'next-oidc-reference', roles: ['notes-writer'], can: { readNotes: true, writeNotes: true } });
   await expect(page.getByTestId('api-notes-status')).toHaveText('200');
 
   // The session cookie is sealed, HttpOnly, SameSite=Lax, Secure, __Host- prefixed.

@@ -34,7 +34,7 @@ export const ACCOUNTS: readonly DemoAccount[] = [
     email: 'alice@example.com',
     apiScopes: [API_SCOPES.read, API_SCOPES.write],
     roles: [DEFAULTS.writerRole],
-    description: 'may read and write her notes (role notes-writer)',
+    description: 'may read and write her notes: her access token carries the role notes-writer',
   },
   {
     sub: 'bob',
@@ -46,7 +46,7 @@ export const ACCOUNTS: readonly DemoAccount[] = [
     email: 'bob@example.com',
     apiScopes: [API_SCOPES.read, API_SCOPES.write],
     roles: [],
-    description: 'has both scopes, but no role: the API refuses his writes',
+    description: 'may only read his notes: his token has the notes:write scope, but no role, so the API refuses his writes',
   },
 ];
 

@@ -240,6 +240,10 @@ export interface ResourceServerConfig {
   clockToleranceS: number;
   /** The provider's access-token shape (lib/providers/). */
   tokenShape: AccessTokenShape;
+  /** Removed from the front of every granted scope (API_SCOPE_PREFIX, e.g. Cognito's `<resource server>/`). */
+  scopePrefix?: string;
+  /** Provider scope name → the API's scope name (API_SCOPE_MAP). */
+  scopeMap: Record<string, string>;
   /** False when the provider issues no access tokens for this API (Google). */
   enabled: boolean;
   /** Who may write notes: holders of this role (from the roles claim), or these subjects. */
@@ -283,6 +287,12 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
   }
 
   const writerRole = value(env, 'API_WRITER_ROLE') ?? DEFAULTS.writerRole;
+  const scopeMap: Record<string, string> = {};
+  for (const pair of (value(env, 'API_SCOPE_MAP') ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const [from, to] = pair.split('=');
+    if (!from || !to || pair.split('=').length !== 2) throw new ConfigError(`API_SCOPE_MAP takes provider=api pairs, such as "Notes.Read=notes:read"; got "${pair}".`);
+    scopeMap[from] = to;
+  }
   return {
     issuer,
     tokenIssuer: value(env, 'API_ISSUER'),
@@ -291,6 +301,8 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
     algorithms,
     clockToleranceS: tolerance,
     tokenShape: provider.accessToken,
+    scopePrefix: value(env, 'API_SCOPE_PREFIX'),
+    scopeMap,
     enabled: provider.api.supported,
     writerRole: writerRole === 'none' ? undefined : writerRole,
     writers: (value(env, 'API_WRITERS') ?? '').split(/[\s,]+/).filter(Boolean),

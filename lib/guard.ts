@@ -14,8 +14,11 @@ import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { needsTouch, openSession, sealSession } from './session/cookie';
 import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions } from './session/options';
 
-/** Pages anyone may see. Every other page needs a session: protected by default. */
-const PUBLIC_PAGES = new Set(['/', '/auth/error']);
+/**
+ * Pages anyone may see. Every other page needs a session: protected by default. `/setup` (the
+ * setup doctor) is there for when sign-in does not work yet; it is a 404 in production.
+ */
+const PUBLIC_PAGES = new Set(['/', '/auth/error', '/setup']);
 
 export async function guard(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;

@@ -27,7 +27,11 @@ export default async function Dashboard() {
   const session = await requireSession('/dashboard');
   // The ID token was validated (signature, iss, aud, exp, iat, nonce) when the session was created.
   const claims = decodeJwt(session.idToken);
-  const [me, notes] = await Promise.all([callApi('/api/me', session.accessToken), callApi('/api/notes', session.accessToken)]);
+  const { provider } = config();
+  // Some providers sign users in but issue no access tokens this API can validate (Google).
+  const api = provider.api.supported
+    ? await Promise.all([callApi('/api/me', session.accessToken), callApi('/api/notes', session.accessToken)])
+    : undefined;
 
   return (
     <div className="space-y-8">
@@ -56,24 +60,32 @@ export default async function Dashboard() {
         </section>
         <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="what">
           <h2 id="what" className="text-lg font-semibold">What you may do</h2>
-          <p className="mb-4 text-sm text-slate-500">
-            <code>GET /api/me</code> and <code>GET /api/notes</code>, called by the server with the access token (OAuth 2.0)
-          </p>
-          <p className="text-sm">
-            Status <span data-testid="api-me-status">{me.status}</span>
-          </p>
-          <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-me-body">
-            {JSON.stringify(me.body, null, 2)}
-          </pre>
-          <p className="mt-4 text-sm">
-            Notes: status <span data-testid="api-notes-status">{notes.status}</span>
-          </p>
-          <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-notes-body">
-            {JSON.stringify(notes.body, null, 2)}
-          </pre>
+          {api ? (
+            <>
+              <p className="mb-4 text-sm text-slate-500">
+                <code>GET /api/me</code> and <code>GET /api/notes</code>, called by the server with the access token (OAuth 2.0)
+              </p>
+              <p className="text-sm">
+                Status <span data-testid="api-me-status">{api[0].status}</span>
+              </p>
+              <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-me-body">
+                {JSON.stringify(api[0].body, null, 2)}
+              </pre>
+              <p className="mt-4 text-sm">
+                Notes: status <span data-testid="api-notes-status">{api[1].status}</span>
+              </p>
+              <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-notes-body">
+                {JSON.stringify(api[1].body, null, 2)}
+              </pre>
+            </>
+          ) : (
+            <p className="rounded-lg bg-amber-50 p-4 text-sm text-amber-900" data-testid="api-unsupported">
+              {provider.label}: {provider.api.supported ? '' : provider.api.reason} See <code>{provider.guide}</code>.
+            </p>
+          )}
         </section>
       </div>
-      <ApiConsole />
+      {api && <ApiConsole />}
     </div>
   );
 }

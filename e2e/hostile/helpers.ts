@@ -1,42 +1,12 @@
 /** Helpers for the app-level hostile-provider suites (the app on :3001, the provider on :4100). */
 import { expect, type BrowserContext, type Page, type Response } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { waitForLogLine, type LogLine } from '../app-log';
 import { HOSTILE_APP_LOG, HOSTILE_APP_URL, HOSTILE_ISSUER, SCENARIO_COOKIE, type OutageMode, type Scenario } from './scenarios';
 
-/** One JSON line of the :3001 app's log (lib/log.ts logEvent). */
-export interface LogLine {
-  time: string;
-  event: string;
-  [field: string]: unknown;
-}
+export type { LogLine };
 
-const logFile = path.resolve(import.meta.dirname, '../..', HOSTILE_APP_LOG);
-
-export async function appLog(): Promise<LogLine[]> {
-  const text = await readFile(logFile, 'utf8').catch((error: unknown) => {
-    throw new Error(`cannot read the :3001 app's log ${logFile} (started by playwright.config.ts): ${String(error)}`);
-  });
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as LogLine];
-      } catch {
-        return [];
-      }
-    });
-}
-
-/** The first log line that `match` accepts, waiting a little for it to be written. */
-export async function logLine(match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
-  let found: LogLine | undefined;
-  await expect
-    .poll(async () => (found = (await appLog()).find(match)), { message: `a log line: ${what}`, timeout: 5_000 })
-    .toBeDefined();
-  return found!;
-}
+/** The first log line of the :3001 app that `match` accepts, waiting a little for it to be written. */
+export const logLine = (match: (line: LogLine) => boolean, what: string) => waitForLogLine(HOSTILE_APP_LOG, match, what);
 
 /** Makes the next login of this browser context behave as `scenario` at the hostile provider. */
 export async function chooseScenario(context: BrowserContext, scenario: Scenario): Promise<void> {

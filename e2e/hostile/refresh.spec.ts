@@ -7,7 +7,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { SESSION_COOKIE } from '../env';
-import { readSession, writeSession, type Session } from '../helpers';
+import { expired, readSession, writeSession, type Session } from '../helpers';
 import { controlGrant, hostileLogin, logLine } from './helpers';
 import { HOSTILE_APP_URL, HOSTILE_USER } from './scenarios';
 
@@ -18,7 +18,7 @@ async function signInWithExpiredAccessToken(page: Page, context: BrowserContext)
   await expect(page.getByTestId('api-me-status')).toHaveText('200');
   const signedIn = await readSession(context);
   expect(signedIn.refreshToken).toBeTruthy();
-  const session = { ...signedIn, accessTokenExpiresAt: 0 };
+  const session = expired(signedIn);
   await writeSession(context, session);
   return { session, cookie: await sessionCookie(context) };
 }

@@ -45,7 +45,7 @@ export function clientAuth(): Promise<oauth.ClientAuth> {
       case 'client_secret_post':
         return oauth.ClientSecretPost(credentials.secret);
       case 'private_key_jwt': {
-        const pem = credentials.privateKey.pem ?? (await readFile(credentials.privateKey.file!, 'utf8'));
+        const pem = credentials.privateKey.pem ?? (await readFile(/* turbopackIgnore: true */ credentials.privateKey.file!, 'utf8'));
         const key = await importPKCS8(pem, credentials.alg);
         return oauth.PrivateKeyJwt(credentials.keyId ? { key, kid: credentials.keyId } : key);
       }

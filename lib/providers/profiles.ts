@@ -29,10 +29,11 @@ export type LogoutMode =
   /** The provider has no logout endpoint (Google): only the local session ends. */
   | 'none';
 
-/** A claim that marks a token as an access token: present, or equal to `equals`. */
+/** A claim that marks a token: present, equal to `equals`, or a string ending with `suffix`. */
 export interface ClaimRule {
   claim: string;
   equals?: string;
+  suffix?: string;
 }
 
 export interface AccessTokenShape {
@@ -131,7 +132,8 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
       scopeClaims: ['scope'],
       clientIdClaims: ['client_id', 'azp'],
       rolesClaim: 'realm_access.roles',
-      machineMarkers: [],
+      // Service-account (client-credentials) tokens carry `client_id`; user tokens only `azp`.
+      machineMarkers: [{ claim: 'client_id' }],
     },
     // The audience comes from an audience mapper on a client scope, not from a parameter.
     audienceRequest: 'scope',
@@ -148,7 +150,9 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
       scopeClaims: ['scope'],
       clientIdClaims: ['client_id', 'azp'],
       rolesClaim: 'permissions',
-      machineMarkers: [{ claim: 'gty', equals: 'client-credentials' }],
+      // Machine-to-machine tokens: `sub` is `<client id>@clients` (both profiles); the Auth0
+      // profile adds `gty: client-credentials`.
+      machineMarkers: [{ claim: 'gty', equals: 'client-credentials' }, { claim: 'sub', suffix: '@clients' }],
     },
     audienceRequest: 'audience',
     guide: 'docs/providers/auth0.md',
@@ -174,16 +178,18 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     ...STANDARD,
     name: 'entra',
     label: 'Microsoft Entra ID',
-    // `typ: JWT`; delegated permissions in `scp` (a string), application permissions in `roles`.
+    // `typ: JWT`. Delegated permissions in `scp` (a string), application permissions in `roles`.
+    // `roles` is no marker: v2 ID tokens carry it too. `azpacr` (v2) / `appidacr` (v1) and `scp`
+    // appear in access tokens only.
     accessToken: {
       typ: ['jwt'],
-      markers: [{ claim: 'scp' }, { claim: 'roles' }],
+      markers: [{ claim: 'scp' }, { claim: 'azpacr' }, { claim: 'appidacr' }],
       scopeClaims: ['scp', 'roles'],
       clientIdClaims: ['azp', 'appid'],
       rolesClaim: 'roles',
       machineMarkers: [{ claim: 'idtyp', equals: 'app' }],
     },
-    // Scopes such as api://<app-id>/notes.read select the API; `aud` is then its app id.
+    // Scopes such as api://<app-id>/notes:read select the API; `aud` is then its app id or URI.
     audienceRequest: 'scope',
     guide: 'docs/providers/entra.md',
   },
@@ -202,6 +208,8 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     },
     // Resource binding: the `resource` parameter names the resource server, which becomes `aud`.
     audienceRequest: 'resource',
+    // Cognito issues refresh tokens without offline_access, and refuses scopes it does not know.
+    defaultScopes: 'openid profile email',
     logout: 'cognito',
     guide: 'docs/providers/cognito.md',
   },
@@ -225,10 +233,12 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     ...STANDARD,
     name: 'zitadel',
     label: 'ZITADEL',
-    // ID and access tokens can share `aud` (the project); only the access token has `client_id`.
+    // JWT access tokens (an app setting) carry `client_id` and `jti`, but no `scope`; ID tokens
+    // carry `client_id` too, and share `aud` (the project), but never `jti`. Since the JWT holds
+    // no scopes, use ZITADEL's default opaque tokens with introspection (docs/providers/README.md).
     accessToken: {
       typ: ['at+jwt', 'jwt'],
-      markers: [{ claim: 'client_id' }],
+      markers: [{ claim: 'jti' }],
       scopeClaims: ['scope'],
       clientIdClaims: ['client_id'],
       rolesClaim: 'urn:zitadel:iam:org:project:roles',
@@ -241,18 +251,22 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
   authentik: {
     ...STANDARD,
     name: 'authentik',
-    label: 'authentik',
-    // ID and access tokens share `aud` (the client id) and `typ: JWT`; the access token alone
-    // carries `scope`.
+    label: 'authentik (sign-in only)',
+    // authentik's access token is the ID token's claims plus `azp` and `uid`: same `aud` (the
+    // client id), same `typ: JWT`, and it carries `nonce`. Nothing tells it from an ID token.
     accessToken: {
-      typ: ['at+jwt', 'jwt'],
-      markers: [{ claim: 'scope' }],
+      typ: ['jwt'],
+      markers: [{ claim: 'uid' }],
       scopeClaims: ['scope'],
-      clientIdClaims: ['client_id', 'azp'],
+      clientIdClaims: ['azp', 'cid'],
       rolesClaim: 'groups',
       machineMarkers: [],
     },
     audienceRequest: 'scope',
+    api: {
+      supported: false,
+      reason: "authentik's access tokens carry the client id as their audience and the ID token's claims (nonce included): /api cannot tell them from ID tokens, so it accepts none. Sign-in works.",
+    },
     guide: 'docs/providers/README.md',
   },
 };
@@ -284,6 +298,7 @@ export function matchesAny(claims: Record<string, unknown>, rules: readonly Clai
   return rules.some((rule) => {
     const value = claimAt(claims, rule.claim);
     if (value === undefined || value === null) return false;
+    if (rule.suffix !== undefined) return typeof value === 'string' && value.endsWith(rule.suffix);
     return rule.equals === undefined || value === rule.equals;
   });
 }

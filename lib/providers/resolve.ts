@@ -31,11 +31,11 @@ export const PROFILE_VARIABLES = {
   OIDC_LOGOUT: 'how sign-out reaches the provider: end_session, cognito or none',
   API_ENABLED: 'whether /api can validate this provider\'s access tokens: true or false',
   API_TOKEN_TYP: 'accepted access-token typ values (at+jwt, jwt, absent)',
-  API_TOKEN_MARKERS: 'claims only access tokens carry: claim or claim=value, any one suffices',
+  API_TOKEN_MARKERS: 'claims only access tokens carry: claim, claim=value or claim$=suffix, any one suffices',
   API_SCOPE_CLAIM: 'where the scopes live, first present wins (scope, scp)',
   API_CLIENT_ID_CLAIM: 'where the client id lives, first present wins (client_id, azp, cid, appid)',
   API_ROLES_CLAIM: 'dotted path of the roles or groups claim, or none',
-  API_MACHINE_MARKERS: 'claims that mark a client-credentials token: claim or claim=value',
+  API_MACHINE_MARKERS: 'claims that mark a client-credentials token: claim, claim=value or claim$=suffix',
 } as const;
 
 /** Parameters the flow sets itself: an override must never replace them. */
@@ -61,8 +61,11 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]):
   return v as T;
 }
 
+/** `claim`, `claim=value` or `claim$=suffix`. */
 function rules(env: Env, name: string): ClaimRule[] | undefined {
   return list(env, name)?.map((item) => {
+    const suffix = /^([^=$]+)\$=(.+)$/.exec(item);
+    if (suffix) return { claim: suffix[1]!, suffix: suffix[2]! };
     const [claim = '', equals] = item.split('=', 2);
     if (!claim) throw new ProfileError(`${name}: "${item}" names no claim.`);
     return equals === undefined ? { claim } : { claim, equals };

@@ -4,8 +4,8 @@
  * the client only ever sees `invalid_token`.
  */
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles';
-import type { JwksCache } from './jwks';
+import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles.ts';
+import type { JwksCache } from './jwks.ts';
 
 export interface AccessToken {
   sub: string;
@@ -22,8 +22,11 @@ export interface AccessToken {
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
-  constructor(readonly reason: string) {
+  // A field, not a parameter property: Node's type stripping runs this file (npm run doctor).
+  readonly reason: string;
+  constructor(reason: string) {
     super(reason);
+    this.reason = reason;
   }
 }
 
@@ -36,6 +39,8 @@ export interface VerifierOptions {
   jwks: JwksCache;
   /** The provider's access-token shape (lib/providers/); strict RFC 9068 by default. */
   shape?: AccessTokenShape;
+  /** The API's name for a scope the provider names differently (API_SCOPE_PREFIX, API_SCOPE_MAP). */
+  scopeName?: (scope: string) => string;
   /** RFC 7662, for tokens that are not JWTs; without it they are refused. */
   introspect?: (token: string) => Promise<AccessToken>;
 }
@@ -76,7 +81,12 @@ function scopesOf(claims: Record<string, unknown>, names: readonly string[]): st
  * introspection may omit `sub` (client credentials). Scopes and roles must be strings, arrays of
  * strings (or, for roles, an object of role names); a malformed claim is refused, not read as empty.
  */
-export function toAccessToken(claims: Record<string, unknown>, format: AccessToken['format'], shape: AccessTokenShape = RFC_9068_SHAPE): AccessToken {
+export function toAccessToken(
+  claims: Record<string, unknown>,
+  format: AccessToken['format'],
+  shape: AccessTokenShape = RFC_9068_SHAPE,
+  scopeName: (scope: string) => string = (scope) => scope,
+): AccessToken {
   const clientId = firstPresent(claims, shape.clientIdClaims);
   if (clientId === undefined) throw new InvalidTokenError('missing_client_id');
   if (typeof clientId !== 'string' || !clientId) throw new InvalidTokenError('invalid_client_id');
@@ -90,11 +100,22 @@ export function toAccessToken(claims: Record<string, unknown>, format: AccessTok
   return {
     sub,
     client_id: clientId,
-    scopes: new Set(scopes),
+    scopes: new Set(scopes.map(scopeName)),
     roles: new Set(roles),
     kind: sub === clientId || matchesAny(claims, shape.machineMarkers) ? 'machine' : 'user',
     format,
     exp: Number(claims.exp),
+  };
+}
+
+/**
+ * Maps the provider's scope names to the API's: a prefix removed (Cognito names custom scopes
+ * `<resource server>/<scope>`), then renamed by `map` (for names a provider will not accept).
+ */
+export function scopeNamer(prefix: string | undefined, map: Readonly<Record<string, string>>): (scope: string) => string {
+  return (scope) => {
+    const bare = prefix && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope;
+    return Object.hasOwn(map, bare) ? map[bare]! : bare;
   };
 }
 
@@ -133,7 +154,7 @@ function reasonOf(err: unknown): string {
 }
 
 export function createAccessTokenVerifier(options: VerifierOptions) {
-  const { issuer, audience, algorithms, clockToleranceS, jwks, introspect, shape = RFC_9068_SHAPE } = options;
+  const { issuer, audience, algorithms, clockToleranceS, jwks, introspect, shape = RFC_9068_SHAPE, scopeName } = options;
 
   /** Is this a genuine ID token from our issuer? Only for the log: the answer is invalid_token anyway. */
   async function isIdToken(token: string): Promise<boolean> {
@@ -184,7 +205,7 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
     // typed at+jwt must carry the profile's positive access-token marker.
     if (hasIdTokenClaims(payload)) throw new InvalidTokenError('id_token_presented');
     if (typ !== 'at+jwt' && !matchesAny(payload, shape.markers)) throw new InvalidTokenError('missing_access_token_marker');
-    return toAccessToken(payload, 'jwt', shape);
+    return toAccessToken(payload, 'jwt', shape, scopeName);
   }
 
   return async function verify(token: string): Promise<AccessToken> {

@@ -15,6 +15,8 @@ export interface IntrospectorOptions {
   clockToleranceS: number;
   /** The provider profile's roles claim, if the introspection response carries one. */
   rolesClaim?: string;
+  /** The API's name for a scope the provider names differently. */
+  scopeName?: (scope: string) => string;
   allowInsecureRequests: boolean;
   /** Upper bound on how long an answer is reused. */
   ttlMs?: number;
@@ -67,7 +69,7 @@ export function createIntrospector(options: IntrospectorOptions) {
     if (typeof result.nbf === 'number' && result.nbf - clockToleranceS > now) throw new InvalidTokenError('not_yet_valid');
     if (typeof result.client_id !== 'string') throw new InvalidTokenError('missing_client_id');
     // RFC 7662 §2.2 names the claims: `scope` (a string) and `client_id`; roles as the profile says.
-    return toAccessToken(result, 'opaque', { ...RFC_9068_SHAPE, rolesClaim: options.rolesClaim });
+    return toAccessToken(result, 'opaque', { ...RFC_9068_SHAPE, rolesClaim: options.rolesClaim }, options.scopeName);
   }
 
   async function introspect(token: string): Promise<AccessToken> {

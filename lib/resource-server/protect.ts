@@ -59,6 +59,10 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
     let token: AccessToken;
     try {
       const rs = await getResourceServer();
+      // The provider profile says this API cannot validate its access tokens (Google, authentik).
+      if (!rs.config.enabled) {
+        return reject('api_disabled', bearerError('invalid_token', 'This API accepts no access tokens from the configured identity provider.'));
+      }
       token = await rs.verify(credential.token);
     } catch (err) {
       if (err instanceof InvalidTokenError) {

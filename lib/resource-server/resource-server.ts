@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { isLoopback, resourceServerConfig, type ResourceServerConfig } from '../config';
-import { createAccessTokenVerifier } from './access-token';
+import { createAccessTokenVerifier, scopeNamer } from './access-token';
 import { createIntrospector } from './introspection';
 import { createJwksCache } from './jwks';
 
@@ -21,6 +21,7 @@ export async function createResourceServer(config: ResourceServerConfig) {
   const as = await oauth.processDiscoveryResponse(config.issuer, response);
   if (!as.jwks_uri) throw new Error('issuer metadata has no jwks_uri');
 
+  const scopeName = scopeNamer(config.scopePrefix, config.scopeMap);
   // API_JWKS_URI overrides the metadata's jwks_uri (a provider whose API keys live elsewhere).
   const jwks = createJwksCache(config.jwksUri ?? new URL(as.jwks_uri), { timeoutMs: HTTP_TIMEOUT_MS });
   const introspect =
@@ -31,6 +32,7 @@ export async function createResourceServer(config: ResourceServerConfig) {
           audience: config.audience,
           clockToleranceS: config.clockToleranceS,
           rolesClaim: config.tokenShape.rolesClaim,
+          scopeName,
           allowInsecureRequests: insecure,
         })
       : undefined;
@@ -42,6 +44,7 @@ export async function createResourceServer(config: ResourceServerConfig) {
     clockToleranceS: config.clockToleranceS,
     jwks,
     shape: config.tokenShape,
+    scopeName,
     introspect,
   });
   return { config, verify, jwks, introspect };

@@ -260,6 +260,7 @@ describe('through protect()', () => {
       tokenShape: RFC_9068_SHAPE,
       enabled: true,
       writers: [],
+      scopeMap: {},
     });
     return protect({ scopes: ['stats:read'], callers: ['machine'] }, (_request, token) => Response.json({ client_id: token.client_id }), () => rs);
   }

@@ -192,6 +192,7 @@ describe('while the JWKS endpoint is down', () => {
       tokenShape: RFC_9068_SHAPE,
       enabled: true,
       writers: [],
+      scopeMap: {},
     });
     let handled = 0;
     const route = protect({ scopes: ['notes:read'], callers: ['user'] }, () => {
