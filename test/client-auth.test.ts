@@ -216,3 +216,15 @@ describe("the token endpoint's answer to a refresh (RFC 6749 §5.2)", () => {
     expect(client.providerAnswer((error as Error).cause)).toEqual({ status: 400, error: 'malformed' });
   });
 });
+
+describe('providerAnswer: what the log says the provider answered', () => {
+  it('reads the error code of an authorization error response at the callback (RFC 6749 §4.1.2.1)', async () => {
+    const oauth = await import('oauth4webapi');
+    const { providerAnswer } = await import('@/lib/client/errors');
+    const error = new oauth.AuthorizationResponseError('authorization response error', { cause: new URLSearchParams('error=invalid_scope&error_description=<b>x</b>') });
+    expect(providerAnswer({ cause: error })).toEqual({ error: 'invalid_scope' });
+    expect(providerAnswer(new DOMException('late', 'TimeoutError'))).toEqual({ error: 'timeout' });
+    expect(providerAnswer(new TypeError('fetch failed'))).toEqual({ error: 'network' });
+    expect(providerAnswer(new Error('anything else'))).toEqual({});
+  });
+});

@@ -109,6 +109,10 @@ for (const scenario of ORDER) {
     const line = await logLine((l) => l.event === 'login_failed' && l.ref === ref, `login_failed ref=${ref}`);
     expect(line.reason).toBe(reason);
     test.info().annotations.push({ type: 'logged cause', description: String(line.cause) });
+    // The provider's HTTP status and OAuth error code are in the log when it answered with one.
+    if (scenario === 'invalid-grant') expect(line).toMatchObject({ status: 400, error: 'invalid_grant' });
+    if (scenario === 'server-error') expect(line).toMatchObject({ status: 500 });
+    if (scenario === 'hang') expect(line).toMatchObject({ error: 'timeout' });
 
     if (scenario === 'hang') {
       // The app gave up at its own limit, not Playwright's.

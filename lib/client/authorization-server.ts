@@ -3,10 +3,9 @@
  * authentication, the ID token's signature check, and the transport options every outbound
  * request uses.
  */
-import { readFile } from 'node:fs/promises';
-import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { config, isLoopback } from '../config';
+import { clientAuthentication } from './client-auth';
 
 /** RFC 9700 §4.x aside, a route must never hang on the provider: every request has a limit. */
 export const HTTP_TIMEOUT_MS = 8_000;
@@ -30,27 +29,9 @@ export function client(): oauth.Client {
 
 let auth: Promise<oauth.ClientAuth> | undefined;
 
-/**
- * Client authentication at the token, revocation and introspection endpoints, as
- * OIDC_CLIENT_AUTH_METHOD says: RFC 6749 §2.3.1 client_secret_basic (id and secret are
- * form-urlencoded before Base64, so reserved characters travel encoded) or client_secret_post,
- * or RFC 7523 §2.2 private_key_jwt (a signed assertion; the secret never leaves this server).
- */
+/** This process's client authentication (lib/client/client-auth.ts), prepared once. */
 export function clientAuth(): Promise<oauth.ClientAuth> {
-  auth ??= (async () => {
-    const credentials = config().clientCredentials;
-    switch (credentials.method) {
-      case 'client_secret_basic':
-        return oauth.ClientSecretBasic(credentials.secret);
-      case 'client_secret_post':
-        return oauth.ClientSecretPost(credentials.secret);
-      case 'private_key_jwt': {
-        const pem = credentials.privateKey.pem ?? (await readFile(/* turbopackIgnore: true */ credentials.privateKey.file!, 'utf8'));
-        const key = await importPKCS8(pem, credentials.alg);
-        return oauth.PrivateKeyJwt(credentials.keyId ? { key, kid: credentials.keyId } : key);
-      }
-    }
-  })();
+  auth ??= clientAuthentication(config().clientCredentials);
   auth.catch(() => (auth = undefined));
   return auth;
 }

@@ -31,12 +31,15 @@ export function isTransportFailure(err: unknown): boolean {
 
 /**
  * What the provider answered, for the log: its HTTP status and its OAuth `error` code (RFC 6749
- * §5.2), or `timeout` / `network` when no answer came. Never a token, a secret or free text.
+ * §4.1.2.1, §5.2), or `timeout` / `network` when no answer came. Never a token, a secret or free
+ * text.
  */
 export function providerAnswer(err: unknown): { status?: number; error?: string } {
   let e: unknown = err;
   for (let depth = 0; e && depth < 6; depth++) {
     if (e instanceof oauth.ResponseBodyError) return { status: e.status, error: errorCode(e.error) };
+    // An error response of the authorization endpoint, at the callback (RFC 6749 §4.1.2.1).
+    if (e instanceof oauth.AuthorizationResponseError) return { error: errorCode(e.error) };
     if (e instanceof oauth.WWWAuthenticateChallengeError) return { status: e.status, error: errorCode(e.cause[0]?.parameters.error) };
     if (e instanceof Response) return { status: e.status };
     if (e instanceof DOMException) return { error: e.name === 'TimeoutError' ? 'timeout' : 'aborted' };

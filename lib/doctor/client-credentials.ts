@@ -4,9 +4,8 @@
  * RFC 7523 §2.2). Most providers check the client before the grant type, so even a client that
  * may not use this grant learns whether its credentials hold.
  */
-import { readFile } from 'node:fs/promises';
-import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
+import { clientAuthentication } from '../client/client-auth.ts';
 import type { Config } from '../config.ts';
 import { apiScopes } from './configuration.ts';
 import { clean, networkError, type Finding } from './finding.ts';
@@ -23,21 +22,6 @@ const AFTER_AUTHENTICATION: Readonly<Record<string, string>> = {
   // RFC 8707 §2: the provider does not know the API as a resource.
   invalid_target: 'the provider does not accept the resource (API_AUDIENCE) for this client',
 };
-
-async function clientAuth(config: Config): Promise<oauth.ClientAuth> {
-  const credentials = config.clientCredentials;
-  switch (credentials.method) {
-    case 'client_secret_basic':
-      return oauth.ClientSecretBasic(credentials.secret);
-    case 'client_secret_post':
-      return oauth.ClientSecretPost(credentials.secret);
-    case 'private_key_jwt': {
-      const pem = credentials.privateKey.pem ?? (await readFile(/* turbopackIgnore: true */ credentials.privateKey.file ?? '', 'utf8'));
-      const key = await importPKCS8(pem, credentials.alg);
-      return oauth.PrivateKeyJwt(credentials.keyId ? { key, kid: credentials.keyId } : key);
-    }
-  }
-}
 
 /** The token request's parameters: the API's scopes and audience, as the profile asks for them. */
 export function grantParameters(config: Config): URLSearchParams {
@@ -73,7 +57,7 @@ export async function checkClientCredentials(config: Config, metadata: oauth.Aut
 
   let auth: oauth.ClientAuth;
   try {
-    auth = await clientAuth(config);
+    auth = await clientAuthentication(config.clientCredentials);
   } catch (err) {
     return {
       finding: {

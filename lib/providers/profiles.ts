@@ -29,7 +29,10 @@ export type LogoutMode =
   /** The provider has no logout endpoint (Google): only the local session ends. */
   | 'none';
 
-/** A claim that marks a token: present, equal to `equals`, or a string ending with `suffix`. */
+/**
+ * A claim that marks a token: present, equal to `equals` (a string, compared case-insensitively),
+ * or a string ending with `suffix`.
+ */
 export interface ClaimRule {
   claim: string;
   equals?: string;
@@ -137,6 +140,9 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     },
     // The audience comes from an audience mapper on a client scope, not from a parameter.
     audienceRequest: 'scope',
+    // Keycloak issues refresh tokens without offline_access; with it, they are offline tokens
+    // that outlive the Keycloak session.
+    defaultScopes: 'openid profile email notes:read notes:write',
     guide: 'docs/providers/keycloak.md',
   },
   auth0: {
@@ -191,6 +197,8 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     },
     // Scopes such as api://<app-id>/notes:read select the API; `aud` is then its app id or URI.
     audienceRequest: 'scope',
+    // Entra advertises client_secret_post and private_key_jwt; its secrets hold ~ . - _.
+    clientAuthMethod: 'client_secret_post',
     guide: 'docs/providers/entra.md',
   },
   cognito: {
@@ -299,7 +307,8 @@ export function matchesAny(claims: Record<string, unknown>, rules: readonly Clai
     const value = claimAt(claims, rule.claim);
     if (value === undefined || value === null) return false;
     if (rule.suffix !== undefined) return typeof value === 'string' && value.endsWith(rule.suffix);
-    return rule.equals === undefined || value === rule.equals;
+    // Token-type words are compared case-insensitively (Keycloak can write `bearer`).
+    return rule.equals === undefined || (typeof value === 'string' && value.toLowerCase() === rule.equals.toLowerCase());
   });
 }
 

@@ -12,6 +12,8 @@ export interface IntrospectorOptions {
   clientId: string;
   clientSecret: string;
   audience: string;
+  /** The `iss` an answer may name, when not the metadata's issuer (API_ISSUER). */
+  issuer?: string;
   clockToleranceS: number;
   /** The provider profile's roles claim, if the introspection response carries one. */
   rolesClaim?: string;
@@ -62,7 +64,7 @@ export function createIntrospector(options: IntrospectorOptions) {
     // RFC 7662 §2.2: `active` is the only required member; everything else we check ourselves.
     if (!result.active) throw new InvalidTokenError('introspection_inactive');
     if (result.token_type && result.token_type.toLowerCase() === 'refresh_token') throw new InvalidTokenError('wrong_token_type');
-    if (result.iss !== undefined && result.iss !== as.issuer) throw new InvalidTokenError('wrong_issuer');
+    if (result.iss !== undefined && result.iss !== (options.issuer ?? as.issuer)) throw new InvalidTokenError('wrong_issuer');
     if (![result.aud].flat().includes(audience)) throw new InvalidTokenError('wrong_audience');
     if (typeof result.exp !== 'number') throw new InvalidTokenError('missing_exp');
     if (result.exp + clockToleranceS <= now) throw new InvalidTokenError('expired');

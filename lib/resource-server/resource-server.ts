@@ -30,6 +30,7 @@ export async function createResourceServer(config: ResourceServerConfig) {
           as,
           ...config.introspection,
           audience: config.audience,
+          issuer: config.tokenIssuer,
           clockToleranceS: config.clockToleranceS,
           rolesClaim: config.tokenShape.rolesClaim,
           scopeName,

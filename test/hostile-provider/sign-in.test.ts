@@ -97,6 +97,18 @@ describe('sign-in against a hostile provider', () => {
     expectLoginFailure(ctx, client, await rejectionOf(client.completeLogin(login.callbackUrl(), tx)), 'token_request_failed');
   });
 
+  it('an ID token signed with another algorithm than OIDC_ID_TOKEN_SIGNING_ALG fails closed: the alg is pinned', async (ctx) => {
+    vi.stubEnv('OIDC_ID_TOKEN_SIGNING_ALG', 'PS256'); // the provider signs RS256 (and advertises only RS256)
+    ctx.onTestFinished(() => void vi.stubEnv('OIDC_ID_TOKEN_SIGNING_ALG', undefined));
+    const { provider, client } = await setup(ctx);
+    const { login, tx } = await begin(client, provider, 'valid');
+
+    const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
+
+    ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid'))).toMatch(/unexpected JWT "alg" header parameter/);
+    ctx.expect(login.exchanges()).toBe(1);
+  });
+
   describe('ID token: id_token_invalid, after exactly one code exchange', () => {
     // The second column is the check that refused it (the LoginError's cause), so a case cannot
     // pass by failing for an unrelated reason.

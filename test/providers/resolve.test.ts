@@ -134,6 +134,24 @@ describe('overriding profile fields', () => {
   });
 });
 
+describe('markers (matchesAny)', () => {
+  it('present, equal (token-type words case-insensitively), or ending with a suffix', async () => {
+    const { matchesAny } = await import('@/lib/providers/profiles');
+    const keycloak = PROFILES.keycloak.accessToken.markers;
+    expect(matchesAny({ typ: 'Bearer' }, keycloak)).toBe(true);
+    expect(matchesAny({ typ: 'bearer' }, keycloak)).toBe(true); // Keycloak's lower-case option
+    expect(matchesAny({ typ: 'ID' }, keycloak)).toBe(false);
+    expect(matchesAny({ typ: ['Bearer'] }, keycloak)).toBe(false);
+    expect(matchesAny({}, keycloak)).toBe(false);
+    const auth0 = PROFILES.auth0.accessToken.machineMarkers;
+    expect(matchesAny({ sub: 'awZfdIir8YFdGZWkvCejDoUb7SjTDicx@clients' }, auth0)).toBe(true);
+    expect(matchesAny({ sub: 'auth0|123456' }, auth0)).toBe(false);
+    expect(matchesAny({ sub: 'x@clients-not' }, auth0)).toBe(false);
+    expect(matchesAny({ scp: null }, [{ claim: 'scp' }])).toBe(false);
+    expect(matchesAny({ realm_access: { roles: [] } }, [{ claim: 'realm_access.roles' }])).toBe(true);
+  });
+});
+
 describe('configuration that comes with profiles', () => {
   it('refuses API_AUDIENCE equal to OIDC_CLIENT_ID, explaining why', () => {
     const message = configError({ ...REAL, API_AUDIENCE: 'web-app' });

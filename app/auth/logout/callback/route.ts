@@ -12,7 +12,8 @@ export async function GET(request: NextRequest) {
   // RP-Initiated Logout §3: `state` round-trips so we know this redirect answers our request.
   // The local session is already gone either way; a mismatch only loses the returnTo.
   const matches = typeof state === 'string' && state === request.nextUrl.searchParams.get('state');
-  if (!matches) logEvent('logout_state_mismatch');
+  // Cognito's logout endpoint returns no `state` at all: nothing to report there.
+  if (!matches && config().provider.logout !== 'cognito') logEvent('logout_state_mismatch');
   const target = matches ? safeReturnTo(returnTo, SIGNED_OUT_PATH) : SIGNED_OUT_PATH;
   const response = NextResponse.redirect(new URL(target, request.url), 303);
   response.cookies.set(LOGOUT_STATE_COOKIE, '', {
