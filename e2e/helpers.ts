@@ -1,5 +1,6 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import { sealData, unsealData } from 'iron-session';
+import { isSessionCookie, readSessionCookie, sessionCookieWrites } from '../lib/session/chunks';
 import { passwordMaps } from '../lib/session/cookie';
 import { IDP_URL, SESSION_COOKIE, TEST_SESSION_SECRET } from './env';
 
@@ -29,11 +30,17 @@ export async function signIn(page: Page, user: 'alice' | 'bob', path = '/dashboa
  * the e2e run's SESSION_SECRET: real tokens from the real flow, and no test hook in the app.
  */
 export async function readSession(context: BrowserContext): Promise<Session> {
-  const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
-  expect(cookie, 'session cookie').toBeDefined();
-  const data = await unsealData<Session>(cookie!.value, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
+  const jar = new Map((await sessionCookies(context)).map((c) => [c.name, c.value]));
+  const sealed = readSessionCookie(SESSION_COOKIE, (name) => jar.get(name));
+  expect(sealed, 'session cookie').toBeTruthy();
+  const data = await unsealData<Session>(sealed!, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
   expect(data.accessToken).toBeTruthy();
   return data;
+}
+
+/** The session's cookies in this browser: `__Host-session`, or its chunks `__Host-session.0`, … */
+export async function sessionCookies(context: BrowserContext, url?: string) {
+  return (await context.cookies(url)).filter((c) => isSessionCookie(SESSION_COOKIE, c.name));
 }
 
 /**
@@ -44,11 +51,15 @@ export function expired<T extends Session>(session: T, expiresAt = 0): T {
   return { ...session, accessTokenExpiresAt: expiresAt, tokensReceivedAt: Math.floor(Date.now() / 1000) - 600 };
 }
 
-/** Replaces the session cookie's content, sealed as the app would seal it. */
+/** Replaces the session's content, sealed (and split into cookies) as the app would. */
 export async function writeSession(context: BrowserContext, data: Session): Promise<void> {
-  const cookie = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!;
-  const value = await sealData(data, { password: (await passwordMaps(TEST_SESSION_SECRET)).seal, ttl: 12 * 3600 });
-  await context.addCookies([{ ...cookie, value }]);
+  const existing = await sessionCookies(context);
+  expect(existing.length, 'session cookies').toBeGreaterThan(0);
+  const sealed = await sealData(data, { password: (await passwordMaps(TEST_SESSION_SECRET)).seal, ttl: 12 * 3600 });
+  for (const write of sessionCookieWrites(SESSION_COOKIE, sealed, existing.map((c) => c.name))) {
+    if (write.value) await context.addCookies([{ ...existing[0]!, name: write.name, value: write.value }]);
+    else await context.clearCookies({ name: write.name });
+  }
 }
 
 /** A client-credentials token from the real local IdP, as a machine client would get one. */

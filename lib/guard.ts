@@ -11,6 +11,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
+import { readSessionCookie, sessionCookieWrites } from './session/chunks';
 import { needsTouch, openSession, sealSession } from './session/cookie';
 import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions } from './session/options';
 
@@ -48,14 +49,18 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   if (PUBLIC_PAGES.has(pathname)) return next();
 
   const name = sessionCookieName();
-  const opened = await openSession(request.cookies.get(name)?.value);
+  const present = request.cookies.getAll().map((c) => c.name);
+  const opened = await openSession(readSessionCookie(name, (cookie) => request.cookies.get(cookie)?.value));
   if (opened.status === 'valid') {
     const response = next();
     if (needsTouch(opened.data)) {
       // Activity restarts the idle timer. Written through response.cookies, so the page
-      // rendered for this same request already sees the new value.
+      // rendered for this same request already sees the new value. The session opened from
+      // these cookies, so it fits them again (the same tokens, one timestamp changed).
       const data = { ...opened.data, lastSeenAt: Math.floor(Date.now() / 1000) };
-      response.cookies.set(name, await sealSession(data), sessionCookieOptions(data));
+      for (const write of sessionCookieWrites(name, await sealSession(data), present)) {
+        response.cookies.set(write.name, write.value, write.value ? sessionCookieOptions(data) : deletedSessionCookieOptions());
+      }
     }
     return response;
   }
@@ -63,7 +68,9 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   const login = new URL('/auth/login', request.url);
   login.searchParams.set('returnTo', `${pathname}${search}`);
   const response = NextResponse.redirect(login);
-  // A cookie that is there but not valid (idle, expired, tampered) is removed.
-  if (opened.status !== 'none') response.cookies.set(name, '', deletedSessionCookieOptions());
+  // Cookies that are there but not a valid session (idle, expired, tampered) are removed.
+  if (opened.status !== 'none') {
+    for (const write of sessionCookieWrites(name, undefined, present)) response.cookies.set(write.name, '', deletedSessionCookieOptions());
+  }
   return response;
 }

@@ -54,7 +54,11 @@ describe('openSession', () => {
     expect(await c.openSession(undefined)).toEqual({ status: 'none' });
     expect(await c.openSession('garbage')).toEqual({ status: 'invalid' });
     expect(await c.openSession(tampered)).toEqual({ status: 'invalid' });
-    expect(await c.openSession(`${sealed}${'x'.repeat(5000)}`)).toEqual({ status: 'invalid' });
+    // Over what MAX_CHUNKS cookies hold (lib/session/chunks.ts): not even unsealed.
+    expect(await c.openSession(`${sealed}${'x'.repeat(13_000)}`)).toEqual({ status: 'invalid' });
+    // iron-session itself ignores anything after the `~2` version suffix; nothing may ride along.
+    expect(sealed).toMatch(/~2$/);
+    for (const tail of ['A', 'AAAA', '0', ' ', '~2']) expect(await c.openSession(`${sealed}${tail}`), tail).toEqual({ status: 'invalid' });
   });
 
   it('refuses a seal of something that is not a complete session', async () => {

@@ -51,7 +51,15 @@ export const TOKEN_SCENARIOS = [
   'server-error', // 500 with an HTML page
   'not-json', // 200, application/json, a body that is not JSON
   'hang', // never answers
+  'oversized-tokens', // valid, but tokens too large for the session cookies (over 3 × 4 KB sealed)
 ] as const;
+
+/**
+ * A valid login whose tokens are as large as Microsoft Entra ID's: an ID token and an access
+ * token of about 2 KB each (many `groups`), and a 1.5 KB opaque refresh token. Together they
+ * seal to more than one cookie holds. Refreshes of its grant stay that large.
+ */
+export const ENTRA_SIZE = 'entra-size';
 
 /** The authorization endpoint's redirect back to the app is wrong in this way. */
 export const AUTHORIZATION_RESPONSE_SCENARIOS = [
@@ -67,10 +75,10 @@ export type IdTokenScenario = (typeof ID_TOKEN_SCENARIOS)[number];
 export type TokenScenario = (typeof TOKEN_SCENARIOS)[number];
 export type AuthorizationResponseScenario = (typeof AUTHORIZATION_RESPONSE_SCENARIOS)[number];
 export type FailureScenario = IdTokenScenario | TokenScenario | AuthorizationResponseScenario;
-export type Scenario = 'valid' | FailureScenario;
+export type Scenario = 'valid' | typeof ENTRA_SIZE | FailureScenario;
 
 export const FAILURE_SCENARIOS: readonly FailureScenario[] = [...ID_TOKEN_SCENARIOS, ...TOKEN_SCENARIOS, ...AUTHORIZATION_RESPONSE_SCENARIOS];
-export const SCENARIOS: readonly Scenario[] = ['valid', ...FAILURE_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = ['valid', ENTRA_SIZE, ...FAILURE_SCENARIOS];
 
 export function isScenario(value: string): value is Scenario {
   return (SCENARIOS as readonly string[]).includes(value);
@@ -99,6 +107,7 @@ export const EXPECTED_REASON: Record<FailureScenario, string> = {
   'server-error': 'token_request_failed',
   'not-json': 'token_request_failed',
   hang: 'provider_unavailable',
+  'oversized-tokens': 'session_too_large',
   'no-state': 'missing_transaction',
   'other-state': 'missing_transaction',
   'wrong-iss-param': 'issuer_mismatch',

@@ -38,6 +38,7 @@ import {
   HTML_ERROR_DESCRIPTION,
   isScenario,
   SCENARIO_COOKIE,
+  ENTRA_SIZE,
   type AuthorizationResponseScenario,
   type OutageMode,
   type Scenario,
@@ -94,6 +95,8 @@ interface Code {
 
 interface Grant {
   id: string;
+  /** `entra-size` or `oversized-tokens`: every token of the grant is padded that much. */
+  size: 'normal' | 'entra-size' | 'oversized-tokens';
   sub: string;
   scope: string;
   resource: string | undefined;
@@ -168,10 +171,21 @@ function withoutUndefined(claims: JWTPayload): JWTPayload {
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * Claims that make a token as large as Microsoft Entra ID's: group object ids (GUIDs), as Entra
+ * puts them in `groups`, and its tenant and object ids. About 1.7 KB per token with 25 groups.
+ */
+function entraPadding(size: Grant['size']): JWTPayload {
+  if (size === 'normal') return {};
+  const groups = Array.from({ length: size === ENTRA_SIZE ? 25 : 150 }, () => randomUUID());
+  return { groups, tid: randomUUID(), oid: randomUUID(), uti: random(16), rh: random(40), ver: '2.0' };
+}
+
 /** OIDC Core §2 ID token, wrong in the way `scenario` says (`nonce` undefined on refresh). */
-async function idToken(scenario: Scenario, sub: string, nonce: string | undefined): Promise<string> {
+async function idToken(scenario: Scenario, sub: string, nonce: string | undefined, size: Grant['size'] = 'normal'): Promise<string> {
   const now = nowS();
   const claims: JWTPayload = {
+    ...entraPadding(size),
     iss: ISSUER,
     sub,
     aud: HOSTILE_CLIENT_ID,
@@ -223,7 +237,7 @@ async function idToken(scenario: Scenario, sub: string, nonce: string | undefine
 /** RFC 9068 JWT access token for the app's API. */
 function accessToken(grant: Grant): Promise<string> {
   const now = nowS();
-  return new SignJWT({ client_id: HOSTILE_CLIENT_ID, scope: API_SCOPES.join(' '), jti: randomUUID() })
+  return new SignJWT({ ...entraPadding(grant.size), client_id: HOSTILE_CLIENT_ID, scope: API_SCOPES.join(' '), jti: randomUUID() })
     .setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'at+jwt' })
     .setIssuer(ISSUER)
     .setSubject(grant.sub)
@@ -234,7 +248,8 @@ function accessToken(grant: Grant): Promise<string> {
 }
 
 function newRefreshToken(grant: Grant): string {
-  const token = `hrt-${random()}`;
+  // Entra's refresh tokens are opaque and about 1.5 KB.
+  const token = `hrt-${random(grant.size === 'normal' ? 24 : 1100)}`;
   refreshTokens.set(token, { grant, used: false });
   return token;
 }
@@ -260,7 +275,7 @@ async function tokenResponse(res: ServerResponse, grant: Grant, scenario: Scenar
     token_type: 'Bearer',
     expires_in: ACCESS_TOKEN_TTL_S,
     scope: grant.scope,
-    id_token: await idToken(scenario, grant.sub, nonce),
+    id_token: await idToken(scenario, grant.sub, nonce, grant.size),
   };
   if (grant.scope.split(' ').includes('offline_access')) body.refresh_token = newRefreshToken(grant);
   if (scenario === 'no-access-token') delete body.access_token;
@@ -375,6 +390,7 @@ async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     }
     const grant: Grant = {
       id: randomUUID(),
+      size: code.scenario === ENTRA_SIZE || code.scenario === 'oversized-tokens' ? code.scenario : 'normal',
       sub: HOSTILE_USER.sub,
       scope: code.scope,
       resource: form.get('resource') ?? code.resource,

@@ -10,7 +10,8 @@ export type LoginFailure =
   | 'issuer_mismatch' // RFC 9207
   | 'token_request_failed'
   | 'id_token_invalid'
-  | 'provider_unavailable';
+  | 'provider_unavailable'
+  | 'session_too_large'; // the tokens do not fit in the session cookies
 
 import * as oauth from 'oauth4webapi';
 
@@ -113,6 +114,10 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   provider_unavailable: {
     title: 'The identity provider is unavailable',
     detail: 'It could not be reached or did not answer in time.',
+  },
+  session_too_large: {
+    title: 'The sign-in is too large to keep',
+    detail: "The identity provider's tokens do not fit in this app's session cookies. The administrator can ask the provider for smaller tokens or keep sessions on the server.",
   },
 };
 

@@ -8,6 +8,7 @@
  */
 import { sealData, unsealData } from 'iron-session';
 import { config } from '../config';
+import { MAX_SESSION_CHARS } from './chunks';
 import type { SessionData } from './options';
 
 type PasswordMap = Record<number, string>;
@@ -33,8 +34,9 @@ function sessionPasswords() {
   return passwords;
 }
 
-/** Larger cookie values are not even unsealed. */
-const MAX_COOKIE_CHARS = 4096;
+
+/** An iron seal as iron-session 9 writes it: `Fe26.2*…*…~2` (its token format version 2). */
+const IRON_SEAL = /^Fe26\.2\*[^~]+~2$/;
 
 export type OpenResult = { status: 'valid'; data: SessionData } | { status: 'none' | 'invalid' | 'idle' | 'expired' };
 
@@ -49,10 +51,16 @@ export function isSessionData(value: Partial<SessionData>): value is SessionData
   );
 }
 
-/** Opens a session cookie value; anything but a live, well-formed session is "not signed in". */
-export async function openSession(value: string | undefined, now = Math.floor(Date.now() / 1000)): Promise<OpenResult> {
+/**
+ * Opens a sealed session (lib/session/chunks.ts joins its cookies; null is a malformed set of
+ * chunks). Anything but a live, well-formed session is "not signed in".
+ */
+export async function openSession(value: string | undefined | null, now = Math.floor(Date.now() / 1000)): Promise<OpenResult> {
+  if (value === null) return { status: 'invalid' };
   if (!value) return { status: 'none' };
-  if (value.length > MAX_COOKIE_CHARS) return { status: 'invalid' };
+  // Larger values are not even unsealed. iron-session ignores anything after the seal's `~2`
+  // version suffix, so the whole value must be exactly a seal: nothing rides along.
+  if (value.length > MAX_SESSION_CHARS || !IRON_SEAL.test(value)) return { status: 'invalid' };
   const { sessionMaxAgeS, sessionIdleTimeoutS } = config();
   // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
   const data = await unsealData<Partial<SessionData>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });

@@ -9,19 +9,34 @@ import { providerAnswer } from '../client/errors';
 import { needsRefresh, RefreshRejectedError } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
+import { readSessionCookie, SessionTooLargeError, sessionCookieWrites } from './chunks';
 import { needsTouch, openSession, sealSession } from './cookie';
 import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions, type SessionData } from './options';
 import { refreshOnce } from './refresh-once';
 
 /** The signed-in session, or undefined (none, tampered, idle, expired: all "signed out"). */
 export async function getSession(): Promise<SessionData | undefined> {
-  const opened = await openSession((await cookies()).get(sessionCookieName())?.value);
+  const jar = await cookies();
+  const opened = await openSession(readSessionCookie(sessionCookieName(), (name) => jar.get(name)?.value));
   return opened.status === 'valid' ? opened.data : undefined;
 }
 
-/** Writes the session cookie (route handlers and Server Actions only). */
+/** Writes the session's cookies, or deletes them (route handlers and Server Actions only). */
+async function writeSessionCookies(data: SessionData | undefined): Promise<void> {
+  const jar = await cookies();
+  const sealed = data && (await sealSession(data));
+  const present = jar.getAll().map((c) => c.name);
+  for (const write of sessionCookieWrites(sessionCookieName(), sealed, present)) {
+    jar.set(write.name, write.value, write.value && data ? sessionCookieOptions(data) : deletedSessionCookieOptions());
+  }
+}
+
+/**
+ * Writes the session (route handlers and Server Actions only). Throws SessionTooLargeError when
+ * the sealed session does not fit in the cookies a browser and Node will carry.
+ */
 export async function saveSession(data: SessionData): Promise<void> {
-  (await cookies()).set(sessionCookieName(), await sealSession(data), sessionCookieOptions(data));
+  await writeSessionCookies(data);
 }
 
 /** Creates the session after sign-in. */
@@ -31,7 +46,7 @@ export async function startSession(tokens: TokenSet & { sub: string }): Promise<
 }
 
 export async function endSession(): Promise<void> {
-  (await cookies()).set(sessionCookieName(), '', deletedSessionCookieOptions());
+  await writeSessionCookies(undefined);
 }
 
 export function loginPath(returnTo: string): string {
@@ -78,6 +93,12 @@ export async function getFreshSession(): Promise<FreshSession> {
     await saveSession(refreshed);
     return { status: 'ok', session: refreshed };
   } catch (err) {
+    if (err instanceof SessionTooLargeError) {
+      // The refreshed tokens no longer fit: the session cannot go on in cookies.
+      logEvent('session_too_large', { sub: session.sub });
+      await endSession();
+      return { status: 'signed_out' };
+    }
     // The provider's HTTP status and OAuth error code are logged, never a token.
     const answer = providerAnswer(err);
     if (err instanceof RefreshRejectedError) {

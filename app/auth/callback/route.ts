@@ -4,6 +4,7 @@ import { completeLogin } from '@/lib/client/callback';
 import { LoginError } from '@/lib/client/errors';
 import { clearAllTransactions, clearTransaction, openTransaction } from '@/lib/client/transaction';
 import { logEvent } from '@/lib/log';
+import { SessionTooLargeError } from '@/lib/session/chunks';
 import { startSession } from '@/lib/session/session';
 import { loginFailed } from '../responses';
 
@@ -33,7 +34,12 @@ async function finish(request: NextRequest, state: string | null): Promise<{ res
   }
 
   // A new session replaces whatever this browser had (no fixation of an older session).
-  await startSession(tokens);
+  try {
+    await startSession(tokens);
+  } catch (err) {
+    if (!(err instanceof SessionTooLargeError)) throw err;
+    return { response: loginFailed(request, new LoginError('session_too_large', { cause: err })), ok: false };
+  }
   logEvent('login_succeeded', { sub: tokens.sub });
 
   // tx.returnTo passed safeReturnTo at /auth/login: a same-origin relative path.
