@@ -25,6 +25,15 @@ const config = [
     },
   },
   {
+    // Provider profiles are data that both halves read: they import neither half, nor anything else.
+    files: ['lib/providers/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/client/*', '**/session/*', '**/resource-server/*', '**/doctor/*', '**/config*', '**/idp/*', '@/*', 'next/*', 'node:*'], message: 'lib/providers is data: it imports neither the client nor the resource server.' }],
+      }],
+    },
+  },
+  {
     files: ['middleware.ts', 'lib/guard.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/client/*', '@/lib/client/*', '**/session/session', '@/lib/session/session', '**/idp/*'], message: 'The Edge guard uses Web APIs only.' }] }],

@@ -181,9 +181,15 @@ test(`tokens that live ${GLEWLWYD_TTL_S} s: pages keep working, with at most one
   expect(navigations).toBeGreaterThan(5);
 });
 
-test('sign-out ends the session here and at Glewlwyd (RP-initiated logout), and revokes the refresh token', async ({ page, context }) => {
+test('sign-out ends the session here and at Glewlwyd (RP-initiated logout), and revokes the refresh token, even once the ID token has expired', async ({ page, context }) => {
+  test.setTimeout(60_000);
   await signIn(page, 'alice');
-  const { refreshToken } = await readSession(context);
+  const { refreshToken, idToken } = await readSession(context);
+  // Users sign out long after signing in: the ID token sent as id_token_hint has expired by then
+  // (Glewlwyd's ID tokens live as long as its access tokens here).
+  const exp = decodeJwt(idToken).exp!;
+  await page.waitForTimeout(Math.max(0, (exp + 1) * 1000 - Date.now()));
+  expect(Date.now() / 1000).toBeGreaterThan(exp);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   // Glewlwyd's end-session page: its red "Logout" button.
