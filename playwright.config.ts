@@ -21,6 +21,8 @@ import {
   HOSTILE_CLIENT_SECRET,
   HOSTILE_ISSUER,
   HOSTILE_USER,
+  LOGIN_ONLY_APP_LOG,
+  LOGIN_ONLY_APP_URL,
 } from './e2e/hostile/scenarios';
 
 /**
@@ -107,6 +109,26 @@ export default defineConfig({
         API_AUDIENCE: HOSTILE_API_AUDIENCE,
         // Write permission by subject (the hostile provider's tokens carry no roles claim).
         API_WRITERS: HOSTILE_USER.sub,
+        SESSION_SECRET: TEST_SESSION_SECRET,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+    },
+    {
+      // The same build with a sign-in-only profile (OIDC_PROVIDER=google) at the hostile
+      // provider: e2e/hostile/login-only.spec.ts.
+      command: `mkdir -p test-results && exec npm run start -- -p ${new URL(LOGIN_ONLY_APP_URL).port} > ${LOGIN_ONLY_APP_LOG}`,
+      url: `${LOGIN_ONLY_APP_URL}/`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      timeout: 60_000,
+      env: {
+        OIDC_ISSUER: HOSTILE_ISSUER,
+        OIDC_PROVIDER: 'google',
+        OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
+        OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
+        APP_BASE_URL: LOGIN_ONLY_APP_URL,
+        API_AUDIENCE: `${LOGIN_ONLY_APP_URL}/api`,
         SESSION_SECRET: TEST_SESSION_SECRET,
         NEXT_TELEMETRY_DISABLED: '1',
       },

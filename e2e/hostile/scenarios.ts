@@ -18,7 +18,13 @@ export const HOSTILE_APP_LOG = 'test-results/hostile-app.log';
 /** The app's registration at the hostile provider (client_secret_basic). Test values only. */
 export const HOSTILE_CLIENT_ID = 'hostile-e2e-client';
 export const HOSTILE_CLIENT_SECRET = 'hostile-e2e-client-secret-for-tests-only';
-export const HOSTILE_REDIRECT_URIS: readonly string[] = [`${HOSTILE_APP_URL}/auth/callback`];
+/**
+ * A third instance of the build signs in at the hostile provider with the `google` profile
+ * (sign-in only: no API audience, no provider logout, Google's authorization parameters).
+ */
+export const LOGIN_ONLY_APP_URL = 'http://localhost:3003';
+export const LOGIN_ONLY_APP_LOG = 'test-results/login-only-app.log';
+export const HOSTILE_REDIRECT_URIS: readonly string[] = [`${HOSTILE_APP_URL}/auth/callback`, `${LOGIN_ONLY_APP_URL}/auth/callback`];
 
 /** The user every login signs in. */
 export const HOSTILE_USER = { sub: 'hostile-user-1', name: 'Hostile Test User', email: 'hostile-user@example.test' } as const;

@@ -65,7 +65,9 @@ export async function checkDiscovery(env: Env, config: Config, http: Transport, 
       check: 'discovery',
       status: 'fail',
       detail: `${wellKnown.href} cannot be reached: ${networkError(err)}`,
-      fix: 'Check OIDC_ISSUER (host, port, https) and that this machine can reach the provider.',
+      fix: config.localIdp
+        ? 'Start the local identity provider: npm run dev starts it beside the app (or npm run idp alone).'
+        : 'Check OIDC_ISSUER (host, port, https) and that this machine can reach the provider.',
     });
     return undefined;
   }
