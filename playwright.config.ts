@@ -35,6 +35,24 @@ function systemChromium(): string | undefined {
 }
 const executablePath = systemChromium();
 
+/**
+ * Another instance of the production build on `url`'s port, configured by `env`. webServer entries
+ * start one after the other, each once the previous one answers, so `.next` is built by then.
+ * Its stdout (the JSON log lines) goes to `log`, which the tests read; Playwright clears
+ * test-results/ before it starts any web server.
+ */
+function appInstance(url: string, log: string, env: Record<string, string>) {
+  return {
+    command: `mkdir -p test-results && exec npm run start -- -p ${new URL(url).port} > ${log}`,
+    url: `${url}/`,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+    timeout: 60_000,
+    env: { ...env, APP_BASE_URL: url, SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1' },
+  };
+}
+
 export default defineConfig({
   testDir: './e2e',
   fullyParallel: true,
@@ -90,49 +108,24 @@ export default defineConfig({
       stderr: 'pipe',
       timeout: 30_000,
     },
-    {
-      // A second instance of the same production build, signing in at the hostile provider.
-      // webServer entries start one after the other, each once the previous one answers, so
-      // `.next` is built by then. Its stdout (the JSON log lines) goes to a file the tests read;
-      // Playwright clears test-results/ before it starts any web server.
-      command: `mkdir -p test-results && exec npm run start -- -p 3001 > ${HOSTILE_APP_LOG}`,
-      url: `${HOSTILE_APP_URL}/`,
-      reuseExistingServer: !process.env.CI,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      timeout: 60_000,
-      env: {
-        OIDC_ISSUER: HOSTILE_ISSUER,
-        OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
-        OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
-        APP_BASE_URL: HOSTILE_APP_URL,
-        API_AUDIENCE: HOSTILE_API_AUDIENCE,
-        // Write permission by subject (the hostile provider's tokens carry no roles claim).
-        API_WRITERS: HOSTILE_USER.sub,
-        SESSION_SECRET: TEST_SESSION_SECRET,
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
-    },
-    {
-      // The same build with a sign-in-only profile (OIDC_PROVIDER=google) at the hostile
-      // provider: e2e/hostile/login-only.spec.ts.
-      command: `mkdir -p test-results && exec npm run start -- -p ${new URL(LOGIN_ONLY_APP_URL).port} > ${LOGIN_ONLY_APP_LOG}`,
-      url: `${LOGIN_ONLY_APP_URL}/`,
-      reuseExistingServer: !process.env.CI,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      timeout: 60_000,
-      env: {
-        OIDC_ISSUER: HOSTILE_ISSUER,
-        OIDC_PROVIDER: 'google',
-        OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
-        OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
-        APP_BASE_URL: LOGIN_ONLY_APP_URL,
-        API_AUDIENCE: `${LOGIN_ONLY_APP_URL}/api`,
-        SESSION_SECRET: TEST_SESSION_SECRET,
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
-    },
+    // A second instance of the build, signing in at the hostile provider. Write permission by
+    // subject: the hostile provider's tokens carry no roles claim.
+    appInstance(HOSTILE_APP_URL, HOSTILE_APP_LOG, {
+      OIDC_ISSUER: HOSTILE_ISSUER,
+      OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
+      OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
+      API_AUDIENCE: HOSTILE_API_AUDIENCE,
+      API_WRITERS: HOSTILE_USER.sub,
+    }),
+    // The same build with a sign-in-only profile (OIDC_PROVIDER=google) at the hostile provider:
+    // e2e/hostile/login-only.spec.ts.
+    appInstance(LOGIN_ONLY_APP_URL, LOGIN_ONLY_APP_LOG, {
+      OIDC_ISSUER: HOSTILE_ISSUER,
+      OIDC_PROVIDER: 'google',
+      OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
+      OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
+      API_AUDIENCE: `${LOGIN_ONLY_APP_URL}/api`,
+    }),
     {
       // An independent, certified OpenID provider: Glewlwyd from Debian (`apt-get install
       // glewlwyd`), set up afresh through its admin API by e2e/glewlwyd/server.ts. Its access
@@ -147,26 +140,15 @@ export default defineConfig({
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
       env: { GLEWLWYD_ACCESS_TOKEN_TTL: String(GLEWLWYD_TTL_S) },
     },
-    {
-      // A third instance of the same production build, signing in at Glewlwyd with the generic
-      // (strict RFC 9068) profile, as docs/providers/glewlwyd.md configures it.
-      command: `mkdir -p test-results && exec npm run start -- -p ${new URL(GLEWLWYD_APP_URL).port} > ${GLEWLWYD_APP_LOG}`,
-      url: `${GLEWLWYD_APP_URL}/`,
-      reuseExistingServer: !process.env.CI,
-      stdout: 'ignore',
-      stderr: 'pipe',
-      timeout: 60_000,
-      env: {
-        OIDC_ISSUER: GLEWLWYD_ISSUER,
-        OIDC_CLIENT_ID: GLEWLWYD_CLIENT_ID,
-        OIDC_CLIENT_SECRET: GLEWLWYD_CLIENT_SECRET,
-        OIDC_CLIENT_AUTH_METHOD: GLEWLWYD_TOKEN_ENDPOINT_AUTH_METHOD,
-        OIDC_SCOPES: GLEWLWYD_SCOPES.join(' '),
-        APP_BASE_URL: GLEWLWYD_APP_URL,
-        API_AUDIENCE: GLEWLWYD_API_AUDIENCE,
-        SESSION_SECRET: TEST_SESSION_SECRET,
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
-    },
+    // Another instance of the build, signing in at Glewlwyd with the generic (strict RFC 9068)
+    // profile, as docs/providers/glewlwyd.md configures it.
+    appInstance(GLEWLWYD_APP_URL, GLEWLWYD_APP_LOG, {
+      OIDC_ISSUER: GLEWLWYD_ISSUER,
+      OIDC_CLIENT_ID: GLEWLWYD_CLIENT_ID,
+      OIDC_CLIENT_SECRET: GLEWLWYD_CLIENT_SECRET,
+      OIDC_CLIENT_AUTH_METHOD: GLEWLWYD_TOKEN_ENDPOINT_AUTH_METHOD,
+      OIDC_SCOPES: GLEWLWYD_SCOPES.join(' '),
+      API_AUDIENCE: GLEWLWYD_API_AUDIENCE,
+    }),
   ],
 });
