@@ -4,7 +4,8 @@ import { SignOutButton } from './sign-out-button';
 export const dynamic = 'force-dynamic';
 
 export default async function Home({ searchParams }: { searchParams: Promise<{ signedOut?: string }> }) {
-  const signedIn = (await getSession()) !== undefined;
+  // A session store that cannot answer (store mode) shows the page as signed out: it is public.
+  const signedIn = (await getSession().catch(() => undefined)) !== undefined;
   const { signedOut } = await searchParams;
 
   return (

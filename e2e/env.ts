@@ -5,3 +5,7 @@ export const IDP_URL = 'http://localhost:4000';
 export const TEST_SESSION_SECRET = 'e2e-only-session-secret-0123456789abcdef';
 /** `next start` runs in production mode: the session cookie has the __Host- prefix. */
 export const SESSION_COOKIE = '__Host-session';
+/** The store-mode instance (SESSION_STORE=redis) of the same build, its log, and its Redis. */
+export const STORE_APP_URL = 'http://localhost:3004';
+export const STORE_APP_LOG = 'test-results/store-app.log';
+export const STORE_REDIS_PORT = 6390;

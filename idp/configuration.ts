@@ -10,6 +10,8 @@ import { escape, page } from './views.ts';
 
 const env = process.env;
 export const APP_BASE_URL = env.APP_BASE_URL || DEFAULTS.appBaseUrl;
+/** Origins of further app instances (tests: the store-mode instance), comma-separated. */
+const APP_ORIGINS = [APP_BASE_URL, ...(env.IDP_EXTRA_APP_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean)];
 export const API_AUDIENCE = env.API_AUDIENCE || DEFAULTS.apiAudience;
 /** Access tokens are short-lived; the app refreshes them. Tests may shorten it further. */
 const ACCESS_TOKEN_TTL = Number(env.IDP_ACCESS_TOKEN_TTL) || 300;
@@ -62,8 +64,8 @@ export function configuration(jwks: { keys: object[] }): Configuration {
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [new URL('/auth/callback', APP_BASE_URL).href],
-        post_logout_redirect_uris: [new URL('/auth/logout/callback', APP_BASE_URL).href],
+        redirect_uris: APP_ORIGINS.map((origin) => new URL('/auth/callback', origin).href),
+        post_logout_redirect_uris: APP_ORIGINS.map((origin) => new URL('/auth/logout/callback', origin).href),
         scope: `openid profile email offline_access ${CLIENT_API_SCOPES[LOCAL_IDP.clientId]!.join(' ')}`,
       },
       {

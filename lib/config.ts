@@ -83,6 +83,38 @@ export interface Config {
   /** Absolute session lifetime, and the idle time after which a session ends. */
   sessionMaxAgeS: number;
   sessionIdleTimeoutS: number;
+  /**
+   * Where the tokens live (SESSION_STORE). `cookie`: sealed in the session cookie (the default).
+   * `memory` (one process) or `redis` (many instances): on the server, and the cookie holds only
+   * a sealed session id and the timestamps the Edge guard checks.
+   */
+  sessionStore: SessionStoreConfig;
+}
+
+export type SessionStoreConfig = { kind: 'cookie' } | { kind: 'memory' } | { kind: 'redis'; url: string };
+
+/** SESSION_STORE, defaulting to redis when a Redis URL is set (Vercel's Redis integrations set KV_URL / REDIS_URL). */
+function sessionStoreConfig(env: Env): SessionStoreConfig {
+  const url = value(env, 'REDIS_URL') ?? value(env, 'KV_URL');
+  const kind = value(env, 'SESSION_STORE') ?? (url ? 'redis' : 'cookie');
+  switch (kind) {
+    case 'cookie':
+    case 'memory':
+      return { kind };
+    case 'redis': {
+      if (!url) throw new ConfigError('SESSION_STORE=redis needs REDIS_URL (or KV_URL): redis://[user:password@]host:port or rediss://….');
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
+      }
+      if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
+      return { kind, url };
+    }
+    default:
+      throw new ConfigError(`SESSION_STORE must be cookie, memory or redis; got "${kind}".`);
+  }
 }
 
 type Env = Record<string, string | undefined>;
@@ -220,6 +252,7 @@ export function readConfig(env: Env = process.env): Config {
     previousSessionSecrets,
     sessionMaxAgeS,
     sessionIdleTimeoutS,
+    sessionStore: sessionStoreConfig(env),
   };
 }
 

@@ -39,7 +39,11 @@ export default async function Dashboard() {
         <h1 className="text-2xl font-bold">
           Hello, <span data-testid="user-name">{String(claims.name ?? claims.sub)}</span>
         </h1>
-        <SignOutButton />
+        <div className="flex gap-3">
+          {/* Store mode only: a cookie-mode session cannot be ended anywhere but in this browser. */}
+          {config().sessionStore.kind !== 'cookie' && <SignOutButton everywhere />}
+          <SignOutButton />
+        </div>
       </div>
       <div className="grid gap-6 md:grid-cols-2">
         <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="who">

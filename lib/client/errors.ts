@@ -11,7 +11,8 @@ export type LoginFailure =
   | 'token_request_failed'
   | 'id_token_invalid'
   | 'provider_unavailable'
-  | 'session_too_large'; // the tokens do not fit in the session cookies
+  | 'session_too_large' // the tokens do not fit in the session cookies
+  | 'session_store_unavailable'; // store mode: the session store cannot answer
 
 import * as oauth from 'oauth4webapi';
 
@@ -114,6 +115,10 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   provider_unavailable: {
     title: 'The identity provider is unavailable',
     detail: 'It could not be reached or did not answer in time.',
+  },
+  session_store_unavailable: {
+    title: 'Sessions are unavailable right now',
+    detail: 'The server could not reach its session store. Nothing was changed; try again in a moment.',
   },
   session_too_large: {
     title: 'The sign-in is too large to keep',

@@ -9,7 +9,7 @@
 import { sealData, unsealData } from 'iron-session';
 import { config } from '../config';
 import { MAX_SESSION_CHARS } from './chunks';
-import type { SessionData } from './options';
+import type { CookieSession, SessionData, SessionPointer } from './options';
 
 type PasswordMap = Record<number, string>;
 
@@ -38,7 +38,17 @@ function sessionPasswords() {
 /** An iron seal as iron-session 9 writes it: `Fe26.2*…*…~2` (its token format version 2). */
 const IRON_SEAL = /^Fe26\.2\*[^~]+~2$/;
 
-export type OpenResult = { status: 'valid'; data: SessionData } | { status: 'none' | 'invalid' | 'idle' | 'expired' };
+export type OpenResult = { status: 'valid'; data: CookieSession } | { status: 'none' | 'invalid' | 'idle' | 'expired' };
+
+export function isSessionPointer(value: Partial<SessionPointer>): value is SessionPointer {
+  return (
+    typeof value.sid === 'string' &&
+    value.sid.length >= 32 &&
+    typeof value.sub === 'string' &&
+    typeof value.createdAt === 'number' &&
+    typeof value.lastSeenAt === 'number'
+  );
+}
 
 export function isSessionData(value: Partial<SessionData>): value is SessionData {
   return (
@@ -63,14 +73,20 @@ export async function openSession(value: string | undefined | null, now = Math.f
   if (value.length > MAX_SESSION_CHARS || !IRON_SEAL.test(value)) return { status: 'invalid' };
   const { sessionMaxAgeS, sessionIdleTimeoutS } = config();
   // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
-  const data = await unsealData<Partial<SessionData>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });
-  if (!isSessionData(data)) return { status: 'invalid' };
-  if (now - data.createdAt >= sessionMaxAgeS) return { status: 'expired' };
-  if (now - data.lastSeenAt >= sessionIdleTimeoutS) return { status: 'idle' };
-  return { status: 'valid', data };
+  const data = await unsealData<Partial<SessionData & SessionPointer>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });
+  // The shape of the session mode in effect: a whole session in cookie mode, a pointer to the
+  // server-side session in store mode. A cookie of the other mode is not a session here.
+  const storeMode = config().sessionStore.kind !== 'cookie';
+  const session: CookieSession | undefined = storeMode
+    ? isSessionPointer(data) && !('accessToken' in data) ? data : undefined
+    : isSessionData(data) && !('sid' in data) ? data : undefined;
+  if (!session) return { status: 'invalid' };
+  if (now - session.createdAt >= sessionMaxAgeS) return { status: 'expired' };
+  if (now - session.lastSeenAt >= sessionIdleTimeoutS) return { status: 'idle' };
+  return { status: 'valid', data: session };
 }
 
-export async function sealSession(data: SessionData): Promise<string> {
+export async function sealSession(data: CookieSession): Promise<string> {
   const { sessionMaxAgeS } = config();
   return sealData(data, { password: (await sessionPasswords()).seal, ttl: sessionMaxAgeS });
 }
@@ -78,6 +94,6 @@ export async function sealSession(data: SessionData): Promise<string> {
 /** Activity older than this is written back (lastSeenAt), so the idle timer restarts. */
 export const TOUCH_INTERVAL_S = 60;
 
-export function needsTouch(data: SessionData, now = Math.floor(Date.now() / 1000)): boolean {
+export function needsTouch(data: Pick<SessionData, 'lastSeenAt'>, now = Math.floor(Date.now() / 1000)): boolean {
   return now - data.lastSeenAt >= TOUCH_INTERVAL_S;
 }

@@ -20,7 +20,23 @@ export interface SessionData {
   /** Epoch seconds: sign-in (absolute lifetime) and last activity (idle timeout). */
   createdAt: number;
   lastSeenAt: number;
+  /** Store mode: the session's id in the server-side store (lib/session/store/). */
+  sid?: string;
 }
+
+/**
+ * What the cookie holds in store mode (SESSION_STORE=memory or redis): the session id, whose
+ * session it is, and the timestamps the Edge guard checks. The tokens stay on the server.
+ */
+export interface SessionPointer {
+  sid: string;
+  sub: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/** The sealed content of the session cookie: the whole session (cookie mode) or a pointer (store mode). */
+export type CookieSession = SessionData | SessionPointer;
 
 export function sessionCookieName(): string {
   // `__Host-`: only set over HTTPS, Path=/ and no Domain, so no subdomain can plant or read it.

@@ -11,18 +11,38 @@ import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
 import { readSessionCookie, SessionTooLargeError, sessionCookieWrites } from './chunks';
 import { needsTouch, openSession, sealSession } from './cookie';
-import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions, type SessionData } from './options';
+import { config } from '../config';
+import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions, type CookieSession, type SessionData, type SessionPointer } from './options';
+import { sessionStore } from './store';
+import { newSessionId, StoreError } from './store/store';
 import { refreshOnce } from './refresh-once';
 
-/** The signed-in session, or undefined (none, tampered, idle, expired: all "signed out"). */
-export async function getSession(): Promise<SessionData | undefined> {
+/** The session cookie's content, if it is a live session (the guard's check, done again here). */
+async function openCookie(): Promise<CookieSession | undefined> {
   const jar = await cookies();
   const opened = await openSession(readSessionCookie(sessionCookieName(), (name) => jar.get(name)?.value));
   return opened.status === 'valid' ? opened.data : undefined;
 }
 
+/**
+ * The signed-in session, or undefined (none, tampered, idle, expired, signed out: all "signed
+ * out"). In store mode the cookie names a session that must still be in the store: signing out
+ * deletes it there, so a copy of the cookie is refused. Throws StoreError when the store cannot
+ * answer: never "signed in" because of a store failure.
+ */
+export async function getSession(): Promise<SessionData | undefined> {
+  const data = await openCookie();
+  if (!data) return undefined;
+  const store = sessionStore();
+  if (!store) return data as SessionData; // cookie mode: openSession checked the shape
+  const pointer = data as SessionPointer;
+  const stored = await store.read(pointer.sid);
+  if (!stored || stored.sub !== pointer.sub) return undefined;
+  return { ...stored, sid: pointer.sid, createdAt: pointer.createdAt, lastSeenAt: pointer.lastSeenAt };
+}
+
 /** Writes the session's cookies, or deletes them (route handlers and Server Actions only). */
-async function writeSessionCookies(data: SessionData | undefined): Promise<void> {
+async function writeSessionCookies(data: CookieSession | undefined): Promise<void> {
   const jar = await cookies();
   const sealed = data && (await sealSession(data));
   const present = jar.getAll().map((c) => c.name);
@@ -32,21 +52,60 @@ async function writeSessionCookies(data: SessionData | undefined): Promise<void>
 }
 
 /**
- * Writes the session (route handlers and Server Actions only). Throws SessionTooLargeError when
- * the sealed session does not fit in the cookies a browser and Node will carry.
+ * Writes the session (route handlers and Server Actions only): all of it into the cookie, or, in
+ * store mode, the tokens into the store and a pointer into the cookie. Throws
+ * SessionTooLargeError when a cookie-mode session does not fit in the cookies a browser and Node
+ * will carry, and StoreError when the store cannot take it.
  */
 export async function saveSession(data: SessionData): Promise<void> {
-  await writeSessionCookies(data);
+  const store = sessionStore();
+  if (!store) return writeSessionCookies(data);
+  const { sid, createdAt, lastSeenAt, ...tokens } = data;
+  if (!sid) throw new Error('a store-mode session has a session id');
+  const ttlS = createdAt + config().sessionMaxAgeS - Math.floor(Date.now() / 1000);
+  await store.write(sid, { ...tokens, tokensReceivedAt: tokens.tokensReceivedAt ?? 0 }, Math.max(1, ttlS));
+  await writeSessionCookies({ sid, sub: data.sub, createdAt, lastSeenAt });
 }
 
-/** Creates the session after sign-in. */
+/**
+ * Creates the session after sign-in. In store mode it gets a new id (whatever this browser held
+ * before is deleted from the store: no session fixation, nothing left behind).
+ */
 export async function startSession(tokens: TokenSet & { sub: string }): Promise<void> {
   const now = Math.floor(Date.now() / 1000);
-  await saveSession({ ...tokens, createdAt: now, lastSeenAt: now });
+  const store = sessionStore();
+  if (store) {
+    const previous = await openCookie();
+    if (previous && 'sid' in previous && typeof previous.sid === 'string') await store.remove(previous.sid);
+  }
+  await saveSession({ ...tokens, createdAt: now, lastSeenAt: now, sid: store ? newSessionId() : undefined });
 }
 
+/**
+ * Ends this browser's session: deletes its cookies, and in store mode the session itself, so a
+ * copy of the cookie is refused everywhere. A store that cannot answer is logged; the cookies go
+ * anyway.
+ */
 export async function endSession(): Promise<void> {
+  const store = sessionStore();
+  if (store) {
+    const current = await openCookie();
+    if (current && 'sid' in current && typeof current.sid === 'string') {
+      await store.remove(current.sid).catch((err: unknown) => {
+        logEvent('session_revoke_failed', { sub: current.sub, reason: err instanceof StoreError ? err.reason : 'store_unavailable' });
+      });
+    }
+  }
   await writeSessionCookies(undefined);
+}
+
+/**
+ * Sign out everywhere (store mode): deletes every stored session of `sub`, on every device and
+ * instance. Returns how many there were. In cookie mode there is nothing to delete on the server.
+ */
+export async function endAllSessions(sub: string): Promise<number> {
+  const store = sessionStore();
+  return store ? store.removeUser(sub) : 0;
 }
 
 export function loginPath(returnTo: string): string {
@@ -58,7 +117,14 @@ export function loginPath(returnTo: string): string {
  * redirect to sign in. An access token about to expire goes through /auth/refresh first.
  */
 export async function requireSession(returnTo: string): Promise<SessionData> {
-  const session = await getSession();
+  let session: SessionData | undefined;
+  try {
+    session = await getSession();
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    logEvent('session_store_failed', { reason: err.reason });
+    redirect('/auth/error?reason=session_store_unavailable');
+  }
   if (!session) redirect(loginPath(returnTo));
   if (needsRefresh(session)) {
     redirect(`/auth/refresh?returnTo=${encodeURIComponent(returnTo)}`);
@@ -69,7 +135,9 @@ export async function requireSession(returnTo: string): Promise<SessionData> {
 export type FreshSession =
   | { status: 'ok'; session: SessionData }
   | { status: 'signed_out' }
-  | { status: 'provider_unavailable' };
+  | { status: 'provider_unavailable' }
+  /** The session store cannot answer (store mode): the session is neither trusted nor ended. */
+  | { status: 'store_unavailable' };
 
 /**
  * For route handlers: the session with an access token that is valid for a while yet,
@@ -77,6 +145,16 @@ export type FreshSession =
  * refresh (any 4xx but 429) ends the session; an outage (network, time-out, 5xx, 429) keeps it.
  */
 export async function getFreshSession(): Promise<FreshSession> {
+  try {
+    return await freshSession();
+  } catch (err) {
+    if (!(err instanceof StoreError)) throw err;
+    logEvent('session_store_failed', { reason: err.reason });
+    return { status: 'store_unavailable' };
+  }
+}
+
+async function freshSession(): Promise<FreshSession> {
   const session = await getSession();
   if (!session) return { status: 'signed_out' };
   const now = Math.floor(Date.now() / 1000);
@@ -93,6 +171,7 @@ export async function getFreshSession(): Promise<FreshSession> {
     await saveSession(refreshed);
     return { status: 'ok', session: refreshed };
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     if (err instanceof SessionTooLargeError) {
       // The refreshed tokens no longer fit: the session cannot go on in cookies.
       logEvent('session_too_large', { sub: session.sub });

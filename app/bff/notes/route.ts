@@ -23,6 +23,9 @@ async function forward(request: NextRequest, init: RequestInit): Promise<NextRes
   if (fresh.status === 'signed_out') {
     return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401, headers: NO_STORE });
   }
+  if (fresh.status === 'store_unavailable') {
+    return NextResponse.json({ error: 'session_store_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: { ...NO_STORE, 'Retry-After': '5' } });
+  }
   if (fresh.status === 'provider_unavailable') {
     return NextResponse.json({ error: 'provider_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: NO_STORE });
   }

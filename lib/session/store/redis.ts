@@ -1,0 +1,115 @@
+/**
+ * SESSION_STORE=redis: sessions in Redis, through its official Node client (node-redis), shared by
+ * every instance of the app. Keys:
+ *   nor:s:<sha256(session id)>  the session's tokens (JSON), expiring with the session;
+ *   nor:u:<sha256(sub)>         the set of that user's session keys (sign out everywhere).
+ * Only hashes of session ids are stored: whoever reads Redis cannot present a session cookie.
+ * Every call has a time limit; a failure is a StoreError, never "signed in".
+ */
+import { createClient } from 'redis';
+import { sha256Hex } from '../../sha256';
+import { STORE_TIMEOUT_MS, StoreError, type SessionStore, type StoredSession } from './store';
+
+function newClient(url: string, timeoutMs: number) {
+  return createClient({
+    url,
+    // Commands fail at once while disconnected, rather than queueing past the time limit.
+    disableOfflineQueue: true,
+    socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) },
+  });
+}
+type Client = ReturnType<typeof newClient>;
+
+function isStoredSession(value: unknown): value is StoredSession {
+  const v = value as Partial<StoredSession> | null;
+  return (
+    typeof v === 'object' && v !== null &&
+    typeof v.sub === 'string' && typeof v.idToken === 'string' && typeof v.accessToken === 'string' &&
+    typeof v.accessTokenExpiresAt === 'number' && typeof v.scope === 'string'
+  );
+}
+
+export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): SessionStore & { close(): Promise<void> } {
+  let client: Promise<Client> | undefined;
+  let instance: Client | undefined;
+
+  function connected(): Promise<Client> {
+    client ??= (async () => {
+      // While the server is away, node-redis keeps reconnecting (reconnectStrategy); calls in
+      // the meantime fail at their time limit.
+      const c = (instance = newClient(url, timeoutMs));
+      c.on('error', () => undefined); // reported per call, with a reason code
+      await c.connect();
+      return c;
+    })();
+    client.catch(() => (client = undefined)); // the next call tries again
+    return client;
+  }
+
+  /** Runs `call` within the time limit; any failure is a StoreError. */
+  async function timed<T>(call: (c: Client) => Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreError('store_timeout')), timeoutMs);
+    });
+    try {
+      return await Promise.race([connected().then(call), limit]);
+    } catch (err) {
+      throw err instanceof StoreError ? err : new StoreError('store_unavailable', { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const sessionKey = async (id: string) => `nor:s:${await sha256Hex(id)}`;
+  const userKey = async (sub: string) => `nor:u:${await sha256Hex(sub)}`;
+
+  return {
+    async read(id) {
+      const key = await sessionKey(id);
+      const raw = await timed((c) => c.get(key));
+      if (raw === null) return undefined;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return undefined;
+      }
+      return isStoredSession(value) ? value : undefined;
+    },
+    async write(id, session, ttlS) {
+      const [key, user] = await Promise.all([sessionKey(id), userKey(session.sub)]);
+      const ttlMs = Math.max(1, Math.round(ttlS * 1000));
+      await timed(async (c) => {
+        await c
+          .multi()
+          .set(key, JSON.stringify(session), { expiration: { type: 'PX', value: ttlMs } })
+          .sAdd(user, key)
+          // The user's index lives as long as their longest session (extended, never shortened).
+          .pExpire(user, ttlMs, 'GT')
+          .pExpire(user, ttlMs, 'NX')
+          .exec();
+      });
+    },
+    async remove(id) {
+      const key = await sessionKey(id);
+      await timed(async (c) => {
+        await c.del(key);
+      });
+    },
+    async removeUser(sub) {
+      const user = await userKey(sub);
+      return timed(async (c) => {
+        const keys = await c.sMembers(user);
+        const removed = keys.length ? await c.del(keys) : 0;
+        await c.del(user);
+        return removed;
+      });
+    },
+    async close() {
+      const c = instance;
+      client = instance = undefined;
+      c?.destroy();
+    },
+  };
+}

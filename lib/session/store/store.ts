@@ -1,0 +1,42 @@
+/**
+ * The server-side session store (SESSION_STORE=memory or redis): the tokens of each session,
+ * under a hash of its id, and the ids of each user's sessions (sign out everywhere). Node only:
+ * the Edge guard never reaches the store; it checks the cookie optimistically, and every page,
+ * route handler and BFF call checks the store (lib/session/session.ts).
+ */
+import type { TokenSet } from '../../client/tokens';
+
+/** What the store keeps of a session: the tokens, and whose they are. */
+export type StoredSession = TokenSet & { sub: string };
+
+export interface SessionStore {
+  /** The session stored under `id`, or undefined: never stored, deleted (signed out), or expired. */
+  read(id: string): Promise<StoredSession | undefined>;
+  /** Stores (or replaces) the session under `id` for `ttlS` seconds. */
+  write(id: string, session: StoredSession, ttlS: number): Promise<void>;
+  /** Deletes the session: every cookie that names it is refused from now on. */
+  remove(id: string): Promise<void>;
+  /** Deletes every session of `sub` (sign out everywhere); returns how many there were. */
+  removeUser(sub: string): Promise<number>;
+}
+
+/** Every store call has a time limit: a slow store is an outage, never a hung request. */
+export const STORE_TIMEOUT_MS = 2_000;
+
+export type StoreFailure = 'store_unavailable' | 'store_timeout';
+
+/** The store could not answer. A session is never treated as valid because of it. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  readonly reason: StoreFailure;
+  constructor(reason: StoreFailure, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.reason = reason;
+  }
+}
+
+/** A new session id: 256 bits from the platform CSPRNG, base64url. */
+export function newSessionId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
