@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chromium, defineConfig, devices } from '@playwright/test';
-import { APP_URL, IDP_URL, STORE_APP_LOG, STORE_APP_URL, STORE_REDIS_PORT, TEST_SESSION_SECRET } from './e2e/env';
+import { APP_URL, IDP_URL, STORE_APP_LOG, STORE_APP_LOG_2, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from './e2e/env';
 import {
   GLEWLWYD_API_AUDIENCE,
   GLEWLWYD_APP_LOG,
@@ -89,7 +89,7 @@ export default defineConfig({
       stderr: 'pipe',
       timeout: 30_000,
       // The store-mode instance signs in here too.
-      env: { IDP_EXTRA_APP_URLS: STORE_APP_URL },
+      env: { IDP_EXTRA_APP_URLS: `${STORE_APP_URL},${STORE_APP_URL_2}` },
     },
     {
       // A real Redis for the store-mode instance (Debian's redis-server; nothing on disk).
@@ -152,13 +152,15 @@ export default defineConfig({
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
       env: { GLEWLWYD_ACCESS_TOKEN_TTL: String(GLEWLWYD_TTL_S) },
     },
-    // Store mode (SESSION_STORE=redis) at the local IdP: e2e/store/. The IdP issues tokens for
-    // the main instance's API audience, which this instance's /api then requires too.
-    appInstance(STORE_APP_URL, STORE_APP_LOG, {
-      SESSION_STORE: 'redis',
-      REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`,
-      API_AUDIENCE: `${APP_URL}/api`,
-    }),
+    // Store mode (SESSION_STORE=redis) at the local IdP, two instances sharing one Redis:
+    // e2e/store/. The IdP issues tokens for the main instance's API audience, which their /api
+    // then requires too.
+    ...[
+      [STORE_APP_URL, STORE_APP_LOG],
+      [STORE_APP_URL_2, STORE_APP_LOG_2],
+    ].map(([url, log]) =>
+      appInstance(url!, log!, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`, API_AUDIENCE: `${APP_URL}/api` }),
+    ),
     // Another instance of the build, signing in at Glewlwyd with the generic (strict RFC 9068)
     // profile, as docs/providers/glewlwyd.md configures it.
     appInstance(GLEWLWYD_APP_URL, GLEWLWYD_APP_LOG, {

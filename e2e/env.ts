@@ -7,5 +7,8 @@ export const TEST_SESSION_SECRET = 'e2e-only-session-secret-0123456789abcdef';
 export const SESSION_COOKIE = '__Host-session';
 /** The store-mode instance (SESSION_STORE=redis) of the same build, its log, and its Redis. */
 export const STORE_APP_URL = 'http://localhost:3004';
+/** A second store-mode instance sharing the same Redis: the refresh race across instances. */
+export const STORE_APP_URL_2 = 'http://localhost:3005';
+export const STORE_APP_LOG_2 = 'test-results/store-app-2.log';
 export const STORE_APP_LOG = 'test-results/store-app.log';
 export const STORE_REDIS_PORT = 6390;

@@ -1,4 +1,5 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { isSessionCookie, readSessionCookie, sessionCookieWrites } from '../lib/session/chunks';
 import { passwordMaps } from '../lib/session/cookie';
@@ -60,6 +61,12 @@ export async function writeSession(context: BrowserContext, data: Session): Prom
     if (write.value) await context.addCookies([{ ...existing[0]!, name: write.name, value: write.value }]);
     else await context.clearCookies({ name: write.name });
   }
+}
+
+/** How often the local IdP saw this refresh token used (its development-only counter), by outcome. */
+export async function refreshesAtProvider(refreshToken: string): Promise<{ success: number; error: number }> {
+  const hash = createHash('sha256').update(refreshToken).digest('hex');
+  return (await fetch(`${IDP_URL}/dev/refreshes/${hash}`)).json();
 }
 
 /** A client-credentials token from the real local IdP, as a machine client would get one. */

@@ -3,9 +3,8 @@
  * the test secret), and the app must refresh it at the real IdP before using it.
  */
 import { expect, test } from '@playwright/test';
-import { createHash } from 'node:crypto';
-import { APP_URL, IDP_URL, SESSION_COOKIE } from './env';
-import { expired, readSession, signIn, writeSession } from './helpers';
+import { APP_URL, SESSION_COOKIE } from './env';
+import { expired, readSession, refreshesAtProvider, signIn, writeSession } from './helpers';
 
 test('an expired access token is refreshed before a page uses it', async ({ page, context }) => {
   await signIn(page, 'alice');
@@ -52,11 +51,6 @@ test('a refused refresh (invalid_grant) ends the session and sends the user to s
 });
 
 /** How often the local IdP saw this refresh token used (a development-only IdP endpoint). */
-async function refreshesAtProvider(refreshToken: string): Promise<{ success: number; error: number }> {
-  const hash = createHash('sha256').update(refreshToken).digest('hex');
-  return (await fetch(`${IDP_URL}/dev/refreshes/${hash}`)).json();
-}
-
 test('twelve parallel requests with an expired access token cause exactly one refresh, and all succeed', async ({ page, context }) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();

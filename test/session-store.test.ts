@@ -73,6 +73,24 @@ describe.each([
     expect(await store.removeUser(sub)).toBe(0);
   });
 
+  it('a lock has one holder at a time, is released only by its holder, and expires by itself', async () => {
+    const store = make();
+    const name = `refresh:${newSessionId()}`;
+    const first = await store.acquire(name, 400);
+    expect(first).toBeTruthy();
+    expect(await store.acquire(name, 400)).toBeUndefined();
+    await store.release(name, 'not-the-holder');
+    expect(await store.acquire(name, 400)).toBeUndefined();
+    await store.release(name, first!);
+    const second = await store.acquire(name, 400);
+    expect(second).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 500)); // never released: it expires
+    const third = await store.acquire(name, 400);
+    expect(third).toBeTruthy();
+    await store.release(name, second!); // the expired holder cannot release the new one's lock
+    expect(await store.acquire(name, 400)).toBeUndefined();
+  });
+
   it('a session expires with its time to live', async () => {
     const store = make();
     const id = newSessionId();
@@ -84,6 +102,14 @@ describe.each([
 });
 
 describe('redis store', () => {
+  it('locks are shared too: of 20 concurrent attempts from two instances, exactly one takes the lock', async () => {
+    const a = redisStore();
+    const b = redisStore();
+    const name = `refresh:${newSessionId()}`;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).acquire(name, 5_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
   it('is shared: a session written by one instance is read, and removed, by another', async () => {
     const a = redisStore();
     const b = redisStore();
@@ -104,7 +130,7 @@ describe('redis store', () => {
       const keys = await client.keys('*');
       expect(keys.some((k) => k.includes(id))).toBe(false);
       expect(keys.some((k) => k.includes('alice'))).toBe(false);
-      expect(keys.every((k) => /^nor:[su]:[0-9a-f]{64}$/.test(k))).toBe(true);
+      expect(keys.every((k) => /^nor:[sul]:[0-9a-f]{64}$/.test(k))).toBe(true);
       const ttl = await client.pTTL(keys.find((k) => k.startsWith('nor:s:'))!);
       expect(ttl).toBeGreaterThan(50_000);
       expect(ttl).toBeLessThanOrEqual(60_000);

@@ -8,8 +8,9 @@ import { expect, test, type Browser, type BrowserContext } from '@playwright/tes
 import { unsealData } from 'iron-session';
 import { passwordMaps } from '../../lib/session/cookie';
 import { createClient } from 'redis';
-import { APP_URL, IDP_URL, SESSION_COOKIE, STORE_APP_URL, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
-import { signIn } from '../helpers';
+import { createHash } from 'node:crypto';
+import { APP_URL, IDP_URL, SESSION_COOKIE, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
+import { refreshesAtProvider, signIn } from '../helpers';
 
 // One at a time: "sign out everywhere" ends every alice session in this Redis.
 test.describe.configure({ mode: 'serial' });
@@ -138,5 +139,43 @@ test('store mode: a store that hangs is a 503 for the BFF and an error page for 
   }
   // Once it answers again, the session is there, unchanged.
   expect((await withCookie(STORE_APP_URL, cookie)).dashboard.status).toBe(200);
+  await context.close();
+});
+
+test('store mode, two instances sharing Redis: 20 parallel requests with an expired access token, spread over both, cause exactly one refresh at the IdP; all succeed; no sign-out', async ({ browser }) => {
+  const { context } = await signedInAt(browser, 'alice');
+  const cookie = await cookieOf(context);
+  const { sid } = await unsealData<{ sid: string }>(cookie, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
+  const key = `nor:s:${createHash('sha256').update(sid).digest('hex')}`;
+  const admin = createClient({ url: `redis://127.0.0.1:${STORE_REDIS_PORT}` });
+  await admin.connect();
+  try {
+    // Both instances warm (routes loaded, store connected), so that they really race.
+    for (const origin of [STORE_APP_URL, STORE_APP_URL_2]) {
+      for (let i = 0; i < 3; i++) expect((await fetch(`${origin}/bff/notes`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...BFF } })).status).toBe(200);
+    }
+    // The stored access token made to look expired (received ten minutes ago).
+    const before = JSON.parse((await admin.get(key))!) as { refreshToken: string; accessToken: string };
+    const now = Math.floor(Date.now() / 1000);
+    await admin.set(key, JSON.stringify({ ...before, accessTokenExpiresAt: now - 10, tokensReceivedAt: now - 600 }), { expiration: 'KEEPTTL' });
+
+    const requests = Array.from({ length: 20 }, (_, i) =>
+      fetch(`${i % 2 ? STORE_APP_URL_2 : STORE_APP_URL}/bff/notes`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...BFF } }),
+    );
+    const statuses = (await Promise.all(requests)).map((r) => r.status);
+    test.info().annotations.push({ type: 'refresh race', description: `20 requests over 2 instances: ${JSON.stringify(statuses)}` });
+    expect(statuses).toEqual(Array(20).fill(200));
+
+    // The provider saw the old refresh token exactly once (reuse would have revoked the grant).
+    expect(await refreshesAtProvider(before.refreshToken)).toEqual({ success: 1, error: 0 });
+    const after = JSON.parse((await admin.get(key))!) as { refreshToken: string; accessToken: string };
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.accessToken).not.toBe(before.accessToken);
+  } finally {
+    await admin.close();
+  }
+  // Still signed in, on both instances.
+  expect((await withCookie(STORE_APP_URL, cookie)).dashboard.status).toBe(200);
+  expect((await withCookie(STORE_APP_URL_2, cookie)).dashboard.status).toBe(200);
   await context.close();
 });

@@ -6,15 +6,18 @@
  * same (old) cookie, so they must share one refresh: the first starts it, the others await the
  * same promise, and requests that still carry the old cookie shortly after reuse its result.
  *
- * This is per server process. Several instances behind a load balancer need the same in a shared
- * store (for example Redis: a lock plus the result keyed by the refresh token's hash), or
+ * This is per server process. In store mode, the refresh is also shared with every other instance
+ * through the store (lib/session/refresh-shared.ts); in cookie mode, several instances need
  * session affinity; see the README.
  */
 import { refreshTokens } from '../client/refresh';
+import { config } from '../config';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
 import { sha256Hex } from '../sha256';
 import type { SessionData } from './options';
+import { refreshAcrossInstances } from './refresh-shared';
+import { sessionStore } from './store';
 
 /** How long a refresh result is reused for requests still carrying the old refresh token. */
 const REUSE_WINDOW_MS = 60_000;
@@ -29,7 +32,12 @@ export async function refreshOnce(session: SessionData): Promise<TokenSet> {
 
   const existing = inflight.get(key);
   if (existing) return existing.result;
-  const result = refreshTokens(session);
+  // Store mode: shared with every instance through the store (lib/session/refresh-shared.ts).
+  const store = sessionStore();
+  const result =
+    store && session.sid
+      ? refreshAcrossInstances({ ...session, sid: session.sid }, store, Math.max(1, session.createdAt + config().sessionMaxAgeS - Math.floor(now / 1000)))
+      : refreshTokens(session);
   inflight.set(key, { result, startedAt: now });
   result.then(
     () => logEvent('tokens_refreshed', { sub: session.sub }),

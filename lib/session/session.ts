@@ -68,6 +68,15 @@ export async function saveSession(data: SessionData): Promise<void> {
 }
 
 /**
+ * Writes the new activity time. In store mode only the cookie holds it: the stored tokens are
+ * not written back, so a request that read them before a refresh never restores old ones.
+ */
+async function touchSession(data: SessionData): Promise<void> {
+  if (!sessionStore() || !data.sid) return writeSessionCookies(data);
+  await writeSessionCookies({ sid: data.sid, sub: data.sub, createdAt: data.createdAt, lastSeenAt: data.lastSeenAt });
+}
+
+/**
  * Creates the session after sign-in. In store mode it gets a new id (whatever this browser held
  * before is deleted from the store: no session fixation, nothing left behind).
  */
@@ -162,7 +171,7 @@ async function freshSession(): Promise<FreshSession> {
     // Activity restarts the idle timer; written back at most once a minute, as in the guard.
     if (!needsTouch(session, now)) return { status: 'ok', session };
     const touched = { ...session, lastSeenAt: now };
-    await saveSession(touched);
+    await touchSession(touched);
     return { status: 'ok', session: touched };
   }
   try {

@@ -8,6 +8,7 @@ import type { SessionStore, StoredSession } from './store';
 export function createMemoryStore(now: () => number = Date.now): SessionStore {
   const sessions = new Map<string, { session: StoredSession; until: number }>();
   const users = new Map<string, Set<string>>();
+  const locks = new Map<string, { token: string; until: number }>();
 
   function live(key: string) {
     const entry = sessions.get(key);
@@ -34,6 +35,16 @@ export function createMemoryStore(now: () => number = Date.now): SessionStore {
       const entry = sessions.get(key);
       sessions.delete(key);
       if (entry) users.get(entry.session.sub)?.delete(key);
+    },
+    async acquire(name, ttlMs) {
+      const held = locks.get(name);
+      if (held && held.until > now()) return undefined;
+      const token = crypto.randomUUID();
+      locks.set(name, { token, until: now() + ttlMs });
+      return token;
+    },
+    async release(name, token) {
+      if (locks.get(name)?.token === token) locks.delete(name);
     },
     async removeUser(sub) {
       const keys = [...(users.get(sub) ?? [])].filter((key) => live(key));

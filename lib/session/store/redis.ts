@@ -2,7 +2,8 @@
  * SESSION_STORE=redis: sessions in Redis, through its official Node client (node-redis), shared by
  * every instance of the app. Keys:
  *   nor:s:<sha256(session id)>  the session's tokens (JSON), expiring with the session;
- *   nor:u:<sha256(sub)>         the set of that user's session keys (sign out everywhere).
+ *   nor:u:<sha256(sub)>         the set of that user's session keys (sign out everywhere);
+ *   nor:l:<sha256(lock name)>   a lock (the refresh shared between instances).
  * Only hashes of session ids are stored: whoever reads Redis cannot present a session cookie.
  * Every call has a time limit; a failure is a StoreError, never "signed in".
  */
@@ -96,6 +97,17 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
       await timed(async (c) => {
         await c.del(key);
       });
+    },
+    async acquire(name, ttlMs) {
+      const token = crypto.randomUUID();
+      const key = `nor:l:${await sha256Hex(name)}`;
+      const taken = await timed((c) => c.set(key, token, { NX: true, expiration: { type: 'PX', value: ttlMs } }));
+      return taken === 'OK' ? token : undefined;
+    },
+    async release(name, token) {
+      const key = `nor:l:${await sha256Hex(name)}`;
+      // Compare and delete in one step: never release a lock that expired and went to another.
+      await timed((c) => c.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", { keys: [key], arguments: [token] }));
     },
     async removeUser(sub) {
       const user = await userKey(sub);

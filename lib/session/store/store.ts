@@ -18,6 +18,13 @@ export interface SessionStore {
   remove(id: string): Promise<void>;
   /** Deletes every session of `sub` (sign out everywhere); returns how many there were. */
   removeUser(sub: string): Promise<number>;
+  /**
+   * Takes the lock `name` for `ttlMs` if no one holds it: a token to release it with, or
+   * undefined when another holder (any instance) has it. It expires by itself if never released.
+   */
+  acquire(name: string, ttlMs: number): Promise<string | undefined>;
+  /** Releases the lock, if `token` still holds it. */
+  release(name: string, token: string): Promise<void>;
 }
 
 /** Every store call has a time limit: a slow store is an outage, never a hung request. */
