@@ -89,7 +89,8 @@ export default defineConfig({
       stderr: 'pipe',
       timeout: 30_000,
       // The store-mode instance signs in here too.
-      env: { IDP_EXTRA_APP_URLS: `${STORE_APP_URL},${STORE_APP_URL_2}` },
+      // Back-channel logout goes to the store-mode instance (the main one keeps sessions in cookies).
+      env: { IDP_EXTRA_APP_URLS: `${STORE_APP_URL},${STORE_APP_URL_2}`, IDP_BACKCHANNEL_LOGOUT_URL: `${STORE_APP_URL}/auth/backchannel-logout` },
     },
     {
       // A real Redis for the store-mode instance (Debian's redis-server; nothing on disk).

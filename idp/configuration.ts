@@ -66,6 +66,10 @@ export function configuration(jwks: { keys: object[] }): Configuration {
         response_types: ['code'],
         redirect_uris: APP_ORIGINS.map((origin) => new URL('/auth/callback', origin).href),
         post_logout_redirect_uris: APP_ORIGINS.map((origin) => new URL('/auth/logout/callback', origin).href),
+        // OpenID Connect Back-Channel Logout 1.0: signing out here reaches the app's sessions
+        // (store mode), with the provider session id in the logout token and the ID token.
+        backchannel_logout_uri: env.IDP_BACKCHANNEL_LOGOUT_URL || new URL('/auth/backchannel-logout', APP_BASE_URL).href,
+        backchannel_logout_session_required: true,
         scope: `openid profile email offline_access ${CLIENT_API_SCOPES[LOCAL_IDP.clientId]!.join(' ')}`,
       },
       {
@@ -147,6 +151,7 @@ export function configuration(jwks: { keys: object[] }): Configuration {
       },
       // A client may revoke only its own tokens (RFC 7009 §2.1); the app revokes at sign-out.
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -176,6 +181,17 @@ export function configuration(jwks: { keys: object[] }): Configuration {
           };
         },
       },
+    },
+    // oidc-provider's outgoing requests (back-channel logout) refuse special-use addresses
+    // (SSRF protection). This development IdP talks to the app on localhost, so only requests to
+    // a loopback app origin go without that check.
+    fetch: (url, options) => {
+      const target = new URL(String(url));
+      const local = ['localhost', '127.0.0.1', '[::1]'].includes(target.hostname) && APP_ORIGINS.some((origin) => new URL(origin).host === target.host);
+      if (!local) return globalThis.fetch(url, options);
+      const rest: RequestInit & { dispatcher?: unknown } = { ...options };
+      delete rest.dispatcher;
+      return globalThis.fetch(url, rest);
     },
     async renderError(ctx, out) {
       ctx.type = 'html';

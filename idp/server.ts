@@ -40,6 +40,7 @@ provider.use(async (ctx, next) => {
 });
 
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
+provider.on('backchannel.error', (_ctx, err, client) => console.error(`back-channel logout to ${client.clientId} failed: ${err.message}${err.cause ? ` (${String((err.cause as Error).message ?? err.cause)})` : ""}`));
 
 const server = provider.listen(Number(issuer.port), 'localhost', () => {
   console.log(`local identity provider ready on ${issuer.origin} (development and tests only)`);

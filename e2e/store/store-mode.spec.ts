@@ -9,7 +9,8 @@ import { unsealData } from 'iron-session';
 import { passwordMaps } from '../../lib/session/cookie';
 import { createClient } from 'redis';
 import { createHash } from 'node:crypto';
-import { APP_URL, IDP_URL, SESSION_COOKIE, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
+import { APP_URL, IDP_URL, SESSION_COOKIE, STORE_APP_LOG, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
+import { waitForLogLine } from '../app-log';
 import { refreshesAtProvider, signIn } from '../helpers';
 
 // One at a time: "sign out everywhere" ends every alice session in this Redis.
@@ -178,4 +179,37 @@ test('store mode, two instances sharing Redis: 20 parallel requests with an expi
   expect((await withCookie(STORE_APP_URL, cookie)).dashboard.status).toBe(200);
   expect((await withCookie(STORE_APP_URL_2, cookie)).dashboard.status).toBe(200);
   await context.close();
+});
+
+test('store mode: signing out at the identity provider, outside the app, ends the app session (Back-Channel Logout 1.0)', async ({ browser }) => {
+  const { context, page } = await signedInAt(browser, 'alice');
+  const cookie = await cookieOf(context);
+  const other = await signedInAt(browser, 'alice'); // another device: another provider session
+  const otherCookie = await cookieOf(other.context);
+
+  // At the IdP itself, not through the app: its end-session page, then "Yes, sign me out".
+  await page.goto(`${IDP_URL}/session/end`);
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await waitForLogLine(STORE_APP_LOG, (l) => l.event === 'backchannel_logout' && l.sub === 'alice' && l.sessionsEnded === 1, 'backchannel_logout');
+
+  // The app session of this browser is gone, on both instances; the other device's is not.
+  for (const origin of [STORE_APP_URL, STORE_APP_URL_2]) {
+    const after = await withCookie(origin, cookie);
+    expect(after.dashboard.status).toBe(307);
+    expect(after.bff.status).toBe(401);
+  }
+  expect((await withCookie(STORE_APP_URL, otherCookie)).dashboard.status).toBe(200);
+
+  // The endpoint refuses what is not a valid logout token: 400, never cached.
+  const forged = await fetch(`${STORE_APP_URL}/auth/backchannel-logout`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.' }),
+  });
+  expect(forged.status).toBe(400);
+  expect(forged.headers.get('cache-control')).toBe('no-store');
+  expect((await withCookie(STORE_APP_URL, otherCookie)).dashboard.status).toBe(200);
+  // In cookie mode there is nothing to end on the server: 501.
+  expect((await fetch(`${APP_URL}/auth/backchannel-logout`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'logout_token=x' })).status).toBe(501);
+  for (const c of [context, other.context]) await c.close();
 });

@@ -22,6 +22,8 @@ export interface SessionData {
   lastSeenAt: number;
   /** Store mode: the session's id in the server-side store (lib/session/store/). */
   sid?: string;
+  /** Store mode: the provider's session id (the ID token's `sid`), named by back-channel logout. */
+  providerSid?: string;
 }
 
 /**

@@ -3,6 +3,7 @@
  * Every protected page and handler calls one of these: the middleware's check is only a first,
  * optimistic filter.
  */
+import { decodeJwt } from 'jose';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { providerAnswer } from '../client/errors';
@@ -87,7 +88,50 @@ export async function startSession(tokens: TokenSet & { sub: string }): Promise<
     const previous = await openCookie();
     if (previous && 'sid' in previous && typeof previous.sid === 'string') await store.remove(previous.sid);
   }
-  await saveSession({ ...tokens, createdAt: now, lastSeenAt: now, sid: store ? newSessionId() : undefined });
+  await saveSession({
+    ...tokens,
+    createdAt: now,
+    lastSeenAt: now,
+    ...(store ? { sid: newSessionId(), providerSid: providerSessionId(tokens.idToken) } : {}),
+  });
+}
+
+/** The ID token's `sid` (OIDC Front-/Back-Channel Logout), if it has one. */
+function providerSessionId(idToken: string): string | undefined {
+  try {
+    const { sid } = decodeJwt(idToken);
+    return typeof sid === 'string' && sid ? sid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export { StoreError } from './store/store';
+
+/** Are sessions kept on the server (SESSION_STORE=memory or redis)? */
+export function storeMode(): boolean {
+  return sessionStore() !== undefined;
+}
+
+/**
+ * Store mode: true the first time `name` is seen within `ttlMs`, on any instance (replay
+ * detection, e.g. a logout token's `jti`).
+ */
+export async function firstUse(name: string, ttlMs: number): Promise<boolean> {
+  const store = sessionStore();
+  if (!store) throw new Error('firstUse needs the session store');
+  return (await store.acquire(`once:${name}`, ttlMs)) !== undefined;
+}
+
+/**
+ * Back-channel logout (store mode): ends the sessions the provider named, by its session id
+ * (only `sub`'s, if given) or else every session of `sub`. Returns how many ended.
+ */
+export async function endProviderSessions(named: { sub?: string; sid?: string }): Promise<number> {
+  const store = sessionStore();
+  if (!store) return 0;
+  if (named.sid) return store.removeProviderSession(named.sid, named.sub);
+  return named.sub ? store.removeUser(named.sub) : 0;
 }
 
 /**

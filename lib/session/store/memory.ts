@@ -36,6 +36,17 @@ export function createMemoryStore(now: () => number = Date.now): SessionStore {
       sessions.delete(key);
       if (entry) users.get(entry.session.sub)?.delete(key);
     },
+    async removeProviderSession(providerSid, sub) {
+      const keys = [...sessions.keys()].filter((key) => {
+        const entry = live(key);
+        return entry && entry.session.providerSid === providerSid && (sub === undefined || entry.session.sub === sub);
+      });
+      for (const key of keys) {
+        users.get(sessions.get(key)!.session.sub)?.delete(key);
+        sessions.delete(key);
+      }
+      return keys.length;
+    },
     async acquire(name, ttlMs) {
       const held = locks.get(name);
       if (held && held.until > now()) return undefined;

@@ -3,7 +3,8 @@
  * every instance of the app. Keys:
  *   nor:s:<sha256(session id)>  the session's tokens (JSON), expiring with the session;
  *   nor:u:<sha256(sub)>         the set of that user's session keys (sign out everywhere);
- *   nor:l:<sha256(lock name)>   a lock (the refresh shared between instances).
+ *   nor:p:<sha256(provider sid)> the set of session keys of a provider session (back-channel logout);
+ *   nor:l:<sha256(lock name)>   a lock (the refresh shared between instances, logout-token replay).
  * Only hashes of session ids are stored: whoever reads Redis cannot present a session cookie.
  * Every call has a time limit; a failure is a StoreError, never "signed in".
  */
@@ -26,7 +27,8 @@ function isStoredSession(value: unknown): value is StoredSession {
   return (
     typeof v === 'object' && v !== null &&
     typeof v.sub === 'string' && typeof v.idToken === 'string' && typeof v.accessToken === 'string' &&
-    typeof v.accessTokenExpiresAt === 'number' && typeof v.scope === 'string'
+    typeof v.accessTokenExpiresAt === 'number' && typeof v.scope === 'string' &&
+    (v.providerSid === undefined || typeof v.providerSid === 'string')
   );
 }
 
@@ -64,6 +66,7 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
 
   const sessionKey = async (id: string) => `nor:s:${await sha256Hex(id)}`;
   const userKey = async (sub: string) => `nor:u:${await sha256Hex(sub)}`;
+  const providerKey = async (sid: string) => `nor:p:${await sha256Hex(sid)}`;
 
   return {
     async read(id) {
@@ -80,22 +83,43 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
     },
     async write(id, session, ttlS) {
       const [key, user] = await Promise.all([sessionKey(id), userKey(session.sub)]);
+      const provider = session.providerSid ? await providerKey(session.providerSid) : undefined;
       const ttlMs = Math.max(1, Math.round(ttlS * 1000));
       await timed(async (c) => {
-        await c
+        const tx = c
           .multi()
           .set(key, JSON.stringify(session), { expiration: { type: 'PX', value: ttlMs } })
           .sAdd(user, key)
-          // The user's index lives as long as their longest session (extended, never shortened).
+          // An index lives as long as its longest session (extended, never shortened).
           .pExpire(user, ttlMs, 'GT')
-          .pExpire(user, ttlMs, 'NX')
-          .exec();
+          .pExpire(user, ttlMs, 'NX');
+        if (provider) tx.sAdd(provider, key).pExpire(provider, ttlMs, 'GT').pExpire(provider, ttlMs, 'NX');
+        await tx.exec();
       });
     },
     async remove(id) {
       const key = await sessionKey(id);
       await timed(async (c) => {
         await c.del(key);
+      });
+    },
+    async removeProviderSession(providerSid, sub) {
+      const provider = await providerKey(providerSid);
+      return timed(async (c) => {
+        let keys = await c.sMembers(provider);
+        if (sub !== undefined) {
+          const values = keys.length ? await c.mGet(keys) : [];
+          keys = keys.filter((_, i) => {
+            try {
+              return (JSON.parse(values[i] ?? 'null') as StoredSession | null)?.sub === sub;
+            } catch {
+              return false;
+            }
+          });
+        }
+        const removed = keys.length ? await c.del(keys) : 0;
+        if (sub === undefined) await c.del(provider);
+        return removed;
       });
     },
     async acquire(name, ttlMs) {

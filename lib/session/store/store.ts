@@ -6,8 +6,11 @@
  */
 import type { TokenSet } from '../../client/tokens';
 
-/** What the store keeps of a session: the tokens, and whose they are. */
-export type StoredSession = TokenSet & { sub: string };
+/**
+ * What the store keeps of a session: the tokens, whose they are, and the provider's session id
+ * (the ID token's `sid`), by which a back-channel logout names it.
+ */
+export type StoredSession = TokenSet & { sub: string; providerSid?: string };
 
 export interface SessionStore {
   /** The session stored under `id`, or undefined: never stored, deleted (signed out), or expired. */
@@ -18,6 +21,8 @@ export interface SessionStore {
   remove(id: string): Promise<void>;
   /** Deletes every session of `sub` (sign out everywhere); returns how many there were. */
   removeUser(sub: string): Promise<number>;
+  /** Deletes the sessions of the provider session `providerSid` (back-channel logout), only `sub`'s if given. */
+  removeProviderSession(providerSid: string, sub?: string): Promise<number>;
   /**
    * Takes the lock `name` for `ttlMs` if no one holds it: a token to release it with, or
    * undefined when another holder (any instance) has it. It expires by itself if never released.
