@@ -23,6 +23,8 @@ import {
   HOSTILE_USER,
   LOGIN_ONLY_APP_LOG,
   LOGIN_ONLY_APP_URL,
+  STORE_HOSTILE_APP_LOG,
+  STORE_HOSTILE_APP_URL,
 } from './e2e/hostile/scenarios';
 
 /**
@@ -162,6 +164,16 @@ export default defineConfig({
     ].map(([url, log]) =>
       appInstance(url!, log!, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`, API_AUDIENCE: `${APP_URL}/api` }),
     ),
+    // Store mode at the hostile provider: token sets too large for cookies (e2e/hostile/large-tokens).
+    appInstance(STORE_HOSTILE_APP_URL, STORE_HOSTILE_APP_LOG, {
+      OIDC_ISSUER: HOSTILE_ISSUER,
+      OIDC_CLIENT_ID: HOSTILE_CLIENT_ID,
+      OIDC_CLIENT_SECRET: HOSTILE_CLIENT_SECRET,
+      API_AUDIENCE: HOSTILE_API_AUDIENCE,
+      API_WRITERS: HOSTILE_USER.sub,
+      SESSION_STORE: 'redis',
+      REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`,
+    }),
     // Another instance of the build, signing in at Glewlwyd with the generic (strict RFC 9068)
     // profile, as docs/providers/glewlwyd.md configures it.
     appInstance(GLEWLWYD_APP_URL, GLEWLWYD_APP_LOG, {

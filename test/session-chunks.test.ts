@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { isSessionCookie, MAX_CHUNKS, MAX_COOKIE_BYTES, readSessionCookie, SessionTooLargeError, sessionCookieWrites } from '@/lib/session/chunks';
+import { isSessionCookie, MAX_CHUNKS, MAX_COOKIE_BYTES, MAX_SESSION_BYTES, readSessionCookie, SessionTooLargeError, sessionCookieWrites } from '@/lib/session/chunks';
 
 const NAME = '__Host-session';
 
@@ -26,7 +26,7 @@ describe('splitting and joining', () => {
     expect(sessionCookieWrites(NAME, sealed, [])).toEqual([{ name: NAME, value: sealed }]);
   });
 
-  it.each([MAX_COOKIE_BYTES - NAME.length, 5000, 8000, 11_000])('a %i-character session is split into chunks within the browser limit, and joins back', (length) => {
+  it.each([MAX_COOKIE_BYTES - NAME.length, 5000, 6000])('a %i-character session is split into chunks within the browser limit, and joins back', (length) => {
     const sealed = sealedOf(length);
     const writes = sessionCookieWrites(NAME, sealed, []);
     expect(writes.length).toBeGreaterThan(1);
@@ -35,24 +35,28 @@ describe('splitting and joining', () => {
       expect(w.name).toBe(`${NAME}.${i}`);
       expect(w.name.length + 1 + w.value.length).toBeLessThanOrEqual(MAX_COOKIE_BYTES);
     });
+    // The whole Cookie header stays well under the 8 KB a proxy commonly allows per header line.
+    expect(writes.reduce((n, w) => n + w.name.length + 1 + w.value.length, 0)).toBeLessThanOrEqual(MAX_SESSION_BYTES);
     const jar = apply(new Map(), writes);
     expect(readSessionCookie(NAME, (n) => jar.get(n))).toBe(sealed);
   });
 
-  it('refuses a session larger than MAX_CHUNKS cookies hold', () => {
+  it('refuses a session larger than the cookie budget (MAX_SESSION_BYTES): the store is the answer', () => {
+    expect(() => sessionCookieWrites(NAME, sealedOf(MAX_SESSION_BYTES), [])).toThrow(SessionTooLargeError);
     expect(() => sessionCookieWrites(NAME, sealedOf(MAX_CHUNKS * MAX_COOKIE_BYTES), [])).toThrow(SessionTooLargeError);
   });
 
   it('every write removes what it does not replace: a shrinking session leaves no chunk, a growing one no whole cookie', () => {
-    const big = apply(new Map(), sessionCookieWrites(NAME, sealedOf(11_000), []));
-    expect([...big.keys()]).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
-    const medium = apply(big, sessionCookieWrites(NAME, sealedOf(6_000), [...big.keys()]));
+    // A stale third chunk (say, from an older version) is deleted too.
+    const big = apply(new Map([[`${NAME}.2`, 'stale']]), sessionCookieWrites(NAME, sealedOf(6_000), []));
+    expect([...big.keys()].sort()).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
+    const medium = apply(big, sessionCookieWrites(NAME, sealedOf(5_000), [...big.keys()]));
     expect([...medium.keys()].sort()).toEqual([`${NAME}.0`, `${NAME}.1`]);
     const small = apply(medium, sessionCookieWrites(NAME, sealedOf(2_000), [...medium.keys()]));
     expect([...small.keys()]).toEqual([NAME]);
-    const again = apply(small, sessionCookieWrites(NAME, sealedOf(6_000), [...small.keys()]));
+    const again = apply(small, sessionCookieWrites(NAME, sealedOf(5_000), [...small.keys()]));
     expect([...again.keys()].sort()).toEqual([`${NAME}.0`, `${NAME}.1`]);
-    expect(readSessionCookie(NAME, (n) => again.get(n))).toBe(sealedOf(6_000));
+    expect(readSessionCookie(NAME, (n) => again.get(n))).toBe(sealedOf(5_000));
   });
 
   it('ending the session deletes every session cookie, and only those', () => {
@@ -100,35 +104,45 @@ describe('with real seals (iron-session)', () => {
     cookie = await import('@/lib/session/cookie');
   });
 
-  /** An Entra-sized token set: ID and access tokens of about 2 KB, a 1.5 KB refresh token. */
-  function entraSized() {
+  /** A token set of `id`, `access` and `refresh` random bytes (the JWTs base64url-encoded). */
+  function tokenSet(id: number, access: number, refresh: number) {
     const jwt = (bytes: number) => ['eyJhbGciOiJSUzI1NiJ9', randomBytes(bytes).toString('base64url'), randomBytes(256).toString('base64url')].join('.');
     const now = Math.floor(Date.now() / 1000);
     return {
       sub: randomUUID(),
-      idToken: jwt(1500),
-      accessToken: jwt(1900),
+      idToken: jwt(id),
+      accessToken: jwt(access),
       accessTokenExpiresAt: now + 3600,
       tokensReceivedAt: now,
       scope: 'openid profile email offline_access api://x/notes:read',
-      refreshToken: randomBytes(1100).toString('base64url'),
+      refreshToken: randomBytes(refresh).toString('base64url'),
       createdAt: now,
       lastSeenAt: now,
     };
   }
+  /** About 1.3 KB per JWT and a 1 KB refresh token: more than one cookie, within the budget. */
+  const midSized = () => tokenSet(700, 700, 750);
+  /** The 8 KB token set: ID and access tokens of about 2.5 KB, a 1.5 KB refresh token (Entra-sized). */
+  const eightKb = () => tokenSet(1650, 1650, 1100);
 
-  it('an Entra-sized session seals to more than one cookie holds, splits, and opens again', async () => {
-    const data = entraSized();
+  it('a mid-sized session seals to more than one cookie holds, splits in two, and opens again', async () => {
+    const data = midSized();
     const sealed = await cookie.sealSession(data);
     expect(sealed.length).toBeGreaterThan(MAX_COOKIE_BYTES);
     const jar = apply(new Map(), sessionCookieWrites(NAME, sealed, []));
-    expect(jar.size).toBeGreaterThan(1);
+    expect(jar.size).toBe(2);
     const opened = await cookie.openSession(readSessionCookie(NAME, (n) => jar.get(n)));
     expect(opened).toEqual({ status: 'valid', data });
   });
 
+  it('the 8 KB token set does not fit the cookie budget: SessionTooLargeError (store mode holds it)', async () => {
+    const data = eightKb();
+    expect(data.idToken.length + data.accessToken.length + data.refreshToken.length).toBeGreaterThan(6_000);
+    await expect(cookie.sealSession(data).then((sealed) => sessionCookieWrites(NAME, sealed, []))).rejects.toThrow(SessionTooLargeError);
+  });
+
   it('a chunk missing, swapped or tampered with: invalid, never an error', async () => {
-    const sealed = await cookie.sealSession(entraSized());
+    const sealed = await cookie.sealSession(midSized());
     const jar = apply(new Map(), sessionCookieWrites(NAME, sealed, []));
     const missing = new Map(jar);
     missing.delete(`${NAME}.1`);

@@ -17,10 +17,10 @@ export async function chooseScenario(context: BrowserContext, scenario: Scenario
  * Starts a login at the :3001 app, as the scenario chooses, and follows every redirect to the
  * end. Returns the final response and how long it took.
  */
-export async function hostileLogin(context: BrowserContext, page: Page, scenario: Scenario): Promise<{ response: Response; ms: number }> {
+export async function hostileLogin(context: BrowserContext, page: Page, scenario: Scenario, appUrl = HOSTILE_APP_URL): Promise<{ response: Response; ms: number }> {
   await chooseScenario(context, scenario);
   const started = performance.now();
-  const response = await page.goto(`${HOSTILE_APP_URL}/auth/login?returnTo=/dashboard`, { timeout: 20_000 });
+  const response = await page.goto(`${appUrl}/auth/login?returnTo=/dashboard`, { timeout: 20_000 });
   const ms = performance.now() - started;
   expect(response, 'the final response').not.toBeNull();
   return { response: response!, ms };

@@ -24,7 +24,10 @@ export const HOSTILE_CLIENT_SECRET = 'hostile-e2e-client-secret-for-tests-only';
  */
 export const LOGIN_ONLY_APP_URL = 'http://localhost:3003';
 export const LOGIN_ONLY_APP_LOG = 'test-results/login-only-app.log';
-export const HOSTILE_REDIRECT_URIS: readonly string[] = [`${HOSTILE_APP_URL}/auth/callback`, `${LOGIN_ONLY_APP_URL}/auth/callback`];
+/** The same build in store mode (SESSION_STORE=redis) at the hostile provider: large token sets. */
+export const STORE_HOSTILE_APP_URL = 'http://localhost:3006';
+export const STORE_HOSTILE_APP_LOG = 'test-results/store-hostile-app.log';
+export const HOSTILE_REDIRECT_URIS: readonly string[] = [HOSTILE_APP_URL, LOGIN_ONLY_APP_URL, STORE_HOSTILE_APP_URL].map((origin) => `${origin}/auth/callback`);
 
 /** The user every login signs in. */
 export const HOSTILE_USER = { sub: 'hostile-user-1', name: 'Hostile Test User', email: 'hostile-user@example.test' } as const;
@@ -66,6 +69,8 @@ export const TOKEN_SCENARIOS = [
  * seal to more than one cookie holds. Refreshes of its grant stay that large.
  */
 export const ENTRA_SIZE = 'entra-size';
+/** A valid login whose tokens seal to about 4.5 KB: two cookies in cookie mode. */
+export const MID_SIZE = 'mid-size';
 
 /** The authorization endpoint's redirect back to the app is wrong in this way. */
 export const AUTHORIZATION_RESPONSE_SCENARIOS = [
@@ -81,10 +86,10 @@ export type IdTokenScenario = (typeof ID_TOKEN_SCENARIOS)[number];
 export type TokenScenario = (typeof TOKEN_SCENARIOS)[number];
 export type AuthorizationResponseScenario = (typeof AUTHORIZATION_RESPONSE_SCENARIOS)[number];
 export type FailureScenario = IdTokenScenario | TokenScenario | AuthorizationResponseScenario;
-export type Scenario = 'valid' | typeof ENTRA_SIZE | FailureScenario;
+export type Scenario = 'valid' | typeof ENTRA_SIZE | typeof MID_SIZE | FailureScenario;
 
 export const FAILURE_SCENARIOS: readonly FailureScenario[] = [...ID_TOKEN_SCENARIOS, ...TOKEN_SCENARIOS, ...AUTHORIZATION_RESPONSE_SCENARIOS];
-export const SCENARIOS: readonly Scenario[] = ['valid', ENTRA_SIZE, ...FAILURE_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = ['valid', ENTRA_SIZE, MID_SIZE, ...FAILURE_SCENARIOS];
 
 export function isScenario(value: string): value is Scenario {
   return (SCENARIOS as readonly string[]).includes(value);

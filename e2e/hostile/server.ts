@@ -39,6 +39,7 @@ import {
   isScenario,
   SCENARIO_COOKIE,
   ENTRA_SIZE,
+  MID_SIZE,
   type AuthorizationResponseScenario,
   type OutageMode,
   type Scenario,
@@ -96,7 +97,7 @@ interface Code {
 interface Grant {
   id: string;
   /** `entra-size` or `oversized-tokens`: every token of the grant is padded that much. */
-  size: 'normal' | 'entra-size' | 'oversized-tokens';
+  size: 'normal' | 'mid-size' | 'entra-size' | 'oversized-tokens';
   sub: string;
   scope: string;
   resource: string | undefined;
@@ -177,7 +178,7 @@ function withoutUndefined(claims: JWTPayload): JWTPayload {
  */
 function entraPadding(size: Grant['size']): JWTPayload {
   if (size === 'normal') return {};
-  const groups = Array.from({ length: size === ENTRA_SIZE ? 25 : 150 }, () => randomUUID());
+  const groups = Array.from({ length: size === MID_SIZE ? 10 : size === ENTRA_SIZE ? 28 : 150 }, () => randomUUID());
   return { groups, tid: randomUUID(), oid: randomUUID(), uti: random(16), rh: random(40), ver: '2.0' };
 }
 
@@ -249,7 +250,7 @@ function accessToken(grant: Grant): Promise<string> {
 
 function newRefreshToken(grant: Grant): string {
   // Entra's refresh tokens are opaque and about 1.5 KB.
-  const token = `hrt-${random(grant.size === 'normal' ? 24 : 1100)}`;
+  const token = `hrt-${random(grant.size === 'normal' || grant.size === MID_SIZE ? 24 : 1100)}`;
   refreshTokens.set(token, { grant, used: false });
   return token;
 }
@@ -390,7 +391,7 @@ async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
     }
     const grant: Grant = {
       id: randomUUID(),
-      size: code.scenario === ENTRA_SIZE || code.scenario === 'oversized-tokens' ? code.scenario : 'normal',
+      size: code.scenario === ENTRA_SIZE || code.scenario === MID_SIZE || code.scenario === 'oversized-tokens' ? code.scenario : 'normal',
       sub: HOSTILE_USER.sub,
       scope: code.scope,
       resource: form.get('resource') ?? code.resource,

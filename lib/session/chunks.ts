@@ -6,20 +6,23 @@
  * A sealed session that fits is one cookie, `<name>`. A larger one is split into `<name>.0`,
  * `<name>.1`, … each within the limit, and joined again on the way in. Every write also deletes
  * the cookies of the other form and any chunk left over from a larger session, so a request never
- * carries two sessions. At most MAX_CHUNKS: Node's HTTP server refuses a request whose headers
- * exceed 16 KiB (431), so a session larger than that needs a server-side store instead.
+ * carries two sessions. The whole session is kept to MAX_SESSION_BYTES, so that the `Cookie`
+ * header stays well under the 8 KB per header line that proxies commonly allow (nginx's default
+ * large_client_header_buffers); a larger session needs the server-side store (SESSION_STORE).
  *
  * Web APIs only: the Edge guard uses it too.
  */
 
 /** Bytes of name + `=` + value a browser keeps per cookie. */
 export const MAX_COOKIE_BYTES = 4096;
-/** Chunks of a session at most: 3 × 4 KiB stays under Node's 16 KiB request-header limit. */
-export const MAX_CHUNKS = 3;
+/** Names and values of all the session's cookies together, at most. */
+export const MAX_SESSION_BYTES = 6 * 1024;
+/** Chunks of a session at most (two cookies hold MAX_SESSION_BYTES). */
+export const MAX_CHUNKS = 2;
 /** The longest sealed session, in characters (iron-session seals to ASCII). */
-export const MAX_SESSION_CHARS = MAX_CHUNKS * MAX_COOKIE_BYTES;
+export const MAX_SESSION_CHARS = MAX_SESSION_BYTES;
 
-/** The sealed session does not fit in MAX_CHUNKS cookies. */
+/** The sealed session does not fit in the cookie budget (MAX_SESSION_BYTES): use the session store. */
 export class SessionTooLargeError extends Error {
   override name = 'SessionTooLargeError';
 }
@@ -66,8 +69,9 @@ export function sessionCookieWrites(name: string, sealed: string | undefined, pr
     } else {
       const size = MAX_COOKIE_BYTES - (chunkName(name, MAX_CHUNKS).length + 1);
       const count = Math.ceil(sealed.length / size);
-      if (count > MAX_CHUNKS) {
-        throw new SessionTooLargeError(`the sealed session is ${sealed.length} characters; ${MAX_CHUNKS} cookies hold ${MAX_CHUNKS * size}`);
+      const total = sealed.length + count * (chunkName(name, 0).length + 1);
+      if (count > MAX_CHUNKS || total > MAX_SESSION_BYTES) {
+        throw new SessionTooLargeError(`the sealed session needs ${total} bytes of cookies; at most ${MAX_SESSION_BYTES} are used`);
       }
       for (let i = 0; i < count; i++) writes.push({ name: chunkName(name, i), value: sealed.slice(i * size, (i + 1) * size) });
     }
