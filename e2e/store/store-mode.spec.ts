@@ -116,7 +116,7 @@ test('cookie mode, for contrast: a copy of the cookie taken before sign-out stil
   await context.close();
 });
 
-test('store mode: a store that hangs is a 503 for the BFF and an error page for pages, within the time limit, never "signed in" and never a 500', async ({ browser }) => {
+test('store mode: a store that hangs is a 503 for the BFF and a 503 page for pages, within the time limit, never "signed in" and never a 500', async ({ browser }) => {
   const { context } = await signedInAt(browser, 'alice');
   const cookie = await cookieOf(context);
   const admin = createClient({ url: `redis://127.0.0.1:${STORE_REDIS_PORT}` });
@@ -132,8 +132,14 @@ test('store mode: a store that hangs is a 503 for the BFF and an error page for 
     expect(ms).toBeLessThan(3_500);
     expect(during.bff).toEqual({ status: 503, body: expect.objectContaining({ error: 'session_store_unavailable' }) });
     expect(during.dashboard.status).toBe(307);
-    expect(during.dashboard.location).toBe('/auth/error?reason=session_store_unavailable');
-    expect(during.refresh.location).toBe(`${STORE_APP_URL}/auth/error?reason=session_store_unavailable`);
+    expect(during.dashboard.location).toBe('/auth/unavailable');
+    expect(during.refresh.location).toBe(`${STORE_APP_URL}/auth/unavailable`);
+    // The page it leads to: a real 503, with Retry-After, never cached.
+    const page = await fetch(`${STORE_APP_URL}/auth/unavailable`);
+    expect(page.status).toBe(503);
+    expect(page.headers.get('retry-after')).toBe('5');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(await page.text()).toContain('Sessions are unavailable right now');
     await sleeping;
   } finally {
     await admin.close();

@@ -11,8 +11,7 @@ export type LoginFailure =
   | 'token_request_failed'
   | 'id_token_invalid'
   | 'provider_unavailable'
-  | 'session_too_large' // the tokens do not fit in the session cookies
-  | 'session_store_unavailable'; // store mode: the session store cannot answer
+  | 'session_too_large'; // the tokens do not fit in the session cookies
 
 import * as oauth from 'oauth4webapi';
 
@@ -115,10 +114,6 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   provider_unavailable: {
     title: 'The identity provider is unavailable',
     detail: 'It could not be reached or did not answer in time.',
-  },
-  session_store_unavailable: {
-    title: 'Sessions are unavailable right now',
-    detail: 'The server could not reach its session store. Nothing was changed; try again in a moment.',
   },
   session_too_large: {
     title: 'The sign-in is too large to keep',

@@ -176,7 +176,7 @@ export async function requireSession(returnTo: string): Promise<SessionData> {
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     logEvent('session_store_failed', { reason: err.reason });
-    redirect('/auth/error?reason=session_store_unavailable');
+    redirect('/auth/unavailable'); // a 503 page (app/auth/unavailable/route.ts)
   }
   if (!session) redirect(loginPath(returnTo));
   if (needsRefresh(session)) {

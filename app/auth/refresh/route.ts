@@ -16,7 +16,9 @@ export async function GET(request: NextRequest) {
       ? returnTo
       : fresh.status === 'signed_out'
         ? loginPath(returnTo)
-        : `/auth/error?reason=${fresh.status === 'store_unavailable' ? 'session_store_unavailable' : 'provider_unavailable'}`;
+        : fresh.status === 'store_unavailable'
+          ? '/auth/unavailable'
+          : '/auth/error?reason=provider_unavailable';
   const response = NextResponse.redirect(new URL(target, request.url), 303);
   response.headers.set('Cache-Control', 'no-store');
   return response;
