@@ -6,6 +6,7 @@
  */
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bench, describe } from 'vitest';
+import { localSizedTokens } from './fixtures';
 
 process.env.SESSION_SECRET = 'bench-session-secret-0123456789-abcdefgh';
 Object.assign(process.env, { NODE_ENV: 'production' });
@@ -15,18 +16,7 @@ const { readCredential } = await import('@/lib/resource-server/bearer');
 const { createAccessTokenVerifier } = await import('@/lib/resource-server/access-token');
 
 const now = Math.floor(Date.now() / 1000);
-// Token sizes like the local IdP's: an RS256 ID token and access token of about 900 bytes each.
-const filler = (n: number) => 'x'.repeat(n);
-const data = {
-  sub: 'alice',
-  idToken: `eyJ${filler(880)}`,
-  accessToken: `eyJ${filler(880)}`,
-  accessTokenExpiresAt: now + 300,
-  scope: 'notes:read notes:write',
-  refreshToken: filler(43),
-  createdAt: now,
-  lastSeenAt: now,
-};
+const data = { ...localSizedTokens(now), createdAt: now, lastSeenAt: now };
 const sealed = await sealSession(data);
 
 const { privateKey, publicKey } = await generateKeyPair('RS256');

@@ -6,6 +6,7 @@
  */
 import { afterAll, bench, describe } from 'vitest';
 import { startRedis } from '../test/support/redis';
+import { localSizedTokens } from './fixtures';
 
 process.env.SESSION_SECRET = 'bench-session-secret-0123456789-abcdefgh';
 
@@ -15,16 +16,7 @@ const { createMemoryStore } = await import('@/lib/session/store/memory');
 const { newSessionId } = await import('@/lib/session/store/store');
 
 const now = Math.floor(Date.now() / 1000);
-const filler = (n: number) => 'x'.repeat(n);
-const tokens = {
-  sub: 'alice',
-  idToken: `eyJ${filler(880)}`,
-  accessToken: `eyJ${filler(880)}`,
-  accessTokenExpiresAt: now + 300,
-  tokensReceivedAt: now,
-  scope: 'notes:read notes:write',
-  refreshToken: filler(43),
-};
+const tokens = localSizedTokens(now);
 const cookie = await sealSession({ ...tokens, createdAt: now, lastSeenAt: now });
 
 const redis = await startRedis();

@@ -4,7 +4,7 @@
  */
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { API_SCOPES, DEFAULTS, LOCAL_IDP } from '../lib/config.ts';
+import { API_SCOPES, DEFAULTS, isLoopback, LOCAL_IDP } from '../lib/config.ts';
 import { claimsOf, findAccountBySub } from './accounts.ts';
 import { escape, page } from './views.ts';
 
@@ -187,7 +187,7 @@ export function configuration(jwks: { keys: object[] }): Configuration {
     // a loopback app origin go without that check.
     fetch: (url, options) => {
       const target = new URL(String(url));
-      const local = ['localhost', '127.0.0.1', '[::1]'].includes(target.hostname) && APP_ORIGINS.some((origin) => new URL(origin).host === target.host);
+      const local = isLoopback(target) && APP_ORIGINS.some((origin) => new URL(origin).host === target.host);
       if (!local) return globalThis.fetch(url, options);
       const rest: RequestInit & { dispatcher?: unknown } = { ...options };
       delete rest.dispatcher;

@@ -11,9 +11,9 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
-import { readSessionCookie, sessionCookieWrites } from './session/chunks';
+import { readSessionCookie } from './session/chunks';
 import { needsTouch, openSession, sealSession } from './session/cookie';
-import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions } from './session/options';
+import { sessionCookieName, setSessionCookies } from './session/options';
 
 /**
  * Pages anyone may see. Every other page needs a session: protected by default. `/setup` (the
@@ -48,9 +48,10 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
 
   if (PUBLIC_PAGES.has(pathname)) return next();
 
-  const name = sessionCookieName();
-  const present = request.cookies.getAll().map((c) => c.name);
-  const opened = await openSession(readSessionCookie(name, (cookie) => request.cookies.get(cookie)?.value));
+  const opened = await openSession(readSessionCookie(sessionCookieName(), (cookie) => request.cookies.get(cookie)?.value));
+  // The names of the cookies carried, read only when cookies are written.
+  const present = () => request.cookies.getAll().map((c) => c.name);
+  const setOn = (response: NextResponse) => (name: string, value: string, options: object) => response.cookies.set(name, value, options);
   if (opened.status === 'valid') {
     const response = next();
     if (needsTouch(opened.data)) {
@@ -58,9 +59,7 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
       // rendered for this same request already sees the new value. The session opened from
       // these cookies, so it fits them again (the same tokens, one timestamp changed).
       const data = { ...opened.data, lastSeenAt: Math.floor(Date.now() / 1000) };
-      for (const write of sessionCookieWrites(name, await sealSession(data), present)) {
-        response.cookies.set(write.name, write.value, write.value ? sessionCookieOptions(data) : deletedSessionCookieOptions());
-      }
+      setSessionCookies(setOn(response), present(), { value: await sealSession(data), data });
     }
     return response;
   }
@@ -69,8 +68,6 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   login.searchParams.set('returnTo', `${pathname}${search}`);
   const response = NextResponse.redirect(login);
   // Cookies that are there but not a valid session (idle, expired, tampered) are removed.
-  if (opened.status !== 'none') {
-    for (const write of sessionCookieWrites(name, undefined, present)) response.cookies.set(write.name, '', deletedSessionCookieOptions());
-  }
+  if (opened.status !== 'none') setSessionCookies(setOn(response), present());
   return response;
 }

@@ -23,18 +23,34 @@ afterAll(async () => {
   await redis.stop();
 });
 
+const newClient = () => createClient({ url: redis.url });
+
+/** A plain node-redis client on the test server, for looking at what the store wrote. */
+async function withClient<T>(inspect: (client: ReturnType<typeof newClient>) => Promise<T>): Promise<T> {
+  const client = newClient();
+  await client.connect();
+  try {
+    return await inspect(client);
+  } finally {
+    await client.close();
+  }
+}
+
 function redisStore(timeoutMs?: number) {
   const store = createRedisStore(redis.url, timeoutMs);
   opened.push(store);
   return store;
 }
 
+// One time for every session built here: a session compared with one built a second later is
+// still equal.
+const NOW_S = Math.floor(Date.now() / 1000);
 const session = (sub: string): StoredSession => ({
   sub,
   idToken: `id-token-of-${sub}`,
   accessToken: `access-token-of-${sub}`,
-  accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 300,
-  tokensReceivedAt: Math.floor(Date.now() / 1000),
+  accessTokenExpiresAt: NOW_S + 300,
+  tokensReceivedAt: NOW_S,
   scope: 'openid notes:read',
   refreshToken: `refresh-token-of-${sub}`,
 });
@@ -124,9 +140,7 @@ describe('redis store', () => {
     const store = redisStore();
     const id = newSessionId();
     await store.write(id, session('alice'), 60);
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
+    await withClient(async (client) => {
       const keys = await client.keys('*');
       expect(keys.some((k) => k.includes(id))).toBe(false);
       expect(keys.some((k) => k.includes('alice'))).toBe(false);
@@ -134,22 +148,16 @@ describe('redis store', () => {
       const ttl = await client.pTTL(keys.find((k) => k.startsWith('nor:s:'))!);
       expect(ttl).toBeGreaterThan(50_000);
       expect(ttl).toBeLessThanOrEqual(60_000);
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   it('a value that is not a stored session reads as no session', async () => {
     const store = redisStore();
     const id = newSessionId();
     await store.write(id, session('alice'), 60);
-    const client = createClient({ url: redis.url });
-    await client.connect();
-    try {
+    await withClient(async (client) => {
       for (const key of await client.keys('nor:s:*')) await client.set(key, '{"sub":"alice","accessToken":42}');
-    } finally {
-      await client.close();
-    }
+    });
     expect(await store.read(id)).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@
  * are ever shown, never the token or its signature.
  */
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import type { Config, ResourceServerConfig } from '../config.ts';
+import { DEFAULTS, type Config, type ResourceServerConfig } from '../config.ts';
 import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, stringList, type ClaimRule } from '../providers/profiles.ts';
 import { createJwksCache, type JwksCache } from '../resource-server/jwks.ts';
 import { apiScopes, describeAudienceRequest } from './configuration.ts';
@@ -29,7 +29,7 @@ export interface TokenContext {
 
 /** How to get the API's identifier into `aud`, per provider (docs/providers/ has the details). */
 const AUDIENCE_HINTS: Readonly<Partial<Record<string, string>>> = {
-  local: 'the local IdP issues tokens for http://localhost:3000/api; unset API_AUDIENCE.',
+  local: `the local IdP issues tokens for ${DEFAULTS.apiAudience}; unset API_AUDIENCE.`,
   keycloak: 'add an Audience mapper ("Included Custom Audience" = API_AUDIENCE) to a client scope assigned to the client.',
   auth0: 'create an API whose Identifier is exactly API_AUDIENCE; the app asks for it with the audience parameter.',
   okta: 'set the custom authorization server\'s Audience to API_AUDIENCE, and use that server\'s issuer (…/oauth2/<server id>).',

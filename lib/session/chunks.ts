@@ -19,8 +19,6 @@ export const MAX_COOKIE_BYTES = 4096;
 export const MAX_SESSION_BYTES = 6 * 1024;
 /** Chunks of a session at most (two cookies hold MAX_SESSION_BYTES). */
 export const MAX_CHUNKS = 2;
-/** The longest sealed session, in characters (iron-session seals to ASCII). */
-export const MAX_SESSION_CHARS = MAX_SESSION_BYTES;
 
 /** The sealed session does not fit in the cookie budget (MAX_SESSION_BYTES): use the session store. */
 export class SessionTooLargeError extends Error {

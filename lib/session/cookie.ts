@@ -8,7 +8,7 @@
  */
 import { sealData, unsealData } from 'iron-session';
 import { config } from '../config';
-import { MAX_SESSION_CHARS } from './chunks';
+import { MAX_SESSION_BYTES } from './chunks';
 import type { CookieSession, SessionData, SessionPointer } from './options';
 
 type PasswordMap = Record<number, string>;
@@ -70,7 +70,7 @@ export async function openSession(value: string | undefined | null, now = Math.f
   if (!value) return { status: 'none' };
   // Larger values are not even unsealed. iron-session ignores anything after the seal's `~2`
   // version suffix, so the whole value must be exactly a seal: nothing rides along.
-  if (value.length > MAX_SESSION_CHARS || !IRON_SEAL.test(value)) return { status: 'invalid' };
+  if (value.length > MAX_SESSION_BYTES || !IRON_SEAL.test(value)) return { status: 'invalid' };
   const { sessionMaxAgeS, sessionIdleTimeoutS } = config();
   // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
   const data = await unsealData<Partial<SessionData & SessionPointer>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });

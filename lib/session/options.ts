@@ -1,5 +1,6 @@
 /** The session cookie's shape, name and attributes. Web APIs only: the Edge guard reads it too. */
 import { config } from '../config';
+import { sessionCookieWrites } from './chunks';
 
 export interface SessionData {
   /** The ID token's `sub`: who the user is. */
@@ -45,19 +46,40 @@ export function sessionCookieName(): string {
   return config().production ? '__Host-session' : 'session';
 }
 
+/** Seconds left of the absolute lifetime of a session created at `createdAt`. */
+export function remainingLifetimeS(createdAt: number, now = Math.floor(Date.now() / 1000)): number {
+  return Math.max(0, createdAt + config().sessionMaxAgeS - now);
+}
+
 /** Cookie attributes; Max-Age is what is left of the absolute lifetime. */
 export function sessionCookieOptions(data: Pick<SessionData, 'createdAt'>, now = Math.floor(Date.now() / 1000)) {
-  const { production, sessionMaxAgeS } = config();
   return {
     httpOnly: true,
     sameSite: 'lax' as const,
     path: '/',
-    secure: production,
-    maxAge: Math.max(0, data.createdAt + sessionMaxAgeS - now),
+    secure: config().production,
+    maxAge: remainingLifetimeS(data.createdAt, now),
   };
 }
 
 /** Attributes that delete the cookie. `__Host-` cookies are only accepted with Secure, deletions too. */
 export function deletedSessionCookieOptions() {
   return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: config().production, maxAge: 0, expires: new Date(0) };
+}
+
+type CookieOptions = ReturnType<typeof sessionCookieOptions> | ReturnType<typeof deletedSessionCookieOptions>;
+
+/**
+ * Sets the session's cookies through `set` (a response's cookies or next/headers' jar): `sealed`
+ * for `data`, split as lib/session/chunks.ts says, or, without `sealed`, deletions of every
+ * session cookie among `present` (the names the request carried).
+ */
+export function setSessionCookies(
+  set: (name: string, value: string, options: CookieOptions) => unknown,
+  present: readonly string[],
+  sealed?: { value: string; data: Pick<SessionData, 'createdAt'> },
+): void {
+  for (const write of sessionCookieWrites(sessionCookieName(), sealed?.value, present)) {
+    set(write.name, write.value, write.value && sealed ? sessionCookieOptions(sealed.data) : deletedSessionCookieOptions());
+  }
 }

@@ -11,11 +11,10 @@
  * session affinity; see the README.
  */
 import { refreshTokens } from '../client/refresh';
-import { config } from '../config';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
 import { sha256Hex } from '../sha256';
-import type { SessionData } from './options';
+import { remainingLifetimeS, type SessionData } from './options';
 import { refreshAcrossInstances } from './refresh-shared';
 import { sessionStore } from './store';
 
@@ -36,7 +35,7 @@ export async function refreshOnce(session: SessionData): Promise<TokenSet> {
   const store = sessionStore();
   const result =
     store && session.sid
-      ? refreshAcrossInstances({ ...session, sid: session.sid }, store, Math.max(1, session.createdAt + config().sessionMaxAgeS - Math.floor(now / 1000)))
+      ? refreshAcrossInstances({ ...session, sid: session.sid }, store, Math.max(1, remainingLifetimeS(session.createdAt)))
       : refreshTokens(session);
   inflight.set(key, { result, startedAt: now });
   result.then(

@@ -10,10 +10,9 @@ import { providerAnswer } from '../client/errors';
 import { needsRefresh, RefreshRejectedError } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
-import { readSessionCookie, SessionTooLargeError, sessionCookieWrites } from './chunks';
+import { readSessionCookie, SessionTooLargeError } from './chunks';
 import { needsTouch, openSession, sealSession } from './cookie';
-import { config } from '../config';
-import { deletedSessionCookieOptions, sessionCookieName, sessionCookieOptions, type CookieSession, type SessionData, type SessionPointer } from './options';
+import { remainingLifetimeS, sessionCookieName, setSessionCookies, type CookieSession, type SessionData, type SessionPointer } from './options';
 import { sessionStore } from './store';
 import { newSessionId, StoreError } from './store/store';
 import { refreshOnce } from './refresh-once';
@@ -45,34 +44,32 @@ export async function getSession(): Promise<SessionData | undefined> {
 /** Writes the session's cookies, or deletes them (route handlers and Server Actions only). */
 async function writeSessionCookies(data: CookieSession | undefined): Promise<void> {
   const jar = await cookies();
-  const sealed = data && (await sealSession(data));
-  const present = jar.getAll().map((c) => c.name);
-  for (const write of sessionCookieWrites(sessionCookieName(), sealed, present)) {
-    jar.set(write.name, write.value, write.value && data ? sessionCookieOptions(data) : deletedSessionCookieOptions());
-  }
+  const sealed = data && { value: await sealSession(data), data };
+  setSessionCookies((name, value, options) => jar.set(name, value, options), jar.getAll().map((c) => c.name), sealed);
 }
 
 /**
  * Writes the session (route handlers and Server Actions only): all of it into the cookie, or, in
  * store mode, the tokens into the store and a pointer into the cookie. Throws
- * SessionTooLargeError when a cookie-mode session does not fit in the cookies a browser and Node
- * will carry, and StoreError when the store cannot take it.
+ * SessionTooLargeError when a cookie-mode session does not fit its cookie budget
+ * (lib/session/chunks.ts), and StoreError when the store cannot take it.
  */
 export async function saveSession(data: SessionData): Promise<void> {
   const store = sessionStore();
   if (!store) return writeSessionCookies(data);
   const { sid, createdAt, lastSeenAt, ...tokens } = data;
   if (!sid) throw new Error('a store-mode session has a session id');
-  const ttlS = createdAt + config().sessionMaxAgeS - Math.floor(Date.now() / 1000);
-  await store.write(sid, { ...tokens, tokensReceivedAt: tokens.tokensReceivedAt ?? 0 }, Math.max(1, ttlS));
+  await store.write(sid, { ...tokens, tokensReceivedAt: tokens.tokensReceivedAt ?? 0 }, Math.max(1, remainingLifetimeS(createdAt)));
   await writeSessionCookies({ sid, sub: data.sub, createdAt, lastSeenAt });
 }
 
 /**
- * Writes the new activity time. In store mode only the cookie holds it: the stored tokens are
- * not written back, so a request that read them before a refresh never restores old ones.
+ * Writes the cookie side of the session only: all of it in cookie mode; in store mode the
+ * pointer (the activity time lives there). The stored tokens are not written back, so a request
+ * that read them before a refresh never restores old ones, and a refresh, which stored its
+ * tokens itself (lib/session/refresh-shared.ts), is not written twice.
  */
-async function touchSession(data: SessionData): Promise<void> {
+async function writeSessionCookie(data: SessionData): Promise<void> {
   if (!sessionStore() || !data.sid) return writeSessionCookies(data);
   await writeSessionCookies({ sid: data.sid, sub: data.sub, createdAt: data.createdAt, lastSeenAt: data.lastSeenAt });
 }
@@ -215,13 +212,13 @@ async function freshSession(): Promise<FreshSession> {
     // Activity restarts the idle timer; written back at most once a minute, as in the guard.
     if (!needsTouch(session, now)) return { status: 'ok', session };
     const touched = { ...session, lastSeenAt: now };
-    await touchSession(touched);
+    await writeSessionCookie(touched);
     return { status: 'ok', session: touched };
   }
   try {
     const tokens = await refreshOnce(session);
     const refreshed = { ...session, ...tokens, lastSeenAt: now };
-    await saveSession(refreshed);
+    await writeSessionCookie(refreshed);
     return { status: 'ok', session: refreshed };
   } catch (err) {
     if (err instanceof StoreError) throw err;

@@ -4,6 +4,7 @@
  * the Edge guard never reaches the store; it checks the cookie optimistically, and every page,
  * route handler and BFF call checks the store (lib/session/session.ts).
  */
+import { base64url } from 'jose';
 import type { TokenSet } from '../../client/tokens';
 
 /**
@@ -49,6 +50,5 @@ export class StoreError extends Error {
 
 /** A new session id: 256 bits from the platform CSPRNG, base64url. */
 export function newSessionId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
 }
