@@ -96,7 +96,16 @@ export type SessionStoreConfig = { kind: 'cookie' } | { kind: 'memory' } | { kin
 /** SESSION_STORE, defaulting to redis when a Redis URL is set (Vercel's Redis integrations set KV_URL / REDIS_URL). */
 function sessionStoreConfig(env: Env): SessionStoreConfig {
   const url = value(env, 'REDIS_URL') ?? value(env, 'KV_URL');
-  const kind = value(env, 'SESSION_STORE') ?? (url ? 'redis' : 'cookie');
+  const chosen = value(env, 'SESSION_STORE');
+  if (!chosen && !url && (value(env, 'KV_REST_API_URL') || value(env, 'UPSTASH_REDIS_REST_URL'))) {
+    // A Redis was added for this app, but only its REST address reached it: staying in cookie
+    // mode without a word would silently drop what the user added it for (revocation, one refresh).
+    throw new ConfigError(
+      'KV_REST_API_URL is set but not REDIS_URL / KV_URL: the session store talks to Redis over TCP (node-redis). ' +
+        'Set REDIS_URL to the database\'s rediss:// URL (Upstash shows it under "Connect"), or SESSION_STORE=cookie to keep cookie mode.',
+    );
+  }
+  const kind = chosen ?? (url ? 'redis' : 'cookie');
   switch (kind) {
     case 'cookie':
     case 'memory':

@@ -134,3 +134,37 @@ describe('readConfig', () => {
     expect(readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid\tprofile\n email' }).scopes).toBe('openid profile email');
   });
 });
+
+describe('SESSION_STORE: which session mode', () => {
+  const env = (extra: Record<string, string>) => ({ SESSION_SECRET: SECRET, ...extra });
+
+  it('is cookie mode with nothing set', () => {
+    expect(readConfig(env({})).sessionStore).toEqual({ kind: 'cookie' });
+  });
+
+  it('is redis when Vercel\'s Redis variables arrive (KV_URL or REDIS_URL, rediss://), REDIS_URL first', () => {
+    const kv = 'rediss://default:tok%2Fen@eu1-x.upstash.io:6379';
+    expect(readConfig(env({ KV_URL: kv })).sessionStore).toEqual({ kind: 'redis', url: kv });
+    expect(readConfig(env({ KV_URL: kv, REDIS_URL: 'redis://localhost:6379' })).sessionStore).toEqual({ kind: 'redis', url: 'redis://localhost:6379' });
+  });
+
+  it('an explicit SESSION_STORE wins over a Redis URL', () => {
+    expect(readConfig(env({ SESSION_STORE: 'cookie', REDIS_URL: 'redis://localhost:6379' })).sessionStore).toEqual({ kind: 'cookie' });
+    expect(readConfig(env({ SESSION_STORE: 'memory' })).sessionStore).toEqual({ kind: 'memory' });
+  });
+
+  it('refuses SESSION_STORE=redis without a URL, a URL of another scheme, and an unknown mode', () => {
+    expect(configError(env({ SESSION_STORE: 'redis' })).message).toContain('REDIS_URL');
+    expect(configError(env({ REDIS_URL: 'https://eu1-x.upstash.io' })).message).toContain('rediss://');
+    expect(configError(env({ SESSION_STORE: 'postgres' })).message).toContain('cookie, memory or redis');
+  });
+
+  it('refuses to stay silently in cookie mode when only the REST address of a Redis arrived', () => {
+    const rest = { KV_REST_API_URL: 'https://eu1-x.upstash.io', KV_REST_API_TOKEN: 'token' };
+    const err = configError(env(rest));
+    expect(err.message).toContain('REDIS_URL');
+    expect(configError(env({ UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io' })).message).toContain('SESSION_STORE=cookie');
+    // Saying which mode is enough.
+    expect(readConfig(env({ ...rest, SESSION_STORE: 'cookie' })).sessionStore).toEqual({ kind: 'cookie' });
+  });
+});

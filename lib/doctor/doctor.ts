@@ -9,6 +9,7 @@ import { checkClientCredentials } from './client-credentials.ts';
 import { checkConfiguration } from './configuration.ts';
 import type { DoctorOptions, Env, Finding } from './finding.ts';
 import { checkDiscovery, checkKeys, checkMetadata, transport } from './provider.ts';
+import { checkSessionStore } from './session-store.ts';
 import { checkAccessToken } from './token.ts';
 
 export type { DoctorOptions, Finding, Status } from './finding.ts';
@@ -20,6 +21,7 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
   const configuration = checkConfiguration(env, findings);
   if (!configuration) return findings;
   const { config, resourceServer } = configuration;
+  findings.push(await checkSessionStore(config));
   const http = transport(config.issuer, options.fetchImpl);
 
   const metadata = await checkDiscovery(env, config, http, findings);

@@ -105,6 +105,12 @@ function providerSessionId(idToken: string): string | undefined {
 
 export { StoreError } from './store/store';
 
+/** What a store failure is logged as: its reason, and the connection's code when there is one. */
+export function storeFailure(err: unknown): { reason: string; detail?: string } {
+  if (!(err instanceof StoreError)) return { reason: 'store_unavailable' };
+  return err.detail ? { reason: err.reason, detail: err.detail } : { reason: err.reason };
+}
+
 /** Are sessions kept on the server (SESSION_STORE=memory or redis)? */
 export function storeMode(): boolean {
   return sessionStore() !== undefined;
@@ -142,7 +148,7 @@ export async function endSession(): Promise<void> {
     const current = await openCookie();
     if (current && 'sid' in current && typeof current.sid === 'string') {
       await store.remove(current.sid).catch((err: unknown) => {
-        logEvent('session_revoke_failed', { sub: current.sub, reason: err instanceof StoreError ? err.reason : 'store_unavailable' });
+        logEvent('session_revoke_failed', { sub: current.sub, ...storeFailure(err) });
       });
     }
   }
@@ -172,7 +178,7 @@ export async function requireSession(returnTo: string): Promise<SessionData> {
     session = await getSession();
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
-    logEvent('session_store_failed', { reason: err.reason });
+    logEvent('session_store_failed', storeFailure(err));
     redirect('/auth/unavailable'); // a 503 page (app/auth/unavailable/route.ts)
   }
   if (!session) redirect(loginPath(returnTo));
@@ -199,7 +205,7 @@ export async function getFreshSession(): Promise<FreshSession> {
     return await freshSession();
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
-    logEvent('session_store_failed', { reason: err.reason });
+    logEvent('session_store_failed', storeFailure(err));
     return { status: 'store_unavailable' };
   }
 }

@@ -12,7 +12,7 @@ import { authorizationServer } from '@/lib/client/authorization-server';
 import { LogoutTokenError, validateLogoutToken } from '@/lib/client/backchannel-logout';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
-import { endProviderSessions, firstUse, storeMode, StoreError } from '@/lib/session/session';
+import { endProviderSessions, firstUse, storeFailure, storeMode, StoreError } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -56,8 +56,7 @@ export async function POST(request: Request): Promise<Response> {
       logEvent('backchannel_logout_refused', { reason: err.reason });
       return error(400, 'invalid_request', 'The logout token is invalid.');
     }
-    const reason = err instanceof StoreError ? err.reason : 'provider_unavailable';
-    logEvent('backchannel_logout_failed', { reason });
+    logEvent('backchannel_logout_failed', err instanceof StoreError ? storeFailure(err) : { reason: 'provider_unavailable' });
     // Not the provider's fault: it may retry.
     return error(503, 'temporarily_unavailable', 'Try again later.');
   }

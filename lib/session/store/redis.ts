@@ -10,6 +10,7 @@
  */
 import { createClient } from 'redis';
 import { sha256Hex } from '../../sha256';
+import { redisErrorCode as errorCode } from './redis-error';
 import { STORE_TIMEOUT_MS, StoreError, type SessionStore, type StoredSession } from './store';
 
 function newClient(url: string, timeoutMs: number) {
@@ -35,13 +36,15 @@ function isStoredSession(value: unknown): value is StoredSession {
 export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): SessionStore & { close(): Promise<void> } {
   let client: Promise<Client> | undefined;
   let instance: Client | undefined;
+  /** The connection's last error (certificate, password, refused…): the cause of a time-out. */
+  let lastError: unknown;
 
   function connected(): Promise<Client> {
     client ??= (async () => {
       // While the server is away, node-redis keeps reconnecting (reconnectStrategy); calls in
       // the meantime fail at their time limit.
       const c = (instance = newClient(url, timeoutMs));
-      c.on('error', () => undefined); // reported per call, with a reason code
+      c.on('error', (err: unknown) => (lastError = err)); // reported per call, with a reason code
       await c.connect();
       return c;
     })();
@@ -53,12 +56,12 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
   async function timed<T>(call: (c: Client) => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreError('store_timeout')), timeoutMs);
+      timer = setTimeout(() => reject(new StoreError('store_timeout', { cause: lastError, detail: errorCode(lastError) })), timeoutMs);
     });
     try {
       return await Promise.race([connected().then(call), limit]);
     } catch (err) {
-      throw err instanceof StoreError ? err : new StoreError('store_unavailable', { cause: err });
+      throw err instanceof StoreError ? err : new StoreError('store_unavailable', { cause: err, detail: errorCode(err) ?? errorCode(lastError) });
     } finally {
       clearTimeout(timer);
     }

@@ -42,9 +42,15 @@ export type StoreFailure = 'store_unavailable' | 'store_timeout';
 export class StoreError extends Error {
   override name = 'StoreError';
   readonly reason: StoreFailure;
-  constructor(reason: StoreFailure, options?: { cause?: unknown }) {
+  /**
+   * What the connection last reported, as a stable code for the logs (`ECONNREFUSED`,
+   * `SELF_SIGNED_CERT_IN_CHAIN`, Redis's `WRONGPASS`…): never a message, a URL or a password.
+   */
+  readonly detail?: string;
+  constructor(reason: StoreFailure, options?: { cause?: unknown; detail?: string }) {
     super(reason, options);
     this.reason = reason;
+    if (options?.detail) this.detail = options.detail;
   }
 }
 
