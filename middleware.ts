@@ -11,7 +11,8 @@ export function middleware(request: NextRequest) {
 }
 
 export const config = {
-  // Every path but Next's assets. lib/guard.ts guards pages only: /api (bearer tokens), /auth
-  // and /bff (they check the session themselves) pass through after the request-hygiene check.
-  matcher: ['/((?!_next/static/|_next/image/|favicon\\.ico$|robots\\.txt$).*)'],
+  // Every path but Next's assets and the files in public/. lib/guard.ts guards pages only: /api
+  // (bearer tokens), /auth and /bff (they check the session themselves) pass through after the
+  // request-hygiene check.
+  matcher: ['/((?!_next/static/|_next/image/|favicon\\.ico$|icon\\.svg$|og\\.png$|robots\\.txt$).*)'],
 };

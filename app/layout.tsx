@@ -1,11 +1,22 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { appOrigin } from '@/lib/config';
 import './globals.css';
 
-export const metadata: Metadata = {
-  title: 'next-oidc-reference',
-  description: 'OAuth 2.0 + OpenID Connect done right in Next.js',
-};
+const TITLE = 'next-oidc-reference';
+const DESCRIPTION = 'OAuth 2.0 + OpenID Connect done right in Next.js';
+
+/** Per request: the Open Graph image's absolute URL comes from the configured origin. */
+export function generateMetadata(): Metadata {
+  return {
+    metadataBase: appOrigin(),
+    title: TITLE,
+    description: DESCRIPTION,
+    icons: { icon: [{ url: '/favicon.ico', sizes: '32x32' }, { url: '/icon.svg', type: 'image/svg+xml' }] },
+    openGraph: { title: TITLE, description: DESCRIPTION, type: 'website', images: [{ url: '/og.png', width: 1200, height: 630, alt: TITLE }] },
+    twitter: { card: 'summary_large_image', images: ['/og.png'] },
+  };
+}
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -12,7 +12,8 @@ const env = process.env;
 export const APP_BASE_URL = env.APP_BASE_URL || DEFAULTS.appBaseUrl;
 /** Origins of further app instances (tests: the store-mode instance), comma-separated. */
 const APP_ORIGINS = [APP_BASE_URL, ...(env.IDP_EXTRA_APP_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean)];
-export const API_AUDIENCE = env.API_AUDIENCE || DEFAULTS.apiAudience;
+/** The app's default: its own /api (lib/config.ts). */
+export const API_AUDIENCE = env.API_AUDIENCE || new URL('/api', APP_BASE_URL).href;
 /** Access tokens are short-lived; the app refreshes them. Tests may shorten it further. */
 const ACCESS_TOKEN_TTL = Number(env.IDP_ACCESS_TOKEN_TTL) || 300;
 

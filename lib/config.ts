@@ -133,6 +133,47 @@ function value(env: Env, name: string): string | undefined {
   return v ? v : undefined;
 }
 
+/** Whether this runs on a Vercel deployment (production or preview), where nothing is on localhost. */
+export function onVercelDeployment(env: Env = process.env): boolean {
+  const stage = value(env, 'VERCEL_ENV');
+  return stage === 'production' || stage === 'preview';
+}
+
+/**
+ * The app's origin, from configuration only: APP_BASE_URL; on a Vercel deployment without it,
+ * the production domain (VERCEL_PROJECT_PRODUCTION_URL) or the preview's branch URL
+ * (VERCEL_BRANCH_URL), which are stable and can be registered at the provider. Never the
+ * per-deployment VERCEL_URL, and never the request's Host.
+ */
+export function appOrigin(env: Env = process.env): URL {
+  let fallback: string = DEFAULTS.appBaseUrl;
+  if (!value(env, 'APP_BASE_URL') && onVercelDeployment(env)) {
+    const production = value(env, 'VERCEL_ENV') === 'production';
+    const name = production ? 'VERCEL_PROJECT_PRODUCTION_URL' : 'VERCEL_BRANCH_URL';
+    const host = value(env, name);
+    if (!host) {
+      throw new ConfigError(
+        `APP_BASE_URL is not set and this ${production ? 'production' : 'preview'} deployment has no ${name}: set APP_BASE_URL to the https:// origin users sign in on (the one registered at the provider).`,
+      );
+    }
+    fallback = `https://${host}`;
+  }
+  const origin = url(env, 'APP_BASE_URL', fallback);
+  if (origin.pathname !== '/' || origin.search || origin.hash || origin.username || origin.password) {
+    throw new ConfigError(`APP_BASE_URL must be an origin such as https://app.example.com, without a path; got "${origin.href}".`);
+  }
+  // Production cookies are Secure: over http they would never come back, except on localhost.
+  if (env.NODE_ENV === 'production' && origin.protocol !== 'https:' && !(origin.protocol === 'http:' && isLoopback(origin))) {
+    throw new ConfigError(`APP_BASE_URL must be an https:// origin in production (http:// only for localhost), got "${origin.href}".`);
+  }
+  return origin;
+}
+
+/** The API's identifier when API_AUDIENCE is not set: this app's own /api. */
+function defaultApiAudience(origin: URL): string {
+  return new URL('/api', origin).href;
+}
+
 function url(env: Env, name: string, fallback: string): URL {
   const raw = value(env, name) ?? fallback;
   try {
@@ -193,10 +234,7 @@ export function readConfig(env: Env = process.env): Config {
   if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopback(issuer))) {
     throw new ConfigError(`OIDC_ISSUER must be an https:// URL (http:// only for localhost), got "${issuer.href}".`);
   }
-  const appBaseUrl = url(env, 'APP_BASE_URL', DEFAULTS.appBaseUrl);
-  if (appBaseUrl.pathname !== '/' || appBaseUrl.search || appBaseUrl.hash) {
-    throw new ConfigError(`APP_BASE_URL must be an origin such as https://app.example.com, without a path; got "${appBaseUrl.href}".`);
-  }
+  const appBaseUrl = appOrigin(env);
 
   const clientId = value(env, 'OIDC_CLIENT_ID') ?? (localIdp ? LOCAL_IDP.clientId : undefined);
   if (!clientId) throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set.');
@@ -213,7 +251,7 @@ export function readConfig(env: Env = process.env): Config {
     throw new ConfigError(`OIDC_ID_TOKEN_SIGNING_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${idTokenSigningAlg}".`);
   }
 
-  const apiAudience = value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience;
+  const apiAudience = value(env, 'API_AUDIENCE') ?? defaultApiAudience(appBaseUrl);
   // The ID token's `aud` is the client id (OIDC Core §2). If the API accepted that audience, an
   // ID token would pass the audience check at /api: refuse the configuration instead.
   if (apiAudience === clientId) {
@@ -339,7 +377,7 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
     issuer,
     tokenIssuer: value(env, 'API_ISSUER'),
     jwksUri,
-    audience: value(env, 'API_AUDIENCE') ?? DEFAULTS.apiAudience,
+    audience: value(env, 'API_AUDIENCE') ?? defaultApiAudience(appOrigin(env)),
     algorithms,
     clockToleranceS: tolerance,
     tokenShape: provider.accessToken,

@@ -10,6 +10,8 @@
  *    the session; /api, /auth and /bff check credentials themselves.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
+import { redirectTo } from './origin';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { readSessionCookie } from './session/chunks';
 import { needsTouch, openSession, sealSession } from './session/cookie';
@@ -29,6 +31,12 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
     // Next.js would answer a "failed to decode param" 500 further in; it is the client's error.
     return new NextResponse('Bad request: malformed percent-encoding in the path.', { status: 400, headers: { 'Cache-Control': 'no-store' } });
   }
+
+  // A deployment without its settings: every request gets the setup page (a 503).
+  const unfinished = unfinishedDeployment();
+  if (unfinished.length) return setupRequiredResponse(unfinished) as NextResponse;
+  // A preview with sign-in off serves its home page and nothing else.
+  if (signInOff() && pathname !== '/') return signInOffResponse() as NextResponse;
 
   if (!isPage(pathname)) {
     const response = NextResponse.next();
@@ -64,9 +72,8 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
     return response;
   }
 
-  const login = new URL('/auth/login', request.url);
-  login.searchParams.set('returnTo', `${pathname}${search}`);
-  const response = NextResponse.redirect(login);
+  // To the configured origin, whatever Host the request carried (lib/origin.ts).
+  const response = redirectTo(`/auth/login?${new URLSearchParams({ returnTo: `${pathname}${search}` })}`, 307);
   // Cookies that are there but not a valid session (idle, expired, tampered) are removed.
   if (opened.status !== 'none') setSessionCookies(setOn(response), present());
   return response;

@@ -7,6 +7,7 @@
  * nothing at all.
  */
 import { config } from './config';
+import { signInOff } from './deployment-setup';
 
 /** Pages (HTML) render with the nonce; /auth/error is the one page under /auth. */
 export function isPage(pathname: string): boolean {
@@ -16,6 +17,11 @@ export function isPage(pathname: string): boolean {
 export function newNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes));
+}
+
+/** The provider's origin, for form-action; none where nothing signs in (PREVIEW_SIGN_IN=off). */
+function issuerOrigin(): string {
+  return signInOff() ? '' : ` ${config().issuer.origin}`;
 }
 
 export function pageCsp(nonce: string): string {
@@ -31,7 +37,7 @@ export function pageCsp(nonce: string): string {
     "object-src 'none'",
     "base-uri 'none'",
     // The sign-out form posts here and is redirected to the provider's end_session_endpoint.
-    `form-action 'self' ${config().issuer.origin}`,
+    `form-action 'self'${issuerOrigin()}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }

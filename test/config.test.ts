@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '@/lib/config';
+import { ConfigError, readConfig, readResourceServerConfig } from '@/lib/config';
 
 const SECRET = 's'.repeat(32);
 
@@ -166,5 +166,48 @@ describe('SESSION_STORE: which session mode', () => {
     expect(configError(env({ UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io' })).message).toContain('SESSION_STORE=cookie');
     // Saying which mode is enough.
     expect(readConfig(env({ ...rest, SESSION_STORE: 'cookie' })).sessionStore).toEqual({ kind: 'cookie' });
+  });
+});
+
+describe('the app\'s origin: from configuration only', () => {
+  const env = (extra: Record<string, string>) => ({ SESSION_SECRET: SECRET, ...extra });
+
+  it('APP_BASE_URL decides, and API_AUDIENCE defaults to its /api (the resource server agrees)', () => {
+    const c = readConfig(env({ APP_BASE_URL: 'https://app.example.com' }));
+    expect(c.appBaseUrl.origin).toBe('https://app.example.com');
+    expect(c.redirectUri).toBe('https://app.example.com/auth/callback');
+    expect(c.postLogoutRedirectUri).toBe('https://app.example.com/auth/logout/callback');
+    expect(c.apiAudience).toBe('https://app.example.com/api');
+    expect(readResourceServerConfig(env({ APP_BASE_URL: 'https://app.example.com' })).audience).toBe('https://app.example.com/api');
+  });
+
+  it('on a Vercel production deployment without APP_BASE_URL: the production domain, never VERCEL_URL', () => {
+    const vercel = { VERCEL: '1', VERCEL_ENV: 'production', VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com', VERCEL_URL: 'app-git-x-abc123.vercel.app', VERCEL_BRANCH_URL: 'app-git-main.vercel.app' };
+    const c = readConfig(env(vercel));
+    expect(c.appBaseUrl.href).toBe('https://app.example.com/');
+    expect(c.apiAudience).toBe('https://app.example.com/api');
+    // APP_BASE_URL still wins.
+    expect(readConfig(env({ ...vercel, APP_BASE_URL: 'https://login.example.com' })).redirectUri).toBe('https://login.example.com/auth/callback');
+  });
+
+  it('on a preview deployment: the branch URL (stable, registrable), never the per-deployment VERCEL_URL', () => {
+    const c = readConfig(env({ VERCEL: '1', VERCEL_ENV: 'preview', VERCEL_BRANCH_URL: 'app-git-feature-team.vercel.app', VERCEL_URL: 'app-abc123-team.vercel.app', VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com' }));
+    expect(c.redirectUri).toBe('https://app-git-feature-team.vercel.app/auth/callback');
+  });
+
+  it('a deployment with neither APP_BASE_URL nor its Vercel URL is a configuration error naming APP_BASE_URL', () => {
+    expect(configError(env({ VERCEL_ENV: 'preview', VERCEL_URL: 'app-abc123-team.vercel.app' })).message).toContain('APP_BASE_URL');
+    expect(configError(env({ VERCEL_ENV: 'production' })).message).toContain('VERCEL_PROJECT_PRODUCTION_URL');
+  });
+
+  it('`vercel dev` (VERCEL_ENV=development) stays on localhost', () => {
+    expect(readConfig(env({ VERCEL_ENV: 'development' })).appBaseUrl.href).toBe('http://localhost:3000/');
+  });
+
+  it('refuses an origin with a path, credentials, or plain http in production (but localhost)', () => {
+    expect(configError(env({ APP_BASE_URL: 'https://app.example.com/app' })).message).toContain('without a path');
+    expect(configError(env({ APP_BASE_URL: 'https://user:pw@app.example.com' })).message).toContain('APP_BASE_URL');
+    expect(configError(env({ NODE_ENV: 'production', APP_BASE_URL: 'http://app.example.com' })).message).toContain('https://');
+    expect(readConfig(env({ NODE_ENV: 'production', APP_BASE_URL: 'http://localhost:3001' })).appBaseUrl.port).toBe('3001');
   });
 });

@@ -1,20 +1,16 @@
 /** Responses shared by the /auth route handlers. */
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextResponse } from 'next/server';
 import { providerAnswer, type LoginError } from '@/lib/client/errors';
 import { errorReference, logEvent } from '@/lib/log';
+import { redirectTo } from '@/lib/origin';
 
 /** A failed sign-in: log the reason with a reference, and show the friendly error page. */
-export function loginFailed(request: NextRequest, error: LoginError): NextResponse {
+export function loginFailed(error: LoginError): NextResponse {
   const ref = errorReference();
   const cause = error.cause instanceof Error ? error.cause.message : undefined;
   // The provider's HTTP status and OAuth error code, when it answered: what a user needs to fix
   // a misconfigured client (e.g. 401 invalid_client). Never a token or a secret.
   const { status, error: providerError } = providerAnswer(error.cause);
   logEvent('login_failed', { reason: error.reason, ref, cause, status, error: providerError });
-  const url = new URL('/auth/error', request.url);
-  url.searchParams.set('reason', error.reason);
-  url.searchParams.set('ref', ref);
-  const response = NextResponse.redirect(url, 303);
-  response.headers.set('Cache-Control', 'no-store');
-  return response;
+  return redirectTo(`/auth/error?${new URLSearchParams({ reason: error.reason, ref })}`);
 }

@@ -4,6 +4,7 @@
  */
 import { decodeJwt } from 'jose';
 import { config } from '@/lib/config';
+import { fetchApp } from '@/lib/origin';
 import { requireSession } from '@/lib/session/session';
 import { SignOutButton } from '../sign-out-button';
 import { ApiConsole } from './api-console';
@@ -12,11 +13,7 @@ export const dynamic = 'force-dynamic';
 
 async function callApi(path: string, accessToken: string): Promise<{ status: number; body: unknown }> {
   try {
-    const response = await fetch(new URL(path, config().appBaseUrl), {
-      headers: { Authorization: `Bearer ${accessToken}` },
-      cache: 'no-store',
-      signal: AbortSignal.timeout(8_000),
-    });
+    const response = await fetchApp(path, { headers: { Authorization: `Bearer ${accessToken}` } });
     return { status: response.status, body: await response.json().catch(() => null) };
   } catch {
     return { status: 503, body: { error: 'api_unreachable' } };

@@ -4,6 +4,7 @@ import { LoginError } from '@/lib/client/errors';
 import { startLogin } from '@/lib/client/login';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { sealTransaction } from '@/lib/client/transaction';
+import { onConfiguredHost, redirectTo } from '@/lib/origin';
 import { loginFailed } from '../responses';
 
 export const dynamic = 'force-dynamic';
@@ -18,15 +19,20 @@ export async function GET(request: NextRequest) {
   if (isPrefetch(request)) {
     return new NextResponse(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
   }
+  if (!onConfiguredHost(request)) {
+    // Reached on another host (the deployment's own URL, 127.0.0.1): a transaction cookie set
+    // here would never reach the registered redirect URI. Move to the configured origin first,
+    // before any cookie. 307 keeps the method; the query goes along unchanged.
+    return redirectTo(`/auth/login${request.nextUrl.search}`, 307);
+  }
   const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'));
   try {
     const { authorizationUrl, transaction } = await startLogin(returnTo);
     const cookie = await sealTransaction(transaction);
-    const response = NextResponse.redirect(authorizationUrl, 303);
+    const response = redirectTo(authorizationUrl);
     response.cookies.set(cookie.name, cookie.value, cookie.options);
-    response.headers.set('Cache-Control', 'no-store');
     return response;
   } catch (cause) {
-    return loginFailed(request, new LoginError('provider_unavailable', { cause }));
+    return loginFailed(new LoginError('provider_unavailable', { cause }));
   }
 }

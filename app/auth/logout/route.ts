@@ -10,7 +10,7 @@ import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshTok
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
-import { isSameOriginRequest } from '@/lib/same-origin';
+import { isSameOriginRequest, redirectTo } from '@/lib/origin';
 import { endAllSessions, endSession, getSession } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
@@ -45,7 +45,7 @@ export async function POST(request: NextRequest) {
 
   const state = oauth.generateRandomState();
   const endSessionAt = idToken ? await endSessionUrl(idToken, state) : undefined;
-  const response = NextResponse.redirect(endSessionAt ?? new URL(returnTo, request.url), 303);
+  const response = redirectTo(endSessionAt ?? returnTo);
   if (endSessionAt) {
     // Remembered until the provider sends the browser back to /auth/logout/callback. Encoded
     // as base64url, which survives Next's cookie merging unchanged (percent-encoding does not).
@@ -57,6 +57,5 @@ export async function POST(request: NextRequest) {
       maxAge: 600,
     });
   }
-  response.headers.set('Cache-Control', 'no-store');
   return response;
 }

@@ -2,8 +2,9 @@
  * GET /auth/refresh?returnTo=/path: pages (Server Components) cannot write cookies, so a page
  * whose access token is about to expire sends the browser here to refresh it, then back.
  */
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { safeReturnTo } from '@/lib/client/return-to';
+import { redirectTo } from '@/lib/origin';
 import { getFreshSession, loginPath } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,5 @@ export async function GET(request: NextRequest) {
         : fresh.status === 'store_unavailable'
           ? '/auth/unavailable'
           : '/auth/error?reason=provider_unavailable';
-  const response = NextResponse.redirect(new URL(target, request.url), 303);
-  response.headers.set('Cache-Control', 'no-store');
-  return response;
+  return redirectTo(target);
 }

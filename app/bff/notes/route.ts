@@ -7,8 +7,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { BFF_HEADER } from '@/lib/bff';
-import { config } from '@/lib/config';
-import { isSameOriginRequest } from '@/lib/same-origin';
+import { fetchApp, isSameOriginRequest } from '@/lib/origin';
 import { getFreshSession } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
@@ -29,11 +28,9 @@ async function forward(request: NextRequest, init: RequestInit): Promise<NextRes
   if (fresh.status === 'provider_unavailable') {
     return NextResponse.json({ error: 'provider_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: NO_STORE });
   }
-  const api = await fetch(new URL('/api/notes', config().appBaseUrl), {
+  const api = await fetchApp('/api/notes', {
     ...init,
     headers: { ...init.headers, Authorization: `Bearer ${fresh.session.accessToken}` },
-    cache: 'no-store',
-    signal: AbortSignal.timeout(8_000),
   });
   const body: unknown = await api.json().catch(() => null);
   return NextResponse.json(body, { status: api.status, headers: NO_STORE });

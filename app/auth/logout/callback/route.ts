@@ -1,9 +1,10 @@
 /** GET /auth/logout/callback: the provider's post_logout_redirect_uri. Checks `state`, goes on. */
-import { NextResponse, type NextRequest } from 'next/server';
+import type { NextRequest } from 'next/server';
 import { decodeLogoutState, LOGOUT_STATE_COOKIE, SIGNED_OUT_PATH } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
+import { redirectTo } from '@/lib/origin';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,7 +16,7 @@ export async function GET(request: NextRequest) {
   // Cognito's logout endpoint returns no `state` at all: nothing to report there.
   if (!matches && config().provider.logout !== 'cognito') logEvent('logout_state_mismatch');
   const target = matches ? safeReturnTo(returnTo, SIGNED_OUT_PATH) : SIGNED_OUT_PATH;
-  const response = NextResponse.redirect(new URL(target, request.url), 303);
+  const response = redirectTo(target);
   response.cookies.set(LOGOUT_STATE_COOKIE, '', {
     httpOnly: true,
     sameSite: 'lax',
@@ -24,6 +25,5 @@ export async function GET(request: NextRequest) {
     maxAge: 0,
     expires: new Date(0),
   });
-  response.headers.set('Cache-Control', 'no-store');
   return response;
 }

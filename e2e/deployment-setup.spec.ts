@@ -1,0 +1,130 @@
+/**
+ * A deployment with required settings missing answers every request with a setup page (503)
+ * that names each missing variable, shows no value and serves no sign-in; locally, `next start`
+ * refuses to start. Each case starts the production build (.next, built for the suite) itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, test } from '@playwright/test';
+
+const SENTINEL_SECRET = 'sentinel-session-secret-never-shown';
+const SENTINEL_CLIENT_SECRET = 'sentinel-client-secret-never-shown';
+
+/** process.env without any of the app's settings, plus `env`. */
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(SESSION_|OIDC_|API_|APP_BASE_URL|REDIS_URL|KV_|VERCEL)/.test(name)),
+  );
+  return { ...base, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env };
+}
+
+function start(port: number, env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  // Next's own binary under this Node, so that a signal reaches the server itself.
+  const child = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port)], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function ready(url: string, deadline = Date.now() + 30_000): Promise<void> {
+  while (Date.now() < deadline) {
+    if (await fetch(url, { redirect: 'manual' }).then(() => true, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a Vercel deployment without its settings: every path is the setup page, naming each missing variable', async () => {
+  const port = 3007;
+  // A production deployment with a too-short secret and nothing else: no client, no origin.
+  const server = start(port, { VERCEL: '1', VERCEL_ENV: 'production', SESSION_SECRET: 'short', OIDC_CLIENT_SECRET: SENTINEL_CLIENT_SECRET });
+  try {
+    await ready(`http://localhost:${port}/`);
+    for (const path of ['/', '/dashboard', '/auth/login?returnTo=%2F', '/auth/callback?code=x&state=y', '/api/me', '/bff/notes', '/setup']) {
+      const response = await fetch(`http://localhost:${port}${path}`, { redirect: 'manual' });
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get('location'), path).toBeNull();
+      expect(response.headers.get('set-cookie'), path).toBeNull();
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const html = await response.text();
+      for (const name of ['SESSION_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'APP_BASE_URL']) expect(html, `${path} names ${name}`).toContain(name);
+      expect(html).toContain('openssl rand -base64 32');
+      expect(html).toContain('docs/vercel.md#environment-variables');
+      // OIDC_CLIENT_SECRET is set: not listed, and never shown.
+      expect(html).not.toContain('OIDC_CLIENT_SECRET');
+      expect(html).not.toContain(SENTINEL_CLIENT_SECRET);
+      expect(html).not.toContain('>short<');
+    }
+    expect(server.output()).toContain('Setup needed: SESSION_SECRET, OIDC_ISSUER, OIDC_CLIENT_ID, APP_BASE_URL');
+    expect(server.output()).not.toContain(SENTINEL_CLIENT_SECRET);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+});
+
+test('a preview with every variable set but a malformed one: the setup page quotes the configuration error', async () => {
+  const port = 3008;
+  const server = start(port, {
+    VERCEL: '1',
+    VERCEL_ENV: 'preview',
+    VERCEL_BRANCH_URL: 'app-git-feature.vercel.app',
+    SESSION_SECRET: SENTINEL_SECRET,
+    OIDC_ISSUER: 'http://idp.example.com', // not https
+    OIDC_CLIENT_ID: 'client',
+    OIDC_CLIENT_SECRET: SENTINEL_CLIENT_SECRET,
+  });
+  try {
+    await ready(`http://localhost:${port}/`);
+    const response = await fetch(`http://localhost:${port}/auth/login`, { redirect: 'manual' });
+    expect(response.status).toBe(503);
+    const html = await response.text();
+    expect(html).toContain('OIDC_ISSUER must be an https:// URL');
+    for (const secret of [SENTINEL_SECRET, SENTINEL_CLIENT_SECRET]) expect(html).not.toContain(secret);
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+});
+
+test('a preview with PREVIEW_SIGN_IN=off: the home page, and a 503 saying so everywhere else; refused in production', async () => {
+  const port = 3008;
+  const server = start(port, { VERCEL: '1', VERCEL_ENV: 'preview', VERCEL_BRANCH_URL: 'app-git-feature.vercel.app', PREVIEW_SIGN_IN: 'off' });
+  try {
+    await ready(`http://localhost:${port}/`);
+    const home = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('OAuth 2.0 + OpenID Connect');
+    for (const path of ['/dashboard', '/auth/login?returnTo=%2F', '/auth/callback?code=x&state=y', '/api/me', '/bff/notes', '/auth/error']) {
+      const response = await fetch(`http://localhost:${port}${path}`, { redirect: 'manual' });
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get('set-cookie'), path).toBeNull();
+      expect(await response.text(), path).toContain('Sign-in is off on this preview');
+    }
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+
+  const production = start(port, { VERCEL: '1', VERCEL_ENV: 'production', VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com', PREVIEW_SIGN_IN: 'off' });
+  try {
+    await ready(`http://localhost:${port}/`);
+    const response = await fetch(`http://localhost:${port}/`, { redirect: 'manual' });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('PREVIEW_SIGN_IN');
+  } finally {
+    production.child.kill('SIGTERM');
+    await production.exited;
+  }
+});
+
+test('locally, `next start` with a setting missing refuses to start, naming it', async () => {
+  const server = start(3009, { OIDC_ISSUER: 'https://idp.example.com', OIDC_CLIENT_ID: 'client', OIDC_CLIENT_SECRET: SENTINEL_CLIENT_SECRET });
+  const code = await Promise.race([server.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 30_000))]);
+  if (code === 'still running') server.child.kill('SIGKILL');
+  expect(code).toBe(1);
+  expect(server.output()).toContain('Configuration error: SESSION_SECRET is required in production');
+});
