@@ -10,9 +10,12 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ s
 
   return (
     <div className="space-y-8">
+      {/* Only what the app knows: whether the provider ended its session too is the provider's (and your) decision. */}
       {signedOut && !signedIn && (
-        <p role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-emerald-900">
-          You are signed out, here and at the identity provider.
+        <p role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-emerald-900" data-testid="signed-out-banner">
+          {signedOut === 'local'
+            ? 'You are signed out of this app. Your session at the identity provider, if you have one, was not touched: signing in again may not ask for your password.'
+            : 'You are signed out of this app, and the identity provider was asked to end its session too. It may have asked you whether to: if you chose to stay signed in there, the next sign-in will not ask for your password.'}
         </p>
       )}
       <section className="space-y-4">

@@ -55,7 +55,14 @@ test('no raw token is ever sent to the browser', async ({ page, context }) => {
     // RP-initiated logout (OpenID RP-Initiated Logout §2) sends the ID token as id_token_hint
     // in the redirect to the provider's end_session_endpoint: by spec, and only there.
     const text = url === `${APP_URL}/auth/logout` ? raw.replace(/id_token_hint=[^&"]+/, 'id_token_hint=…') : raw;
-    for (const token of tokens) expect(text.includes(token), `a token in the response to ${url}`).toBe(false);
+    for (const token of tokens) {
+      expect(text.includes(token), `a token in the response to ${url}`).toBe(false);
+      // Nor any part of one: the dashboard shows tokens decoded, never their encoded header,
+      // payload or signature.
+      for (const part of token.split('.').filter((p) => p.length >= 24)) {
+        expect(text.includes(part), `part of a token in the response to ${url}`).toBe(false);
+      }
+    }
     expect(text, `a JWT-shaped string in the response to ${url}`).not.toMatch(JWT);
   }
 });

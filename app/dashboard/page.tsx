@@ -8,6 +8,7 @@ import { fetchApp } from '@/lib/origin';
 import { requireSession } from '@/lib/session/session';
 import { SignOutButton } from '../sign-out-button';
 import { ApiConsole } from './api-console';
+import { TokenComparison } from './token-comparison';
 
 export const dynamic = 'force-dynamic';
 
@@ -45,19 +46,17 @@ export default async function Dashboard() {
       <div className="grid gap-6 md:grid-cols-2">
         <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="who">
           <h2 id="who" className="text-lg font-semibold">Who you are</h2>
-          <p className="mb-4 text-sm text-slate-500">Claims of the ID token (OpenID Connect)</p>
-          <table className="w-full text-sm" data-testid="id-token-claims">
-            <tbody>
-              {Object.entries(claims).map(([name, value]) => (
-                <tr key={name} className="border-t border-slate-100">
-                  <th className="py-1 pr-4 text-left font-mono font-medium text-slate-600">{name}</th>
-                  <td className="py-1 font-mono break-all" data-claim={name}>
-                    {typeof value === 'object' ? JSON.stringify(value) : String(value)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <p className="mb-4 text-sm text-slate-500">From the ID token (OpenID Connect), validated at sign-in: all its claims are below</p>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            {(['name', 'email', 'sub'] as const).map((name) =>
+              claims[name] === undefined ? null : (
+                <div key={name} className="contents">
+                  <dt className="font-mono text-slate-600">{name}</dt>
+                  <dd className="font-mono break-all">{String(claims[name])}</dd>
+                </div>
+              ),
+            )}
+          </dl>
         </section>
         <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="what">
           <h2 id="what" className="text-lg font-semibold">What you may do</h2>
@@ -86,6 +85,14 @@ export default async function Dashboard() {
           )}
         </section>
       </div>
+      <TokenComparison
+        idToken={session.idToken}
+        accessToken={session.accessToken}
+        accessTokenExpiresAt={session.accessTokenExpiresAt}
+        tokensReceivedAt={session.tokensReceivedAt}
+        createdAt={session.createdAt}
+        apiStatus={api?.[0].status}
+      />
       {api && <ApiConsole />}
     </div>
   );

@@ -6,7 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { NextResponse, type NextRequest } from 'next/server';
-import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken, SIGNED_OUT_PATH } from '@/lib/client/logout';
+import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken, SIGNED_OUT_LOCALLY_PATH, SIGNED_OUT_PATH } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -45,7 +45,8 @@ export async function POST(request: NextRequest) {
 
   const state = oauth.generateRandomState();
   const endSessionAt = idToken ? await endSessionUrl(idToken, state) : undefined;
-  const response = redirectTo(endSessionAt ?? returnTo);
+  // Without the provider, the signed-out page says only what happened here.
+  const response = redirectTo(endSessionAt ?? (returnTo === SIGNED_OUT_PATH ? SIGNED_OUT_LOCALLY_PATH : returnTo));
   if (endSessionAt) {
     // Remembered until the provider sends the browser back to /auth/logout/callback. Encoded
     // as base64url, which survives Next's cookie merging unchanged (percent-encoding does not).
