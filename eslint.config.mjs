@@ -34,6 +34,16 @@ const config = [
     },
   },
   {
+    // The attack lab attacks the app over HTTP, as an attacker would: it never imports what it attacks.
+    files: ['lib/lab/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'next/headers', message: 'The lab sends requests; it reads no cookie of its own.' }, { name: 'iron-session', message: 'The lab never opens a session.' }],
+        patterns: [{ group: ['**/client/*', '@/lib/client/*', '**/session/*', '@/lib/session/*', '**/resource-server/*', '@/lib/resource-server/*', '**/idp/*', '@/idp/*', '**/guard*', '@/lib/guard*'], message: 'The lab attacks the app over HTTP; it never imports the code it attacks.' }],
+      }],
+    },
+  },
+  {
     files: ['middleware.ts', 'lib/guard.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '**/client/*', '@/lib/client/*', '**/session/session', '@/lib/session/session', '**/idp/*'], message: 'The Edge guard uses Web APIs only.' }] }],

@@ -105,14 +105,15 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      // The production build, as users deploy it.
+      // The production build, as users deploy it; with the attack lab on (LAB=on), which
+      // e2e/lab.spec.ts runs (it is off in production by default: a 404, tested there too).
       command: 'npm run build && npm run start',
       url: `${APP_URL}/`,
       reuseExistingServer: !process.env.CI,
       stdout: 'ignore',
       stderr: 'pipe',
       timeout: 240_000,
-      env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1', LAB: 'on' },
     },
     {
       // A hostile OpenID provider for e2e/hostile: misbehaves per login, as the browser asks.

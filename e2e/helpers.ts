@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { isSessionCookie, readSessionCookie, sessionCookieWrites } from '../lib/session/chunks';
@@ -83,4 +83,13 @@ export async function machineToken(): Promise<string> {
   const body = (await response.json()) as { access_token: string; token_type: string };
   expect(body.token_type).toBe('Bearer');
   return body.access_token;
+}
+
+/**
+ * A screenshot of the page for the README's "Learn the flow": always under test-results/, and
+ * into docs/images/ when UPDATE_SCREENSHOTS=1 (so a normal run leaves the tree unchanged).
+ */
+export async function screenshotForDocs(part: Locator, name: string): Promise<void> {
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/images' : 'test-results/screenshots';
+  await part.screenshot({ path: `${dir}/${name}.jpg`, type: 'jpeg', quality: 70 });
 }

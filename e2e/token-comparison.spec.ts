@@ -6,7 +6,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { expect, test, type Locator } from '@playwright/test';
 import { APP_URL, IDP_URL } from './env';
-import { expired, readSession, signIn, writeSession } from './helpers';
+import { expired, readSession, screenshotForDocs, signIn, writeSession } from './helpers';
 
 const shown = (column: Locator, claim: string) => column.locator(`[data-claim="${claim}"]`);
 const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -53,6 +53,7 @@ test('the two tokens side by side: every claim of the real tokens, the differenc
   const first = await countdown.textContent();
   await expect(countdown).not.toHaveText(first!, { timeout: 3_000 }); // it ticks
   await expect(page.getByTestId('access-token-origin')).toContainText('Issued at sign-in');
+  await screenshotForDocs(page.getByTestId('token-comparison'), 'dashboard');
 
   // After a refresh, the page says the access token was replaced, and shows the new one.
   await writeSession(context, expired(session));

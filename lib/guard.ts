@@ -11,6 +11,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
+import { LAB_PATH, labEnabled } from './lab/enabled';
 import { redirectTo } from './origin';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { readSessionCookie } from './session/chunks';
@@ -55,6 +56,8 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   };
 
   if (PUBLIC_PAGES.has(pathname)) return next();
+  // The attack lab, when off, is a 404 for everyone: the page says so itself.
+  if (pathname === LAB_PATH && !labEnabled()) return next();
 
   const opened = await openSession(readSessionCookie(sessionCookieName(), (cookie) => request.cookies.get(cookie)?.value));
   // The names of the cookies carried, read only when cookies are written.

@@ -9,6 +9,7 @@ import { requireSession } from '@/lib/session/session';
 import { SignOutButton } from '../sign-out-button';
 import { ApiConsole } from './api-console';
 import { TokenComparison } from './token-comparison';
+import { labEnabled } from '@/lib/lab/enabled';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,7 +38,12 @@ export default async function Dashboard() {
         <h1 className="text-2xl font-bold">
           Hello, <span data-testid="user-name">{String(claims.name ?? claims.sub)}</span>
         </h1>
-        <div className="flex gap-3">
+        <div className="flex items-center gap-3">
+          {labEnabled() && (
+            <a href="/lab" className="text-sm font-semibold text-rose-700 hover:underline">
+              Attack lab →
+            </a>
+          )}
           {/* Store mode only: a cookie-mode session cannot be ended anywhere but in this browser. */}
           {config().sessionStore.kind !== 'cookie' && <SignOutButton everywhere />}
           <SignOutButton />

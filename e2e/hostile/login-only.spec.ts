@@ -50,7 +50,8 @@ test('google profile: sign-in works, the dashboard explains why /api cannot, and
   // Sign-out: the local session ends and the browser never goes to the provider.
   providerPaths.length = 0;
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(`${LOGIN_ONLY_APP_URL}/?signedOut=1`);
+  await expect(page).toHaveURL(`${LOGIN_ONLY_APP_URL}/?signedOut=local`);
+  await expect(page.getByTestId('signed-out-banner')).toContainText('was not touched');
   expect(providerPaths).toEqual([]);
   expect(await sessionCookies(context, LOGIN_ONLY_APP_URL)).toEqual([]);
 });

@@ -75,8 +75,9 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
   }
 
   const claims = oauth.getValidatedIdTokenClaims(result)!;
-  // OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted; oauth4webapi
-  // checks it is not too old but lets a future `iat` pass, so we refuse one beyond the leeway.
+  // OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted. In the code
+  // flow oauth4webapi checks only that `iat` is a number, so we refuse one in the future; how old
+  // it may be is bounded by `exp` alone (a bound of our own is an open hardening item).
   if (issuedInFuture(claims)) throw new LoginError('id_token_invalid', { cause: new Error('ID token iat is in the future') });
   return { sub: claims.sub, ...toTokenSet(result) };
 }

@@ -6,7 +6,6 @@ import { authorizationServer, client, clientAuth, httpOptions } from './authoriz
 /** Holds the logout `state` until the provider redirects back to /auth/logout/callback. */
 export const LOGOUT_STATE_COOKIE = 'logout-state';
 
-/** Where sign-out ends when no (valid) returnTo was given. */
 /** Where sign-out lands by default, after the provider's end-session endpoint sent the browser back. */
 export const SIGNED_OUT_PATH = '/?signedOut=1';
 /** Where it lands when the provider was not involved (no session, or no end-session endpoint). */

@@ -38,8 +38,8 @@ export function toTokenSet(
 export const ID_TOKEN_IAT_LEEWAY_S = 60;
 
 /**
- * OIDC Core §3.1.3.7 step 10: `iat` bounds how far back tokens are accepted. oauth4webapi checks
- * that it is not too old but lets a future `iat` pass; we refuse one beyond the leeway.
+ * OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted. In the code flow
+ * oauth4webapi checks only that `iat` is a number; we refuse one in the future, beyond the leeway.
  */
 export function issuedInFuture(claims: { iat: number }, now = Math.floor(Date.now() / 1000)): boolean {
   return claims.iat > now + ID_TOKEN_IAT_LEEWAY_S;

@@ -164,6 +164,6 @@ export const ACCESS_TOKEN_CHECKS: readonly Check[] = [
   { what: 'typ is at+jwt (or the provider profile\'s marker)', spec: 'RFC 9068 §2.1, §4' },
   { what: 'iss is the issuer; aud contains API_AUDIENCE', spec: 'RFC 9068 §4' },
   { what: 'exp, nbf and iat, within the clock tolerance', spec: 'RFC 9068 §4' },
-  { what: 'no ID-token claims (nonce, at_hash, c_hash)', spec: 'RFC 8725 §3.11' },
+  { what: 'no ID-token claims (nonce, at_hash, c_hash)', spec: 'RFC 8725 §3.12' },
   { what: 'the scope each route needs; then the API\'s own permissions', spec: 'RFC 6750 §3.1, RFC 9068 §5' },
 ];
