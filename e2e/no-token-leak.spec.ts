@@ -39,6 +39,14 @@ test('no raw token is ever sent to the browser', async ({ page, context }) => {
   await expect(page.getByTestId('bff-status')).toHaveText('200');
   expect(await page.evaluate(() => document.cookie)).toBe(''); // every cookie is HttpOnly
 
+  // The inspector and the lab show values and decoded claims, never a token.
+  await page.goto('/flow');
+  await expect(page.getByTestId('flow-step-8')).toBeVisible();
+  await page.goto('/lab');
+  await page.getByTestId('lab-id-token-at-api').getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('lab-id-token-at-api').getByTestId('lab-verdict')).toHaveText('Stopped');
+  await page.goto('/dashboard');
+
   await writeSession(context, expired(first));
   await page.goto('/dashboard');
   await expect(page.getByTestId('api-me-status')).toHaveText('200');

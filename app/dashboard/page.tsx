@@ -5,6 +5,8 @@
 import { decodeJwt } from 'jose';
 import { config } from '@/lib/config';
 import { fetchApp } from '@/lib/origin';
+import { recordApiCall } from '@/lib/flow/record';
+import type { SessionData } from '@/lib/session/options';
 import { requireSession } from '@/lib/session/session';
 import { SignOutButton } from '../sign-out-button';
 import { ApiConsole } from './api-console';
@@ -13,9 +15,10 @@ import { labEnabled } from '@/lib/lab/enabled';
 
 export const dynamic = 'force-dynamic';
 
-async function callApi(path: string, accessToken: string): Promise<{ status: number; body: unknown }> {
+async function callApi(path: string, session: SessionData): Promise<{ status: number; body: unknown }> {
   try {
-    const response = await fetchApp(path, { headers: { Authorization: `Bearer ${accessToken}` } });
+    const response = await fetchApp(path, { headers: { Authorization: `Bearer ${session.accessToken}` } });
+    recordApiCall(session, { at: Date.now(), via: 'dashboard', method: 'GET', path, status: response.status, wwwAuthenticate: response.headers.get('www-authenticate') ?? undefined });
     return { status: response.status, body: await response.json().catch(() => null) };
   } catch {
     return { status: 503, body: { error: 'api_unreachable' } };
@@ -29,7 +32,7 @@ export default async function Dashboard() {
   const { provider } = config();
   // Some providers sign users in but issue no access tokens this API can validate (Google).
   const api = provider.api.supported
-    ? await Promise.all([callApi('/api/me', session.accessToken), callApi('/api/notes', session.accessToken)])
+    ? await Promise.all([callApi('/api/me', session), callApi('/api/notes', session)])
     : undefined;
 
   return (
@@ -39,6 +42,9 @@ export default async function Dashboard() {
           Hello, <span data-testid="user-name">{String(claims.name ?? claims.sub)}</span>
         </h1>
         <div className="flex items-center gap-3">
+          <a href="/flow" className="text-sm font-semibold text-indigo-700 hover:underline">
+            Your sign-in, step by step →
+          </a>
           {labEnabled() && (
             <a href="/lab" className="text-sm font-semibold text-rose-700 hover:underline">
               Attack lab →

@@ -29,7 +29,10 @@ export interface LabOutcome {
   location?: string;
   wwwAuthenticate?: string;
   body?: string;
-  /** The reason code the app logged, when it can be seen over HTTP. */
+  /**
+   * The reason code the app logged, when it can be seen over HTTP. For /api: every reason whose
+   * counter went up while the attack ran (other traffic at the same time may add its own).
+   */
   reason?: string;
   /** The attack was refused as the card expects. */
   stopped: boolean;
@@ -112,8 +115,8 @@ async function atApi(material: LabMaterial, sent: string, request: () => Promise
   const before = metricsToken ? await rejectionCounts(metricsToken) : {};
   const response = await request();
   const after = metricsToken ? await rejectionCounts(metricsToken) : {};
-  const reason = Object.keys(after).find((r) => (after[r] ?? 0) > (before[r] ?? 0));
-  return outcome(sent, response, stopped, reason);
+  const reasons = Object.keys(after).filter((r) => (after[r] ?? 0) > (before[r] ?? 0));
+  return outcome(sent, response, stopped, reasons.length ? reasons.join(', ') : undefined);
 }
 
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });

@@ -12,6 +12,7 @@
  */
 import { refreshTokens } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
+import { recordRefresh } from '../flow/record';
 import { logEvent } from '../log';
 import { sha256Hex } from '../sha256';
 import { remainingLifetimeS, type SessionData } from './options';
@@ -39,7 +40,15 @@ export async function refreshOnce(session: SessionData): Promise<TokenSet> {
       : refreshTokens(session);
   inflight.set(key, { result, startedAt: now });
   result.then(
-    () => logEvent('tokens_refreshed', { sub: session.sub }),
+    (tokens) => {
+      logEvent('tokens_refreshed', { sub: session.sub });
+      // The flow inspector's record (/flow): once per refresh this process made or shared.
+      recordRefresh(session, tokens, {
+        at: Date.now(),
+        expiresIn: tokens.accessTokenExpiresAt - tokens.tokensReceivedAt,
+        rotated: tokens.refreshToken !== undefined && tokens.refreshToken !== session.refreshToken,
+      });
+    },
     () => inflight.delete(key), // a failure is not reused: the next request may try again
   );
   return result;

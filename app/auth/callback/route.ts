@@ -1,6 +1,7 @@
 /** GET /auth/callback: finish the login, create the session, go back to `returnTo`. */
 import type { NextRequest, NextResponse } from 'next/server';
 import { completeLogin } from '@/lib/client/callback';
+import { traceSignIn } from '@/lib/client/flow-trace';
 import { LoginError } from '@/lib/client/errors';
 import { clearAllTransactions, clearTransaction, openTransaction } from '@/lib/client/transaction';
 import { logEvent } from '@/lib/log';
@@ -43,6 +44,8 @@ async function finish(request: NextRequest, state: string | null): Promise<{ res
     return { response: loginFailed(new LoginError('session_too_large', { cause: err })), ok: false };
   }
   logEvent('login_succeeded', { sub: tokens.sub });
+  // For the flow inspector (/flow): what each step saw. Never in the way of the sign-in.
+  await traceSignIn(request.nextUrl.searchParams, tx, tokens).catch(() => undefined);
 
   // tx.returnTo passed safeReturnTo at /auth/login: a same-origin relative path.
   return { response: redirectTo(tx.returnTo), ok: true };

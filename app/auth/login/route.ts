@@ -4,6 +4,7 @@ import { LoginError } from '@/lib/client/errors';
 import { startLogin } from '@/lib/client/login';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { sealTransaction } from '@/lib/client/transaction';
+import { recordAuthorizationRequest } from '@/lib/flow/record';
 import { onConfiguredHost, redirectTo } from '@/lib/origin';
 import { loginFailed } from '../responses';
 
@@ -29,6 +30,7 @@ export async function GET(request: NextRequest) {
   try {
     const { authorizationUrl, transaction } = await startLogin(returnTo);
     const cookie = await sealTransaction(transaction);
+    recordAuthorizationRequest(transaction.state, authorizationUrl); // for the flow inspector (/flow)
     const response = redirectTo(authorizationUrl);
     response.cookies.set(cookie.name, cookie.value, cookie.options);
     return response;

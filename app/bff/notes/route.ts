@@ -7,6 +7,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { BFF_HEADER } from '@/lib/bff';
+import { recordApiCall } from '@/lib/flow/record';
 import { fetchApp, isSameOriginRequest } from '@/lib/origin';
 import { getFreshSession } from '@/lib/session/session';
 
@@ -31,6 +32,14 @@ async function forward(request: NextRequest, init: RequestInit): Promise<NextRes
   const api = await fetchApp('/api/notes', {
     ...init,
     headers: { ...init.headers, Authorization: `Bearer ${fresh.session.accessToken}` },
+  });
+  recordApiCall(fresh.session, {
+    at: Date.now(),
+    via: 'bff',
+    method: init.method ?? 'GET',
+    path: '/api/notes',
+    status: api.status,
+    wwwAuthenticate: api.headers.get('www-authenticate') ?? undefined,
   });
   const body: unknown = await api.json().catch(() => null);
   return NextResponse.json(body, { status: api.status, headers: NO_STORE });
