@@ -163,7 +163,7 @@ export default defineConfig({
       [STORE_APP_URL, STORE_APP_LOG],
       [STORE_APP_URL_2, STORE_APP_LOG_2],
     ].map(([url, log]) =>
-      appInstance(url!, log!, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`, API_AUDIENCE: `${APP_URL}/api` }),
+      appInstance(url!, log!, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`, API_AUDIENCE: `${APP_URL}/api`, LAB: 'on' }),
     ),
     // Store mode at the hostile provider: token sets too large for cookies (e2e/hostile/large-tokens).
     appInstance(STORE_HOSTILE_APP_URL, STORE_HOSTILE_APP_LOG, {

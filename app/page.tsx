@@ -1,4 +1,6 @@
 import { getSession } from '@/lib/session/session';
+import { signInOff } from '@/lib/deployment-setup';
+import { CookieList } from './cookie-list';
 import { SignOutButton } from './sign-out-button';
 
 export const dynamic = 'force-dynamic';
@@ -44,6 +46,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ s
           </a>
         )}
       </div>
+      {/* A preview without sign-in (PREVIEW_SIGN_IN=off) has no session settings to describe. */}
+      {!signInOff() && <CookieList />}
     </div>
   );
 }

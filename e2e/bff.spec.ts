@@ -19,6 +19,9 @@ test('alice adds and reads a note through the BFF; bob is refused the write', as
   await expect(bob.getByTestId('bff-status')).toHaveText('403');
   // He holds the notes:write scope; the API's own permission data refuses him.
   await expect(bob.getByTestId('bff-body')).toContainText('forbidden');
+  // The console says why in the API's words: not a scope, the API's own rule.
+  await expect(bob.getByTestId('bff-why')).toContainText("the token has the scope; the API's own rule refused it");
+  await expect(bob.getByTestId('bff-why')).toContainText('This account may not write notes.');
   // Notes are keyed by the token's sub: bob does not see alice's.
   await bob.getByRole('button', { name: 'Read my notes' }).click();
   await expect(bob.getByTestId('bff-status')).toHaveText('200');

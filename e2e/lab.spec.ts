@@ -5,7 +5,7 @@
  * custom header, signed in), and in production it is a 404 unless LAB=on.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { APP_URL } from './env';
+import { APP_URL, STORE_APP_URL } from './env';
 import { readSession, screenshotForDocs, signIn } from './helpers';
 import { ready, start } from './spawn';
 
@@ -14,12 +14,15 @@ interface Expectation {
   reason?: string;
   wwwAuthenticate?: RegExp;
   location?: string | RegExp;
+  verdict?: string;
 }
 
 const CARDS: Record<string, Expectation> = {
   'id-token-at-api': { status: 401, reason: 'id_token_presented', wwwAuthenticate: /^Bearer realm="api", error="invalid_token"/ },
   'no-token': { status: 401, wwwAuthenticate: /^Bearer realm="api"$/ },
   'token-in-query': { status: 400, wwwAuthenticate: /error="invalid_request"/ },
+  'expired-token': { status: 401, wwwAuthenticate: /error="invalid_token"/ },
+  'other-audience': { status: 401, reason: 'wrong_audience', wwwAuthenticate: /error="invalid_token"/ },
   'missing-scope': { status: 403, wwwAuthenticate: /error="insufficient_scope".*scope="stats:read"/ },
   'machine-on-user-endpoint': { status: 403, wwwAuthenticate: /error="insufficient_scope"/ },
   'alg-none': { status: 401, wwwAuthenticate: /error="invalid_token"/ },
@@ -28,6 +31,10 @@ const CARDS: Record<string, Expectation> = {
   'foreign-state': { status: 303, reason: 'missing_transaction', location: /\/auth\/error\?reason=missing_transaction&ref=/ },
   'wrong-iss': { status: 303, reason: 'issuer_mismatch', location: /\/auth\/error\?reason=issuer_mismatch&ref=/ },
   'injected-code': { status: 303, location: /\/auth\/error\?reason=/ },
+  'replayed-code': { status: 303, location: /\/auth\/error\?reason=token_request_failed&ref=/ },
+  // The suite's main instance keeps sessions in cookies: a copy outlives sign-out, as documented.
+  // The store-mode instance refuses it (below).
+  'replayed-cookie': { status: 200, verdict: 'Not stopped, by design' },
   'open-redirect': { status: 303, location: `${APP_URL}/?signedOut=local` },
   'tampered-cookie': { status: 307, location: /\/auth\/login\?returnTo=%2Fdashboard$/ },
   'cross-site-sign-out': { status: 403 },
@@ -58,7 +65,7 @@ test('every card runs its attack for real and shows it stopped: status, header, 
 
   for (const [id, expected] of Object.entries(CARDS)) {
     const card = await run(page, id);
-    await expect(card.getByTestId('lab-verdict'), id).toHaveText('Stopped');
+    await expect(card.getByTestId('lab-verdict'), id).toHaveText(expected.verdict ?? 'Stopped');
     await expect(card.getByTestId('lab-status'), id).toHaveText(String(expected.status));
     if (expected.wwwAuthenticate) await expect(card.getByTestId('lab-www-authenticate'), id).toHaveText(expected.wwwAuthenticate);
     // /api's counters: other tests' traffic at the same moment may add reasons of its own.
@@ -93,6 +100,15 @@ test('the machine client panel: a client-credentials token, decoded; /api/stats 
   await expect(panel.getByTestId('machine-call-notes').getByTestId('machine-www-authenticate')).toContainText('machine');
   await expect(panel.getByTestId('machine-curl')).toContainText('grant_type=client_credentials');
   await expect(panel.getByTestId('machine-curl')).toContainText(`${APP_URL}/api/notes`);
+});
+
+test('store mode: the lab\'s replayed session cookie is refused after sign-out', async ({ page }) => {
+  await signIn(page, 'alice', `${STORE_APP_URL}/dashboard`);
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  await page.goto(`${STORE_APP_URL}/lab`);
+  const card = await run(page, 'replayed-cookie');
+  await expect(card.getByTestId('lab-verdict')).toHaveText('Stopped');
+  await expect(card.getByTestId('lab-location')).toHaveText(/\/auth\/login\?returnTo=%2Fdashboard$/);
 });
 
 test('/bff/lab is a BFF route: same origin with the lab header, signed in, a known attack', async ({ page, context, request }) => {

@@ -6,7 +6,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { expect, test, type Locator } from '@playwright/test';
 import { APP_URL, IDP_URL } from './env';
-import { expired, readSession, screenshotForDocs, signIn, writeSession } from './helpers';
+import { expired, readSession, screenshotForDocs, sessionCookies, signIn, writeSession } from './helpers';
 
 const shown = (column: Locator, claim: string) => column.locator(`[data-claim="${claim}"]`);
 const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -62,6 +62,19 @@ test('the two tokens side by side: every claim of the real tokens, the differenc
   const refreshed = await readSession(context);
   expect(refreshed.accessToken).not.toBe(session.accessToken);
   await expect(shown(accessColumn.getByTestId('access-token-claims'), 'jti')).toHaveText(String(decodeJwt(refreshed.accessToken).jti));
+});
+
+test('the home page lists the cookies of a sign-in, and which this page carried', async ({ page, context }) => {
+  await page.goto('/');
+  const list = page.getByTestId('cookie-list');
+  await expect(list.locator('tr[data-cookie^="__Host-session"] [data-testid="cookie-present"]')).toHaveText('—');
+  await expect(list).toContainText('oidc-tx.<state>');
+  await expect(list).toContainText('Path=/auth/callback');
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('user-name')).toBeVisible();
+  await page.goto('/');
+  const [cookie] = await sessionCookies(context);
+  await expect(list.locator('tr[data-cookie^="__Host-session"] [data-testid="cookie-present"]')).toHaveText(`${cookie!.name} (${cookie!.value.length} characters)`);
 });
 
 test('the sign-out banner says what the app knows: the provider was asked, or not involved', async ({ page, context }) => {

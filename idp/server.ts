@@ -4,10 +4,11 @@
  *
  *   npm run idp        (npm run dev starts it for you)
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { importJWK, SignJWT } from 'jose';
 import Provider from 'oidc-provider';
 import { LOCAL_IDP } from '../lib/config.ts';
-import { configuration } from './configuration.ts';
+import { API_AUDIENCE, configuration } from './configuration.ts';
 import { interactions } from './interactions.ts';
 import { loadOrCreateKeys } from './keys.ts';
 
@@ -17,7 +18,8 @@ if (process.env.OIDC_ISSUER) {
 }
 
 const issuer = new URL(LOCAL_IDP.issuer);
-const provider = new Provider(issuer.origin, configuration(await loadOrCreateKeys()));
+const jwks = await loadOrCreateKeys();
+const provider = new Provider(issuer.origin, configuration(jwks));
 provider.use(interactions(provider));
 
 // Development and tests only: how often each refresh token was used, and with what outcome,
@@ -37,6 +39,33 @@ provider.use(async (ctx, next) => {
   if (ctx.method !== 'GET' || !match) return next();
   ctx.set('Cache-Control', 'no-store');
   ctx.body = refreshes[match[1]!] ?? { success: 0, error: 0 };
+});
+
+// Development and tests only: access tokens the attack lab (/lab) cannot get from a real flow,
+// signed with this IdP's own key: one that expired ten minutes ago, and one for another API.
+// Both are refused by /api by design; that is what the lab shows.
+const LAB_TOKENS: Record<string, { aud: string; iatOffsetS: number }> = {
+  expired: { aud: API_AUDIENCE, iatOffsetS: -900 },
+  'other-audience': { aud: 'https://other-api.example/', iatOffsetS: 0 },
+};
+provider.use(async (ctx, next) => {
+  const match = /^\/dev\/lab-tokens\/([a-z-]+)$/.exec(ctx.path);
+  const kind = match ? LAB_TOKENS[match[1]!] : undefined;
+  if (ctx.method !== 'GET' || !kind) return next();
+  const jwk = jwks.keys.find((k) => k.alg === 'RS256')!;
+  const now = Math.floor(Date.now() / 1000) + kind.iatOffsetS;
+  const sub = ctx.query.sub === 'bob' ? 'bob' : 'alice';
+  const token = await new SignJWT({ client_id: LOCAL_IDP.clientId, scope: 'notes:read notes:write' })
+    .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk.kid })
+    .setIssuer(issuer.origin)
+    .setSubject(sub)
+    .setAudience(kind.aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
+    .setJti(randomUUID())
+    .sign(await importJWK(jwk, 'RS256'));
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { access_token: token };
 });
 
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));

@@ -1,12 +1,28 @@
 'use client';
 /** Calls the API through the BFF (/bff/notes). The browser sends its cookie, never a token. */
 import { useState, useSyncExternalStore } from 'react';
-import { BFF_HEADER } from '@/lib/bff';
+import { API_CHALLENGE_HEADER, BFF_HEADER } from '@/lib/bff';
 
 interface Result {
   label: string;
   status: number;
   body: unknown;
+  /** The API's WWW-Authenticate (RFC 6750 §3), forwarded by the BFF. */
+  challenge?: string;
+}
+
+/**
+ * Why the API refused, in its own words: RFC 6750's error code from the challenge, then the
+ * API's error_description (a caller type, a missing scope, or the API's own permission rule).
+ */
+function why(result: Result): string | undefined {
+  if (result.status < 400) return undefined;
+  const code = /error="([^"]+)"/.exec(result.challenge ?? '')?.[1] ?? (result.body as { error?: string } | null)?.error;
+  const description = (result.body as { error_description?: string } | null)?.error_description;
+  const scope = /scope="([^"]+)"/.exec(result.challenge ?? '')?.[1];
+  const origin =
+    code === 'insufficient_scope' ? 'the token lacks what this call needs' : code === 'forbidden' ? 'the token has the scope; the API\'s own rule refused it' : code === 'invalid_token' ? 'the token itself was refused' : undefined;
+  return [code, origin, description, scope ? `needs scope: ${scope}` : undefined].filter(Boolean).join(' · ');
 }
 
 const noSubscription = () => () => {};
@@ -22,7 +38,12 @@ export function ApiConsole() {
     setBusy(true);
     try {
       const response = await fetch('/bff/notes', { ...init, headers: { ...init.headers, [BFF_HEADER]: '1' } });
-      setResult({ label, status: response.status, body: await response.json().catch(() => null) });
+      setResult({
+        label,
+        status: response.status,
+        body: await response.json().catch(() => null),
+        challenge: response.headers.get(API_CHALLENGE_HEADER) ?? undefined,
+      });
     } catch {
       setResult({ label, status: 0, body: { error: 'network_error' } });
     } finally {
@@ -68,6 +89,16 @@ export function ApiConsole() {
           <p className="text-sm">
             {result.label}: status <span data-testid="bff-status">{result.status}</span>
           </p>
+          {result.challenge && (
+            <p className="mt-1 font-mono text-xs break-all text-rose-700" data-testid="bff-www-authenticate">
+              WWW-Authenticate: {result.challenge}
+            </p>
+          )}
+          {why(result) && (
+            <p className="mt-1 text-xs text-slate-600" data-testid="bff-why">
+              Why: {why(result)}
+            </p>
+          )}
           <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="bff-body">
             {JSON.stringify(result.body, null, 2)}
           </pre>

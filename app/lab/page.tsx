@@ -54,8 +54,8 @@ export default async function Lab() {
             <p className="mt-2 text-sm">
               Expected: <span className="font-medium">{attack.expected}</span>
             </p>
-            {attack.needs === 'machine-client' && !machineClient ? (
-              <p className="mt-3 text-sm text-amber-800">Needs the local identity provider&apos;s machine client.</p>
+            {attack.needs === 'local-idp' && !machineClient ? (
+              <p className="mt-3 text-sm text-amber-800">Needs the local identity provider.</p>
             ) : (
               <RunAttack id={attack.id} />
             )}

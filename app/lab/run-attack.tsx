@@ -40,9 +40,10 @@ export function RunAttack({ id }: { id: string }) {
             </>
           )}
           <dt className="text-slate-500">Verdict</dt>
-          <dd data-testid="lab-verdict" className={result.stopped ? 'font-semibold text-emerald-700' : 'font-semibold text-rose-700'}>
-            {result.stopped ? 'Stopped' : 'NOT stopped: this is a bug'}
+          <dd data-testid="lab-verdict" className={result.stopped ? 'font-semibold text-emerald-700' : result.limitation ? 'font-semibold text-amber-700' : 'font-semibold text-rose-700'}>
+            {result.stopped ? 'Stopped' : result.limitation ? 'Not stopped, by design' : 'NOT stopped: this is a bug'}
           </dd>
+          {result.limitation && <dd className="col-span-2 text-amber-800" data-testid="lab-limitation">{result.limitation}</dd>}
         </dl>
       )}
       {result && 'error' in result && <LabErrorLine error={result} />}

@@ -10,6 +10,7 @@
  */
 import { base64url, decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import { appUrl, fetchApp } from '../origin';
+import { signInAs } from './browser';
 
 /** What the attacker has: what this signed-in user's own browser and session hold. */
 export interface LabMaterial {
@@ -20,6 +21,8 @@ export interface LabMaterial {
   issuer: string;
   /** The local IdP's machine client, when the app runs against it (machine tokens, metrics). */
   machineClient?: { id: string; secret: string };
+  /** The session mode (SESSION_STORE): what sign-out can do to a copied cookie depends on it. */
+  sessionMode: 'cookie' | 'memory' | 'redis';
 }
 
 export interface LabOutcome {
@@ -36,6 +39,8 @@ export interface LabOutcome {
   reason?: string;
   /** The attack was refused as the card expects. */
   stopped: boolean;
+  /** When it is not stopped by design, and documented: why (e.g. cookie mode's sign-out). */
+  limitation?: string;
 }
 
 export interface Attack {
@@ -46,8 +51,8 @@ export interface Attack {
   reference: string;
   /** What the app must answer. */
   expected: string;
-  /** The card cannot run in this setup (e.g. it needs the local IdP's machine client). */
-  needs?: 'machine-client';
+  /** The card runs only against the local IdP (its machine client, demo accounts, dev tokens). */
+  needs?: 'local-idp';
   run(material: LabMaterial): Promise<LabOutcome>;
 }
 
@@ -99,6 +104,14 @@ async function publishedKey(issuer: string): Promise<JWK> {
   const key = keys.find((k) => k.kty === 'RSA' || k.kty === 'EC');
   if (!key) throw new Error('the JWKS has no RSA or EC key');
   return key;
+}
+
+/** A token the local IdP signs for the lab on request (idp/server.ts, /dev/lab-tokens/…). */
+async function labToken(issuer: string, kind: 'expired' | 'other-audience'): Promise<string> {
+  const response = await fetch(new URL(`/dev/lab-tokens/${kind}`, issuer), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const { access_token } = (await response.json()) as { access_token?: string };
+  if (!access_token) throw new Error(`the IdP gave no ${kind} token (${response.status})`);
+  return access_token;
 }
 
 // --- the reason over HTTP: /api's rejection counters ------------------------------------------
@@ -174,6 +187,30 @@ export const ATTACKS: readonly Attack[] = [
     run: (m) => atApi(m, 'GET /api/me?access_token=<your access token>', () => send(`/api/me?access_token=${encodeURIComponent(m.accessToken)}`), is(400)),
   },
   {
+    id: 'expired-token',
+    title: 'An expired access token',
+    mistake: 'An API that checks the signature but not exp: a leaked token works forever.',
+    reference: 'RFC 9068 §4, RFC 7519 §4.1.4',
+    expected: '401 invalid_token',
+    needs: 'local-idp',
+    run: async (m) => {
+      const token = await labToken(m.issuer, 'expired');
+      return atApi(m, 'GET /api/me, Authorization: Bearer <a token the IdP signed, expired ten minutes ago>', () => send('/api/me', bearer(token)), is(401));
+    },
+  },
+  {
+    id: 'other-audience',
+    title: 'A token for another API',
+    mistake: 'An API that does not check aud accepts tokens the same issuer made for any other API.',
+    reference: 'RFC 9068 §4, RFC 8707, RFC 9700 §4.10',
+    expected: '401 invalid_token (wrong_audience)',
+    needs: 'local-idp',
+    run: async (m) => {
+      const token = await labToken(m.issuer, 'other-audience');
+      return atApi(m, 'GET /api/me, Authorization: Bearer <a token the IdP signed for https://other-api.example/>', () => send('/api/me', bearer(token)), is(401));
+    },
+  },
+  {
     id: 'missing-scope',
     title: 'A token without the scope the route needs',
     mistake: 'An API that checks the signature and stops there: any valid token may do anything.',
@@ -187,7 +224,7 @@ export const ATTACKS: readonly Attack[] = [
     mistake: 'An API that treats a client-credentials token (no user) like a user\'s token.',
     reference: 'RFC 9068 §2.2, RFC 6749 §4.4',
     expected: '403: this endpoint does not accept machine tokens',
-    needs: 'machine-client',
+    needs: 'local-idp',
     run: async (m) => {
       const token = await machineToken(m, 'stats:read');
       return atApi(m, 'GET /api/notes, Authorization: Bearer <a client-credentials token>', () => send('/api/notes', bearer(token)), is(403));
@@ -265,6 +302,39 @@ export const ATTACKS: readonly Attack[] = [
       const { state, cookie } = await pendingSignIn();
       const response = await send(`/auth/callback?code=stolen-code&state=${encodeURIComponent(state)}&iss=${encodeURIComponent(m.issuer)}`, { headers: { Cookie: cookie } });
       return outcome('GET /auth/callback with this sign-in\'s state and cookie, and a code it was not issued', response, (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? '') && !r.headers.getSetCookie().some((c) => /session=[^;]/.test(c)));
+    },
+  },
+  {
+    id: 'replayed-code',
+    title: 'A replayed authorization code',
+    mistake: 'A code redeemed twice: a code intercepted after use must not work again.',
+    reference: 'RFC 6749 §4.1.2, §10.5; RFC 9700 §4.5',
+    expected: 'to the error page: the provider refuses the second redemption',
+    needs: 'local-idp',
+    run: async (m) => {
+      // A second browser signs in as bob, and the attacker replays its callback, cookie included.
+      const { callbackPath, transactionCookies } = await signInAs('bob', m.issuer);
+      const response = await send(callbackPath, { headers: { Cookie: transactionCookies } });
+      return outcome('GET /auth/callback again: the same code, state and transaction cookie as a sign-in that just succeeded', response, (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? ''));
+    },
+  },
+  {
+    id: 'replayed-cookie',
+    title: 'A session cookie replayed after sign-out',
+    mistake: 'A sign-out that only deletes the browser\'s cookie: a copy taken before still works.',
+    reference: 'OWASP ASVS V7.4, RFC 9700 §4.14 (revocation)',
+    expected: 'store mode: sent to sign in; cookie mode: still works until the session ends (documented)',
+    needs: 'local-idp',
+    run: async (m) => {
+      const browser = await signInAs('bob', m.issuer);
+      const copy = browser.app.header();
+      await send('/auth/logout', { method: 'POST', headers: { Cookie: copy, Origin: appUrl('/').origin } });
+      const response = await send('/dashboard', { headers: { Cookie: copy } });
+      const result = await outcome('GET /dashboard with a copy of bob\'s session cookie, taken before he signed out', response, (r) => /\/auth\/login/.test(r.headers.get('location') ?? ''));
+      if (!result.stopped && m.sessionMode === 'cookie') {
+        result.limitation = 'Cookie mode: the server keeps nothing, so a copy of the cookie works until its idle or absolute lifetime ends (the refresh token is revoked). Store mode (SESSION_STORE=redis) refuses it.';
+      }
+      return result;
     },
   },
   {

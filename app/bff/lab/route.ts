@@ -20,10 +20,10 @@ export async function POST(request: NextRequest) {
   const session = await getSession().catch(() => undefined);
   if (!session) return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401, headers: NO_STORE });
 
-  const { localIdp, issuer } = config();
+  const { localIdp, issuer, sessionStore } = config();
   const machineClient = localIdp ? { id: LOCAL_IDP.machineClientId, secret: LOCAL_IDP.machineClientSecret } : undefined;
-  if (attack.needs === 'machine-client' && !machineClient) {
-    return NextResponse.json({ error: 'unavailable', error_description: 'This card needs the local identity provider\'s machine client.' }, { status: 409, headers: NO_STORE });
+  if (attack.needs === 'local-idp' && !localIdp) {
+    return NextResponse.json({ error: 'unavailable', error_description: 'This card needs the local identity provider.' }, { status: 409, headers: NO_STORE });
   }
   try {
     const result = await attack.run({
@@ -32,6 +32,7 @@ export async function POST(request: NextRequest) {
       cookies: request.headers.get('cookie') ?? '',
       issuer: issuer.href,
       machineClient,
+      sessionMode: sessionStore.kind,
     });
     logEvent('lab_attack', { attack: attack.id, status: result.status, stopped: result.stopped });
     return NextResponse.json(result, { headers: NO_STORE });

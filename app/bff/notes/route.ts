@@ -6,7 +6,7 @@
  * cannot send (a cross-origin fetch with it needs a CORS preflight, which we never grant).
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { BFF_HEADER } from '@/lib/bff';
+import { API_CHALLENGE_HEADER, BFF_HEADER } from '@/lib/bff';
 import { recordApiCall } from '@/lib/flow/record';
 import { fetchApp, isSameOriginRequest } from '@/lib/origin';
 import { getFreshSession } from '@/lib/session/session';
@@ -42,7 +42,10 @@ async function forward(request: NextRequest, init: RequestInit): Promise<NextRes
     wwwAuthenticate: api.headers.get('www-authenticate') ?? undefined,
   });
   const body: unknown = await api.json().catch(() => null);
-  return NextResponse.json(body, { status: api.status, headers: NO_STORE });
+  // The API's challenge, for the page to show (as its own header: the browser authenticates
+  // with a cookie here, so a Bearer WWW-Authenticate would be the wrong challenge).
+  const challenge = api.headers.get('www-authenticate');
+  return NextResponse.json(body, { status: api.status, headers: challenge ? { ...NO_STORE, [API_CHALLENGE_HEADER]: challenge } : NO_STORE });
 }
 
 export function GET(request: NextRequest) {
