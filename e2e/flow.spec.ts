@@ -17,6 +17,12 @@ test('the flow inspector replays this sign-in with its real values, step by step
   const idClaims = decodeJwt(session.idToken);
   await page.goto('/flow');
   for (let n = 1; n <= 8; n++) await expect(page.getByTestId(`flow-step-${n}`)).toBeVisible();
+  // What the Edge guard checked for this very page (and a client cannot claim it for it).
+  await expect(page.getByTestId('flow-guard-verdict')).toHaveText(/^session=valid; idle-timer=(restarted|recent)$/);
+  await page.setExtraHTTPHeaders({ 'x-guard-checked': 'forged by the client' });
+  await page.reload();
+  await expect(page.getByTestId('flow-guard-verdict')).toHaveText(/^session=valid/);
+  await page.setExtraHTTPHeaders({});
 
   // 1. Discovery: the issuer, and the key that signed the ID token among the JWKS keys.
   await expect(value(page, 'flow-discovery', 'issuer')).toHaveText(IDP_URL);
@@ -56,6 +62,7 @@ test('the flow inspector replays this sign-in with its real values, step by step
 
   // 7. The session: the cookie's real size against the 4,096-byte budget; field names, no values.
   const [cookie] = await sessionCookies(context);
+  console.log(`cookie-mode session cookie (local IdP tokens): ${cookie!.name.length + 1 + cookie!.value.length} bytes`);
   await expect(page.getByTestId('flow-cookie-bytes').first()).toHaveText(String(cookie!.name.length + 1 + cookie!.value.length));
   await expect(page.getByTestId('flow-cookie-fields')).toContainText('accessToken');
 

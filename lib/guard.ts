@@ -22,6 +22,9 @@ import { sessionCookieName, setSessionCookies } from './session/options';
  * Pages anyone may see. Every other page needs a session: protected by default. `/setup` (the
  * setup doctor) is there for when sign-in does not work yet; it is a 404 in production.
  */
+/** On the request a page renders: what the guard checked (lib/guard.ts), for /flow to show. */
+export const GUARD_HEADER = 'x-guard-checked';
+
 const PUBLIC_PAGES = new Set(['/', '/auth/error', '/setup']);
 
 export async function guard(request: NextRequest): Promise<NextResponse> {
@@ -49,6 +52,8 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   const csp = pageCsp(newNonce());
   const headers = new Headers(request.headers);
   headers.set('Content-Security-Policy', csp);
+  // What the guard decided, for the flow inspector to show; never taken from the client.
+  headers.delete(GUARD_HEADER);
   const next = () => {
     const response = NextResponse.next({ request: { headers } });
     response.headers.set('Content-Security-Policy', csp);
@@ -64,8 +69,10 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   const present = () => request.cookies.getAll().map((c) => c.name);
   const setOn = (response: NextResponse) => (name: string, value: string, options: object) => response.cookies.set(name, value, options);
   if (opened.status === 'valid') {
+    const touch = needsTouch(opened.data);
+    headers.set(GUARD_HEADER, `session=valid; idle-timer=${touch ? 'restarted' : 'recent'}`);
     const response = next();
-    if (needsTouch(opened.data)) {
+    if (touch) {
       // Activity restarts the idle timer. Written through response.cookies, so the page
       // rendered for this same request already sees the new value. The session opened from
       // these cookies, so it fits them again (the same tokens, one timestamp changed).

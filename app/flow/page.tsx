@@ -4,7 +4,8 @@
  * server; no token, no unused verifier and no secret reaches the browser.
  */
 import { decodeJwt } from 'jose';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
+import { GUARD_HEADER } from '@/lib/guard';
 import { ID_TOKEN_CHECKS } from '@/lib/explain/tokens';
 import { readFlow, type FlowRecord } from '@/lib/flow/record';
 import { config } from '@/lib/config';
@@ -96,6 +97,20 @@ export default async function Flow() {
         </p>
       </div>
       <FlowDiagram />
+      <section className="rounded-xl border border-slate-200 bg-white p-5 text-sm" data-testid="flow-guard">
+        <h2 className="font-semibold">Before this page: what the Edge guard checked (middleware.ts, lib/guard.ts)</h2>
+        <p className="mt-1 text-xs text-slate-500">On every page request, before anything renders. An optimistic first check; this page then re-checked the session on the server.</p>
+        <ul className="mt-2 list-disc space-y-1 pl-5 text-xs">
+          <li>the path percent-decodes (otherwise a 400);</li>
+          <li>a fresh nonce for this response&apos;s Content-Security-Policy;</li>
+          <li>
+            this page is not public, so the session cookie must open (seal intact, this app&apos;s secret) within the idle
+            ({config().sessionIdleTimeoutS / 60} min) and absolute ({config().sessionMaxAgeS / 3600} h) lifetimes:{' '}
+            <code data-testid="flow-guard-verdict">{(await headers()).get(GUARD_HEADER) ?? 'not recorded'}</code>;
+          </li>
+          <li>the last-activity time is written back at most once a minute (the idle timer).</li>
+        </ul>
+      </section>
       {!record ? (
         <p className="rounded-lg bg-amber-50 p-4 text-sm text-amber-900" data-testid="flow-missing">
           This server process has no record of your sign-in (it keeps them in memory: after a restart, or on another
