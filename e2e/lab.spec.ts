@@ -132,6 +132,8 @@ test('in production the lab is a 404 unless LAB=on: the page and its route, sign
     await ready(`http://localhost:${port}/`);
     const page = await fetch(`http://localhost:${port}/lab`, { redirect: 'manual' });
     expect(page.status).toBe(404);
+    // The bench's comparison routes too (lib/bench/enabled.ts): off without BENCH=1.
+    expect((await fetch(`http://localhost:${port}/api/bench/empty`)).status).toBe(404);
     for (const path of ['/bff/lab?attack=no-token', '/bff/machine']) {
       const route = await fetch(`http://localhost:${port}${path}`, { method: 'POST', headers: { 'x-lab-request': '1', Origin: `http://localhost:${port}` } });
       expect(route.status, path).toBe(404);

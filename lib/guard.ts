@@ -10,6 +10,7 @@
  *    the session; /api, /auth and /bff check credentials themselves.
  */
 import { NextResponse, type NextRequest } from 'next/server';
+import { BENCH_PUBLIC_PAGE, benchEnabled } from './bench/enabled';
 import { setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
 import { LAB_PATH, labEnabled } from './lab/enabled';
 import { redirectTo } from './origin';
@@ -60,7 +61,7 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
     return response;
   };
 
-  if (PUBLIC_PAGES.has(pathname)) return next();
+  if (PUBLIC_PAGES.has(pathname) || (pathname === BENCH_PUBLIC_PAGE && benchEnabled())) return next();
   // The attack lab, when off, is a 404 for everyone: the page says so itself.
   if (pathname === LAB_PATH && !labEnabled()) return next();
 

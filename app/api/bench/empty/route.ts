@@ -1,0 +1,9 @@
+/** BENCH=1 only: an empty route handler under /api, to compare GET /api/me with. */
+import { benchEnabled } from '@/lib/bench/enabled';
+
+export const dynamic = 'force-dynamic';
+
+export function GET() {
+  if (!benchEnabled()) return Response.json({ error: 'not_found' }, { status: 404, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json({ ok: true }, { headers: { 'Cache-Control': 'no-store' } });
+}

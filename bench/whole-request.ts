@@ -1,0 +1,283 @@
+/**
+ * `npm run bench`: whole requests against the production build, side by side in one run.
+ *
+ * It builds the app (`next build`), starts the local IdP, `next start` with BENCH=1 (the trivial
+ * comparison routes of lib/bench/enabled.ts) and a bare node:http + jose server, signs in as
+ * alice over HTTP for a real session and a real access token, then loads each target with
+ * autocannon. The server runs pinned to core 0 and the load generator to core 1 (`taskset`), so
+ * the figures mean something on a small machine. Targets are measured in alternating rounds and
+ * every row is a ratio of two targets measured in the same run. It also reports the session
+ * cookie's size, the server's RSS after the run, and the cold paths (`next start` and `next dev`
+ * to ready, and their first requests). It writes bench/RESULTS.md.
+ *
+ *   npm run bench                 the full run (about 3 minutes here)
+ *   npm run bench -- --quick      1-second targets, no `next dev` cold path, no RESULTS.md (CI smoke)
+ *   npm run bench -- --no-build   reuse .next
+ *
+ * Plain Node with type stripping; it imports no app code (it talks to the app over HTTP).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { unsealData } from 'iron-session';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const QUICK = process.argv.includes('--quick');
+const BUILD = !process.argv.includes('--no-build');
+const DURATION_S = QUICK ? 1 : 6;
+const ROUNDS = QUICK ? 1 : 3;
+const CONNECTIONS = 8;
+
+const APP_PORT = 3100;
+const BARE_PORT = 3101;
+const APP = `http://localhost:${APP_PORT}`;
+const IDP = 'http://localhost:4000';
+const SECRET = 'bench-only-session-secret-0123456789abcdef';
+const children: ChildProcess[] = [];
+
+// ---------------------------------------------------------------------------------------------
+// processes
+
+const pinned = (core: number, command: string, args: string[]) => (hasTaskset() ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [string, string[]];
+
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
+}
+
+function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  children.push(child);
+  return child;
+}
+
+function stopAll(): void {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+async function until(url: string, timeoutMs = 60_000): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await fetch(url, { redirect: 'manual' }).then(() => true, () => false)) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** The resident memory of a process and its descendants, in MB. */
+function rssMb(pid: number): number {
+  const pids = [pid];
+  for (let i = 0; i < pids.length; i++) {
+    for (const task of spawnSync('ls', [`/proc/${pids[i]}/task`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) {
+      const kids = spawnSync('cat', [`/proc/${pids[i]}/task/${task}/children`], { encoding: 'utf8' }).stdout.trim();
+      if (kids) pids.push(...kids.split(/\s+/).map(Number));
+    }
+  }
+  let kb = 0;
+  for (const p of pids) {
+    const status = spawnSync('cat', [`/proc/${p}/status`], { encoding: 'utf8' }).stdout;
+    kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return Math.round(kb / 1024);
+}
+
+// ---------------------------------------------------------------------------------------------
+// a real session: sign in as alice over HTTP, as a browser would
+
+function cookiesOf(response: Response, jar: Map<string, string>): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair] = line.split(';', 1) as [string];
+    const eq = pair.indexOf('=');
+    if (/max-age=0|expires=thu, 01 jan 1970/i.test(line)) jar.delete(pair.slice(0, eq));
+    else jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+  }
+}
+const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** Signs in as alice; the session cookie, and (with the bench's own secret) the access token it holds. */
+async function signIn(secret?: string): Promise<{ cookie: string; accessToken?: string; cookieBytes: number }> {
+  const app = new Map<string, string>();
+  const idp = new Map<string, string>();
+  let response = await fetch(`${APP}/auth/login?returnTo=%2F`, { redirect: 'manual' });
+  cookiesOf(response, app);
+  let location = response.headers.get('location');
+  while (location && new URL(location, IDP).origin === IDP) {
+    const url = new URL(location, IDP);
+    const uid = /^\/interaction\/([\w-]+)$/.exec(url.pathname)?.[1];
+    response = uid
+      ? await fetch(`${IDP}/interaction/${uid}/login`, { method: 'POST', headers: { cookie: header(idp), 'content-type': 'application/x-www-form-urlencoded' }, body: 'login=alice&password=alice', redirect: 'manual' })
+      : await fetch(url, { headers: { cookie: header(idp) }, redirect: 'manual' });
+    cookiesOf(response, idp);
+    location = response.headers.get('location');
+  }
+  response = await fetch(new URL(location!, APP), { headers: { cookie: header(app) }, redirect: 'manual' });
+  cookiesOf(response, app);
+  // `__Host-session` in production, `session` under `next dev`.
+  const name = ['__Host-session', 'session'].find((n) => app.has(n));
+  const session = name ? app.get(name)! : undefined;
+  if (!name || !session) throw new Error(`sign-in did not end in a session (${response.status})`);
+  const cookie = { cookie: `${name}=${session}`, cookieBytes: name.length + 1 + session.length };
+  if (!secret) return cookie;
+  // The app's password map: the id is the first 40 bits of SHA-256(secret), plus one (lib/session/cookie.ts).
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
+  const id = digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
+  const { accessToken } = await unsealData<{ accessToken: string }>(session, { password: { [id]: secret } });
+  return { ...cookie, accessToken };
+}
+
+// ---------------------------------------------------------------------------------------------
+// load
+
+interface Target {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  expect: number;
+}
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(target: Target, seconds: number): Promise<Sample> {
+  const result = await autocannon({ url: target.url, headers: target.headers, connections: CONNECTIONS, duration: seconds });
+  const wrong = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => Number(code) !== target.expect);
+  if (wrong.length || result.errors) throw new Error(`${target.name}: ${JSON.stringify(result.statusCodeStats)} errors ${result.errors}`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+// ---------------------------------------------------------------------------------------------
+
+async function coldDev(): Promise<{ readyMs: number; firstDashboardMs: number } | undefined> {
+  if (QUICK) return undefined;
+  // `npm run dev` starts the local IdP too, on :4000: run before ours.
+  const started = performance.now();
+  const dev = start('npm', ['run', 'dev', '--', '-p', String(APP_PORT)], { APP_BASE_URL: APP });
+  await until(`${APP}/`, 120_000);
+  const readyMs = performance.now() - started;
+  // Signed in, so that the first /dashboard compiles the page (and the /api routes it calls).
+  const { cookie } = await signIn();
+  const t = performance.now();
+  const dashboard = await fetch(`${APP}/dashboard`, { headers: { cookie }, redirect: 'manual' });
+  const firstDashboardMs = performance.now() - t;
+  if (dashboard.status !== 200) throw new Error(`next dev: /dashboard answered ${dashboard.status}`);
+  process.kill(-dev.pid!, 'SIGTERM');
+  await new Promise((r) => dev.once('exit', r));
+  await new Promise((r) => setTimeout(r, 500));
+  return { readyMs, firstDashboardMs };
+}
+
+async function main() {
+  if (spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status !== 0 || cpus().length < 2) {
+    console.warn('taskset or a second core is missing: the server and the load generator share cores; ratios are rough');
+  }
+  if (BUILD) {
+    console.log('next build …');
+    if (spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('next build failed');
+  }
+  const dev = await coldDev();
+
+  start('node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'idp/server.ts'], { APP_BASE_URL: APP });
+  await until(`${IDP}/.well-known/openid-configuration`);
+
+  const [cmd, args] = pinned(0, 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT)]);
+  const t0 = performance.now();
+  const server = start(cmd, args, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: APP, NODE_ENV: 'production' });
+  await until(`${APP}/bench/public`);
+  const startReadyMs = performance.now() - t0;
+  const t1 = performance.now();
+  await fetch(`${APP}/bench/public`);
+  const firstRequestMs = performance.now() - t1;
+
+  const [bareCmd, bareArgs] = pinned(0, 'node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'bench/bare-jose-server.ts', String(BARE_PORT), IDP, `${APP}/api`]);
+  start(bareCmd, bareArgs, {});
+  await until(`http://127.0.0.1:${BARE_PORT}/`);
+
+  const { cookie, accessToken, cookieBytes } = await signIn(SECRET);
+  const bearer = { authorization: `Bearer ${accessToken!}` };
+  const targets: Target[] = [
+    { name: 'public page', url: `${APP}/bench/public`, expect: 200 },
+    { name: 'guarded page', url: `${APP}/bench/guarded`, headers: { cookie }, expect: 200 },
+    { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: { cookie }, expect: 200 },
+    { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200 },
+    { name: 'GET /api/me (JWT)', url: `${APP}/api/me`, headers: bearer, expect: 200 },
+    { name: 'bare node:http + jose', url: `http://127.0.0.1:${BARE_PORT}/`, headers: bearer, expect: 200 },
+    { name: 'GET /bff/notes', url: `${APP}/bff/notes`, headers: { cookie, 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }, expect: 200 },
+  ];
+
+  console.log(`warming up (${targets.length} targets) …`);
+  for (const target of targets) await load(target, 1);
+  const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of round % 2 ? targets : [...targets].reverse()) {
+      samples.get(target.name)!.push(await load(target, DURATION_S));
+    }
+    console.log(`round ${round}/${ROUNDS} done`);
+  }
+  const rss = rssMb(server.pid!);
+
+  const summary = new Map(
+    [...samples].map(([name, list]) => [name, { rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)) }]),
+  );
+  const s = (name: string) => summary.get(name)!;
+  const slower = (base: string, other: string) => s(base).rps / s(other).rps;
+  const ratio = (a: string, b: string) => s(a).rps / s(b).rps;
+  const rows: Array<[string, string, string]> = [
+    ['public page ÷ guarded page (the guard\'s cost)', `${slower('public page', 'guarded page').toFixed(2)}x`, '≤ 1.05x'],
+    ['public page ÷ guard + requireSession', `${slower('public page', 'guarded + requireSession').toFixed(2)}x`, '≤ 1.10x'],
+    ['GET /api/me ÷ empty route handler (throughput)', `${ratio('GET /api/me (JWT)', 'empty route handler').toFixed(2)}x`, '≥ 0.97x'],
+    ['GET /api/me ÷ bare node:http + jose', `${ratio('GET /api/me (JWT)', 'bare node:http + jose').toFixed(2)}x`, 'reported'],
+    ['GET /bff/notes ÷ GET /api/me', `${ratio('GET /bff/notes', 'GET /api/me (JWT)').toFixed(2)}x`, 'reported (the BFF calls /api)'],
+  ];
+
+  const node = process.version;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    `# Whole-request benchmark`,
+    '',
+    `${new Date().toISOString().slice(0, 10)} · ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${node} · Next.js ${JSON.parse(readFileSync(join(ROOT, 'node_modules/next/package.json'), 'utf8')).version}`,
+    `Server pinned to core 0, autocannon (${CONNECTIONS} connections) on core 1; ${ROUNDS} alternating rounds of ${DURATION_S} s per target, medians.`,
+    '',
+    '| target | requests/s | p50 ms | p99 ms |',
+    '|---|---|---|---|',
+    ...[...summary].map(([name, v]) => `| ${name} | ${Math.round(v.rps)} | ${v.p50} | ${v.p99} |`),
+    '',
+    '| ratio | measured | goal |',
+    '|---|---|---|',
+    ...rows.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`),
+    '',
+    `- Session cookie (cookie mode, local IdP tokens): ${cookieBytes} bytes.`,
+    `- Server RSS after the run: ${rss} MB.`,
+    `- \`next start\` to ready: ${Math.round(startReadyMs)} ms; its first request: ${Math.round(firstRequestMs)} ms.`,
+    ...(dev ? [`- \`npm run dev\` to ready: ${Math.round(dev.readyMs)} ms; the first signed-in \`/dashboard\` (compiling it and the /api routes it calls): ${Math.round(dev.firstDashboardMs)} ms.`] : []),
+    '',
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  if (!QUICK) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
+}
+
+main().then(
+  () => {
+    stopAll();
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    stopAll();
+    process.exit(1);
+  },
+);
