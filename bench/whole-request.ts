@@ -211,6 +211,8 @@ async function main() {
   const bearer = { authorization: `Bearer ${accessToken!}` };
   const targets: Target[] = [
     { name: 'public page', url: `${APP}/bench/public`, expect: 200 },
+    // The same public page, carrying the session cookie: what carrying it costs, without the guard's checks.
+    { name: 'public page + cookie', url: `${APP}/bench/public`, headers: { cookie }, expect: 200 },
     { name: 'guarded page', url: `${APP}/bench/guarded`, headers: { cookie }, expect: 200 },
     { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: { cookie }, expect: 200 },
     { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200 },
@@ -239,6 +241,8 @@ async function main() {
   const rows: Array<[string, string, string]> = [
     ['public page ÷ guarded page (the guard\'s cost)', `${slower('public page', 'guarded page').toFixed(2)}x`, '≤ 1.05x'],
     ['public page ÷ guard + requireSession', `${slower('public page', 'guarded + requireSession').toFixed(2)}x`, '≤ 1.10x'],
+    ['public page + cookie ÷ guarded page (the guard\'s checks alone)', `${slower('public page + cookie', 'guarded page').toFixed(2)}x`, 'reported'],
+    ['public page ÷ public page + cookie (carrying the cookie)', `${slower('public page', 'public page + cookie').toFixed(2)}x`, 'reported'],
     ['GET /api/me ÷ empty route handler (throughput)', `${ratio('GET /api/me (JWT)', 'empty route handler').toFixed(2)}x`, '≥ 0.97x'],
     ['GET /api/me ÷ bare node:http + jose', `${ratio('GET /api/me (JWT)', 'bare node:http + jose').toFixed(2)}x`, 'reported'],
     ['GET /bff/notes ÷ GET /api/me', `${ratio('GET /bff/notes', 'GET /api/me (JWT)').toFixed(2)}x`, 'reported (the BFF calls /api)'],

@@ -132,3 +132,47 @@ describe('needsTouch', () => {
     expect(c.needsTouch(session({ lastSeenAt: t - 60 }), t)).toBe(true);
   });
 });
+
+describe('recently opened cookies (lib/session/opened-cache.ts)', () => {
+  it('a cookie opened once is remembered; the lifetimes are still checked on every open', async () => {
+    const cookie = await load({ SESSION_SECRET: NEW });
+    const cache = await import('@/lib/session/opened-cache');
+    const sealed = await cookie.sealSession(session());
+    expect(cache.openedCacheSize()).toBe(0);
+    expect((await cookie.openSession(sealed)).status).toBe('valid');
+    expect(cache.openedCacheSize()).toBe(1);
+    // Remembered, and still refused once idle or past the absolute lifetime.
+    expect((await cookie.openSession(sealed, now() + 2 * 3600)).status).toBe('idle');
+    expect((await cookie.openSession(sealed, now() + 13 * 3600)).status).toBe('expired');
+    expect((await cookie.openSession(sealed)).status).toBe('valid');
+    expect(cache.openedCacheSize()).toBe(1);
+  });
+
+  it('only what opened is remembered: a tampered, foreign or wrong-mode value never is', async () => {
+    const cookie = await load({ SESSION_SECRET: NEW });
+    const cache = await import('@/lib/session/opened-cache');
+    const sealed = await cookie.sealSession(session());
+    const i = Math.floor(sealed.length / 2);
+    const tampered = `${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`;
+    const foreign = await sealData(session(), { password: { 1: OTHER } });
+    const pointer = await cookie.sealSession({ sid: 's'.repeat(43), sub: 'alice', createdAt: now(), lastSeenAt: now() });
+    for (const value of [tampered, foreign, pointer]) expect((await cookie.openSession(value)).status).toBe('invalid');
+    expect(cache.openedCacheSize()).toBe(0);
+  });
+
+  it('hands out copies, and stays bounded', async () => {
+    const cookie = await load({ SESSION_SECRET: NEW });
+    const cache = await import('@/lib/session/opened-cache');
+    const sealed = await cookie.sealSession(session());
+    const first = await cookie.openSession(sealed);
+    if (first.status !== 'valid') throw new Error('not valid');
+    (first.data as SessionData).sub = 'mallory';
+    const second = await cookie.openSession(sealed);
+    expect(second.status === 'valid' && second.data.sub).toBe('alice');
+    for (let n = 0; n < 600; n++) cache.rememberOpened(`value-${n}`, { n });
+    expect(cache.openedCacheSize()).toBe(500);
+    expect(cache.recallOpened('value-0')).toBeUndefined();
+    expect(cache.recallOpened('value-599')).toEqual({ n: 599 });
+    expect(cache.recallOpened('value-599', Date.now() + 6 * 60_000)).toBeUndefined(); // five minutes at most
+  });
+});

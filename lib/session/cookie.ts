@@ -9,6 +9,7 @@
 import { sealData, unsealData } from 'iron-session';
 import { config } from '../config';
 import { MAX_SESSION_BYTES } from './chunks';
+import { recallOpened, rememberOpened } from './opened-cache';
 import type { CookieSession, SessionData, SessionPointer } from './options';
 
 type PasswordMap = Record<number, string>;
@@ -72,15 +73,21 @@ export async function openSession(value: string | undefined | null, now = Math.f
   // version suffix, so the whole value must be exactly a seal: nothing rides along.
   if (value.length > MAX_SESSION_BYTES || !IRON_SEAL.test(value)) return { status: 'invalid' };
   const { sessionMaxAgeS, sessionIdleTimeoutS } = config();
-  // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
-  const data = await unsealData<Partial<SessionData & SessionPointer>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });
-  // The shape of the session mode in effect: a whole session in cookie mode, a pointer to the
-  // server-side session in store mode. A cookie of the other mode is not a session here.
-  const storeMode = config().sessionStore.kind !== 'cookie';
-  const session: CookieSession | undefined = storeMode
-    ? isSessionPointer(data) && !('accessToken' in data) ? data : undefined
-    : isSessionData(data) && !('sid' in data) ? data : undefined;
-  if (!session) return { status: 'invalid' };
+  let session = recallOpened<CookieSession>(value);
+  if (!session) {
+    // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
+    const data = await unsealData<Partial<SessionData & SessionPointer>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });
+    // The shape of the session mode in effect: a whole session in cookie mode, a pointer to the
+    // server-side session in store mode. A cookie of the other mode is not a session here.
+    const storeMode = config().sessionStore.kind !== 'cookie';
+    session = storeMode
+      ? isSessionPointer(data) && !('accessToken' in data) ? data : undefined
+      : isSessionData(data) && !('sid' in data) ? data : undefined;
+    if (!session) return { status: 'invalid' };
+    // Only a value that opened into a well-formed session is remembered (lib/session/opened-cache.ts).
+    rememberOpened(value, session);
+  }
+  // The lifetimes, on every request, remembered or not.
   if (now - session.createdAt >= sessionMaxAgeS) return { status: 'expired' };
   if (now - session.lastSeenAt >= sessionIdleTimeoutS) return { status: 'idle' };
   return { status: 'valid', data: session };
