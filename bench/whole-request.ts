@@ -141,7 +141,8 @@ async function signIn(secret?: string): Promise<{ cookie: string; accessToken?: 
 interface Target {
   name: string;
   url: string;
-  headers?: Record<string, string>;
+  /** Built for each run: the session cookie is kept current between runs. */
+  headers?: () => Record<string, string>;
   expect: number;
 }
 interface Sample {
@@ -152,7 +153,7 @@ interface Sample {
 }
 
 async function load(target: Target, seconds: number): Promise<Sample> {
-  const result = await autocannon({ url: target.url, headers: target.headers, connections: CONNECTIONS, duration: seconds });
+  const result = await autocannon({ url: target.url, headers: target.headers?.(), connections: CONNECTIONS, duration: seconds });
   const wrong = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => Number(code) !== target.expect);
   if (wrong.length || result.errors) throw new Error(`${target.name}: ${JSON.stringify(result.statusCodeStats)} errors ${result.errors}`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
@@ -207,25 +208,41 @@ async function main() {
   start(bareCmd, bareArgs, {});
   await until(`http://127.0.0.1:${BARE_PORT}/`);
 
-  const { cookie, accessToken, cookieBytes } = await signIn(SECRET);
-  const bearer = { authorization: `Bearer ${accessToken!}` };
+  const signedIn = await signIn(SECRET);
+  const { accessToken, cookieBytes } = signedIn;
+  const bearer = () => ({ authorization: `Bearer ${accessToken!}` });
+  // A browser keeps its cookie current: the guard writes the last-activity time back at most
+  // once a minute, and the browser sends the new value from then on. autocannon does not, so
+  // the cookie is renewed before each run; otherwise every request after the first minute
+  // would be a write-back (a seal and a Set-Cookie), which no real browser causes.
+  let cookie = signedIn.cookie;
+  const renewCookie = async () => {
+    const response = await fetch(`${APP}/bench/guarded`, { headers: { cookie }, redirect: 'manual' });
+    const renewed = response.headers.getSetCookie().map((line) => line.split(';', 1)[0]!).filter((pair) => pair.startsWith('__Host-session=') && pair.length > 15);
+    if (renewed.length) cookie = renewed.join('; ');
+  };
+  const withCookie = (extra: Record<string, string> = {}) => () => ({ cookie, ...extra });
   const targets: Target[] = [
     { name: 'public page', url: `${APP}/bench/public`, expect: 200 },
     // The same public page, carrying the session cookie: what carrying it costs, without the guard's checks.
-    { name: 'public page + cookie', url: `${APP}/bench/public`, headers: { cookie }, expect: 200 },
-    { name: 'guarded page', url: `${APP}/bench/guarded`, headers: { cookie }, expect: 200 },
-    { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: { cookie }, expect: 200 },
+    { name: 'public page + cookie', url: `${APP}/bench/public`, headers: withCookie(), expect: 200 },
+    { name: 'guarded page', url: `${APP}/bench/guarded`, headers: withCookie(), expect: 200 },
+    { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: withCookie(), expect: 200 },
     { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200 },
     { name: 'GET /api/me (JWT)', url: `${APP}/api/me`, headers: bearer, expect: 200 },
     { name: 'bare node:http + jose', url: `http://127.0.0.1:${BARE_PORT}/`, headers: bearer, expect: 200 },
-    { name: 'GET /bff/notes', url: `${APP}/bff/notes`, headers: { cookie, 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }, expect: 200 },
+    { name: 'GET /bff/notes', url: `${APP}/bff/notes`, headers: withCookie({ 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }), expect: 200 },
   ];
 
   console.log(`warming up (${targets.length} targets) …`);
-  for (const target of targets) await load(target, 1);
+  for (const target of targets) {
+    await renewCookie();
+    await load(target, 1);
+  }
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of round % 2 ? targets : [...targets].reverse()) {
+      await renewCookie();
       samples.get(target.name)!.push(await load(target, DURATION_S));
     }
     console.log(`round ${round}/${ROUNDS} done`);
