@@ -1,5 +1,6 @@
 import type { NextConfig } from 'next';
 import { ensureDevSessionSecret } from './lib/dev-session-secret';
+import { API_CSP } from './lib/security-headers';
 
 // `next dev` without SESSION_SECRET: generate a development one (never in production).
 ensureDevSessionSecret();
@@ -20,6 +21,8 @@ const nextConfig: NextConfig = {
             : []),
         ],
       },
+      // Route handlers the Edge guard does not run on (middleware.ts): a policy that allows nothing.
+      ...['/api/:path*', '/api', '/bff/:path*'].map((source) => ({ source, headers: [{ key: 'Content-Security-Policy', value: API_CSP }] })),
       {
         // The authorization code and state travel through these URLs: never leak them in Referer.
         source: '/auth/:path*',

@@ -17,7 +17,7 @@ test('a Vercel deployment without its settings: every path is the setup page, na
   const server = start(port, { VERCEL: '1', VERCEL_ENV: 'production', SESSION_SECRET: 'short', OIDC_CLIENT_SECRET: SENTINEL_CLIENT_SECRET });
   try {
     await ready(`http://localhost:${port}/`);
-    for (const path of ['/', '/dashboard', '/auth/login?returnTo=%2F', '/auth/callback?code=x&state=y', '/api/me', '/bff/notes', '/setup']) {
+    for (const path of ['/', '/dashboard', '/auth/login?returnTo=%2F', '/auth/callback?code=x&state=y', '/setup']) {
       const response = await fetch(`http://localhost:${port}${path}`, { redirect: 'manual' });
       expect(response.status, path).toBe(503);
       expect(response.headers.get('location'), path).toBeNull();
@@ -31,6 +31,22 @@ test('a Vercel deployment without its settings: every path is the setup page, na
       expect(html).not.toContain('OIDC_CLIENT_SECRET');
       expect(html).not.toContain(SENTINEL_CLIENT_SECRET);
       expect(html).not.toContain('>short<');
+    }
+    // /api and /bff (no Edge guard there) answer their callers in JSON, naming the same variables.
+    for (const [path, init] of [
+      ['/api/me', {}],
+      ['/api/notes/abc', {}],
+      ['/api/metrics', {}],
+      ['/bff/notes', { headers: { 'x-bff-request': '1' } }],
+      ['/bff/lab?attack=no-token', { method: 'POST', headers: { 'x-lab-request': '1' } }],
+    ] as const) {
+      const response = await fetch(`http://localhost:${port}${path}`, { redirect: 'manual', ...init });
+      expect(response.status, path).toBe(503);
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+      const body = (await response.json()) as { error: string; missing: string[] };
+      expect(body.error, path).toBe('setup_required');
+      expect(body.missing, path).toEqual(['SESSION_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'APP_BASE_URL']);
+      expect(JSON.stringify(body)).not.toContain(SENTINEL_CLIENT_SECRET);
     }
     expect(server.output()).toContain('Setup needed: SESSION_SECRET, OIDC_ISSUER, OIDC_CLIENT_ID, APP_BASE_URL');
     expect(server.output()).not.toContain(SENTINEL_CLIENT_SECRET);
@@ -73,7 +89,7 @@ test('a preview with PREVIEW_SIGN_IN=off: the home page, and a 503 saying so eve
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('OAuth 2.0 + OpenID Connect');
     for (const path of ['/dashboard', '/auth/login?returnTo=%2F', '/auth/callback?code=x&state=y', '/api/me', '/bff/notes', '/auth/error']) {
-      const response = await fetch(`http://localhost:${port}${path}`, { redirect: 'manual' });
+      const response = await fetch(`http://localhost:${port}${path}`, { redirect: 'manual', headers: { 'x-bff-request': '1' } });
       expect(response.status, path).toBe(503);
       expect(response.headers.get('set-cookie'), path).toBeNull();
       expect(await response.text(), path).toContain('Sign-in is off on this preview');

@@ -130,3 +130,27 @@ ${body}
     },
   });
 }
+
+/**
+ * The same two gates for /api and /bff, which the Edge guard does not run on (middleware.ts):
+ * a JSON 503 for their callers, naming what is missing (never a value), or saying sign-in is off.
+ * Undefined when the request may go on.
+ */
+export function apiGate(): Response | undefined {
+  const unfinished = unfinishedDeployment();
+  const headers = { 'Cache-Control': 'no-store' };
+  if (unfinished.length) {
+    return Response.json(
+      {
+        error: 'setup_required',
+        error_description: `This deployment needs its settings: ${unfinished.map((p) => p.name).join(', ')}. See ${SETUP_DOCS}.`,
+        missing: unfinished.map((p) => p.name),
+      },
+      { status: 503, headers },
+    );
+  }
+  if (signInOff()) {
+    return Response.json({ error: 'sign_in_off', error_description: 'Sign-in is off on this preview (PREVIEW_SIGN_IN=off).' }, { status: 503, headers });
+  }
+  return undefined;
+}

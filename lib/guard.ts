@@ -11,7 +11,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { BENCH_PUBLIC_PAGE, benchEnabled } from './bench/enabled';
-import { setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
+import { apiGate, setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
 import { LAB_PATH, labEnabled } from './lab/enabled';
 import { redirectTo } from './origin';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
@@ -37,6 +37,12 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
     return new NextResponse('Bad request: malformed percent-encoding in the path.', { status: 400, headers: { 'Cache-Control': 'no-store' } });
   }
 
+  // /api/notes/… is the one /api path the guard runs on: its callers get the JSON answer.
+  const api = /^\/(?:api|bff)(?:\/|$)/.test(pathname);
+  if (api) {
+    const gated = apiGate();
+    if (gated) return gated as NextResponse;
+  }
   // A deployment without its settings: every request gets the setup page (a 503).
   const unfinished = unfinishedDeployment();
   if (unfinished.length) return setupRequiredResponse(unfinished) as NextResponse;
@@ -45,7 +51,8 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
 
   if (!isPage(pathname)) {
     const response = NextResponse.next();
-    response.headers.set('Content-Security-Policy', API_CSP);
+    // /api and /bff get theirs from next.config.ts (the guard runs on /api/notes/… only).
+    if (!api) response.headers.set('Content-Security-Policy', API_CSP);
     return response;
   }
 

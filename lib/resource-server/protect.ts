@@ -4,6 +4,7 @@
  * cookie, never the query string or the body. Every refusal is logged once, with a reason code,
  * and counted; the token itself is never logged.
  */
+import { apiGate } from '../deployment-setup';
 import { logEvent } from '../log';
 import { InvalidTokenError, type AccessToken } from './access-token';
 import { readCredential } from './bearer';
@@ -46,6 +47,9 @@ function errorCode(err: unknown): string {
 
 export function protect(rule: RouteRule, handler: Handler, getResourceServer: () => Promise<ResourceServer> = resourceServer) {
   return async (request: Request): Promise<Response> => {
+    // A deployment without its settings, or a preview without sign-in (lib/deployment-setup.ts).
+    const gated = apiGate();
+    if (gated) return gated;
     const credential = await readCredential(request);
     switch (credential.kind) {
       case 'none':

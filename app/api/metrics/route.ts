@@ -3,6 +3,7 @@
  * `metrics:read` only; set API_METRICS=off to remove it.
  */
 import { API_SCOPES, resourceServerConfig } from '@/lib/config';
+import { apiGate } from '@/lib/deployment-setup';
 import { json } from '@/lib/resource-server/errors';
 import { prometheusText, rejectionCounts } from '@/lib/resource-server/metrics';
 import { protect } from '@/lib/resource-server/protect';
@@ -15,6 +16,8 @@ const handler = protect({ scopes: [API_SCOPES.metrics], callers: ['machine'] }, 
 });
 
 export function GET(request: Request) {
+  const gated = apiGate();
+  if (gated) return gated;
   if (!resourceServerConfig().metrics) return json({ error: 'not_found' }, 404);
   return handler(request);
 }

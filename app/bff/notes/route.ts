@@ -7,6 +7,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { API_CHALLENGE_HEADER, BFF_HEADER } from '@/lib/bff';
+import { apiGate } from '@/lib/deployment-setup';
 import { recordApiCall } from '@/lib/flow/record';
 import { fetchApp, isSameOriginRequest } from '@/lib/origin';
 import { getFreshSession } from '@/lib/session/session';
@@ -15,7 +16,9 @@ export const dynamic = 'force-dynamic';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-async function forward(request: NextRequest, init: RequestInit): Promise<NextResponse> {
+async function forward(request: NextRequest, init: RequestInit): Promise<Response> {
+  const gated = apiGate(); // lib/deployment-setup.ts: the Edge guard does not run on /bff
+  if (gated) return gated;
   if (request.headers.get(BFF_HEADER) !== '1' || !isSameOriginRequest(request)) {
     return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests only.' }, { status: 403, headers: NO_STORE });
   }
