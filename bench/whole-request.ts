@@ -34,6 +34,10 @@ const CONNECTIONS = 8;
 const APP_PORT = 3100;
 const BARE_PORT = 3101;
 const APP = `http://localhost:${APP_PORT}`;
+/** The same build in store mode (SESSION_STORE=redis), against a redis-server the bench starts. */
+const STORE_APP_PORT = 3102;
+const STORE_APP = `http://localhost:${STORE_APP_PORT}`;
+const REDIS_PORT = 6392;
 const IDP = 'http://localhost:4000';
 const SECRET = 'bench-only-session-secret-0123456789abcdef';
 const children: ChildProcess[] = [];
@@ -105,10 +109,10 @@ function cookiesOf(response: Response, jar: Map<string, string>): void {
 const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
 /** Signs in as alice; the session cookie, and (with the bench's own secret) the access token it holds. */
-async function signIn(secret?: string): Promise<{ cookie: string; accessToken?: string; cookieBytes: number }> {
+async function signIn(secret?: string, base = APP): Promise<{ cookie: string; accessToken?: string; cookieBytes: number }> {
   const app = new Map<string, string>();
   const idp = new Map<string, string>();
-  let response = await fetch(`${APP}/auth/login?returnTo=%2F`, { redirect: 'manual' });
+  let response = await fetch(`${base}/auth/login?returnTo=%2F`, { redirect: 'manual' });
   cookiesOf(response, app);
   let location = response.headers.get('location');
   while (location && new URL(location, IDP).origin === IDP) {
@@ -120,7 +124,7 @@ async function signIn(secret?: string): Promise<{ cookie: string; accessToken?: 
     cookiesOf(response, idp);
     location = response.headers.get('location');
   }
-  response = await fetch(new URL(location!, APP), { headers: { cookie: header(app) }, redirect: 'manual' });
+  response = await fetch(new URL(location!, base), { headers: { cookie: header(app) }, redirect: 'manual' });
   cookiesOf(response, app);
   // `__Host-session` in production, `session` under `next dev`.
   const name = ['__Host-session', 'session'].find((n) => app.has(n));
@@ -192,7 +196,7 @@ async function main() {
   }
   const dev = await coldDev();
 
-  start('node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'idp/server.ts'], { APP_BASE_URL: APP });
+  start('node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'idp/server.ts'], { APP_BASE_URL: APP, IDP_EXTRA_APP_URLS: STORE_APP });
   await until(`${IDP}/.well-known/openid-configuration`);
 
   const [cmd, args] = pinned(0, 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT)]);
@@ -203,6 +207,12 @@ async function main() {
   const t1 = performance.now();
   await fetch(`${APP}/bench/public`);
   const firstRequestMs = performance.now() - t1;
+
+  // Store mode: the same build, sessions in a real Redis (nothing on disk), on the same core.
+  start('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
+  const [storeCmd, storeArgs] = pinned(0, 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(STORE_APP_PORT)]);
+  start(storeCmd, storeArgs, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: STORE_APP, API_AUDIENCE: `${APP}/api`, NODE_ENV: 'production', SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` });
+  await until(`${STORE_APP}/bench/public`);
 
   const [bareCmd, bareArgs] = pinned(0, 'node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'bench/bare-jose-server.ts', String(BARE_PORT), IDP, `${APP}/api`]);
   start(bareCmd, bareArgs, {});
@@ -215,19 +225,20 @@ async function main() {
   // once a minute, and the browser sends the new value from then on. autocannon does not, so
   // the cookie is renewed before each run; otherwise every request after the first minute
   // would be a write-back (a seal and a Set-Cookie), which no real browser causes.
-  let cookie = signedIn.cookie;
-  const renewCookie = async () => {
-    const response = await fetch(`${APP}/bench/guarded`, { headers: { cookie }, redirect: 'manual' });
+  const cookies: Record<string, string> = { [APP]: signedIn.cookie, [STORE_APP]: (await signIn(undefined, STORE_APP)).cookie };
+  const renewCookie = async (base: string) => {
+    const response = await fetch(`${base}/bench/guarded`, { headers: { cookie: cookies[base]! }, redirect: 'manual' });
     const renewed = response.headers.getSetCookie().map((line) => line.split(';', 1)[0]!).filter((pair) => pair.startsWith('__Host-session=') && pair.length > 15);
-    if (renewed.length) cookie = renewed.join('; ');
+    if (renewed.length) cookies[base] = renewed.join('; ');
   };
-  const withCookie = (extra: Record<string, string> = {}) => () => ({ cookie, ...extra });
+  const withCookie = (extra: Record<string, string> = {}, base = APP) => () => ({ cookie: cookies[base]!, ...extra });
   const targets: Target[] = [
     { name: 'public page', url: `${APP}/bench/public`, expect: 200 },
     // The same public page, carrying the session cookie: what carrying it costs, without the guard's checks.
     { name: 'public page + cookie', url: `${APP}/bench/public`, headers: withCookie(), expect: 200 },
     { name: 'guarded page', url: `${APP}/bench/guarded`, headers: withCookie(), expect: 200 },
     { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: withCookie(), expect: 200 },
+    { name: 'guarded + requireSession, store mode', url: `${STORE_APP}/bench/checked`, headers: withCookie({}, STORE_APP), expect: 200 },
     { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200 },
     { name: 'GET /api/me (JWT)', url: `${APP}/api/me`, headers: bearer, expect: 200 },
     { name: 'bare node:http + jose', url: `http://127.0.0.1:${BARE_PORT}/`, headers: bearer, expect: 200 },
@@ -235,14 +246,18 @@ async function main() {
   ];
 
   console.log(`warming up (${targets.length} targets) …`);
+  const renewAll = async () => {
+    await renewCookie(APP);
+    await renewCookie(STORE_APP);
+  };
   for (const target of targets) {
-    await renewCookie();
+    await renewAll();
     await load(target, 1);
   }
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of round % 2 ? targets : [...targets].reverse()) {
-      await renewCookie();
+      await renewAll();
       samples.get(target.name)!.push(await load(target, DURATION_S));
     }
     console.log(`round ${round}/${ROUNDS} done`);
@@ -258,6 +273,7 @@ async function main() {
   const rows: Array<[string, string, string]> = [
     ['public page ÷ guarded page (the guard\'s cost)', `${slower('public page', 'guarded page').toFixed(2)}x`, '≤ 1.05x'],
     ['public page ÷ guard + requireSession', `${slower('public page', 'guarded + requireSession').toFixed(2)}x`, '≤ 1.10x'],
+    ['guard + requireSession: cookie mode ÷ store mode (Redis)', `${slower('guarded + requireSession', 'guarded + requireSession, store mode').toFixed(2)}x`, 'reported'],
     ['public page + cookie ÷ guarded page (the guard\'s checks alone)', `${slower('public page + cookie', 'guarded page').toFixed(2)}x`, 'reported'],
     ['public page ÷ public page + cookie (carrying the cookie)', `${slower('public page', 'public page + cookie').toFixed(2)}x`, 'reported'],
     ['GET /api/me ÷ empty route handler (throughput)', `${ratio('GET /api/me (JWT)', 'empty route handler').toFixed(2)}x`, '≥ 0.97x'],
