@@ -17,10 +17,11 @@
  * Plain Node with type stripping; it imports no app code (it talks to the app over HTTP).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
 import autocannon from 'autocannon';
 import { unsealData } from 'iron-session';
 
@@ -137,6 +138,34 @@ async function signIn(secret?: string, base = APP): Promise<{ cookie: string; ac
   const id = digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
   const { accessToken } = await unsealData<{ accessToken: string }>(session, { password: { [id]: secret } });
   return { ...cookie, accessToken };
+}
+
+/**
+ * The sign-in round trip in a real Chromium: the dashboard, the IdP's login form, back on the
+ * dashboard with its two /api calls. Each in a fresh browser context; the median, in ms.
+ */
+async function browserSignIns(count: number): Promise<number> {
+  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  const browser = await chromium.launch(existsSync(chromium.executablePath()) || !system ? {} : { executablePath: system, args: ['--no-sandbox', '--disable-gpu'] });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const started = performance.now();
+      await page.goto(`${APP}/dashboard`);
+      await page.getByLabel('Username').fill('alice');
+      await page.getByLabel('Password').fill('alice');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${APP}/dashboard`);
+      await page.getByTestId('api-me-status').waitFor();
+      times.push(performance.now() - started);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return median(times);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,6 +292,7 @@ async function main() {
     console.log(`round ${round}/${ROUNDS} done`);
   }
   const rss = rssMb(server.pid!);
+  const signInMs = await browserSignIns(QUICK ? 1 : 5);
 
   const summary = new Map(
     [...samples].map(([name, list]) => [name, { rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)) }]),
@@ -299,6 +329,7 @@ async function main() {
     '',
     `- Session cookie (cookie mode, local IdP tokens): ${cookieBytes} bytes.`,
     `- Server RSS after the run: ${rss} MB.`,
+    `- Sign-in round trip in Chromium (the dashboard, the IdP's login form, back on the dashboard with its /api calls; median of ${QUICK ? 1 : 5}, typing included): ${Math.round(signInMs)} ms.`,
     `- \`next start\` to ready: ${Math.round(startReadyMs)} ms; its first request: ${Math.round(firstRequestMs)} ms.`,
     ...(dev ? [`- \`npm run dev\` to ready: ${Math.round(dev.readyMs)} ms; the first signed-in \`/dashboard\` (compiling it and the /api routes it calls): ${Math.round(dev.firstDashboardMs)} ms.`] : []),
     '',
