@@ -46,11 +46,10 @@ const children: ChildProcess[] = [];
 // ---------------------------------------------------------------------------------------------
 // processes
 
-const pinned = (core: number, command: string, args: string[]) => (hasTaskset() ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [string, string[]];
+/** Whether processes can be pinned to cores (asked once). */
+const CAN_PIN = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
 
-function hasTaskset(): boolean {
-  return spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
-}
+const pinned = (core: number, command: string, args: string[]) => (CAN_PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [string, string[]];
 
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'], detached: true });

@@ -9,13 +9,15 @@ interface Result {
   body: unknown;
   /** The API's WWW-Authenticate (RFC 6750 §3), forwarded by the BFF. */
   challenge?: string;
+  /** Why the API refused, worked out once when the answer arrives. */
+  why?: string;
 }
 
 /**
  * Why the API refused, in its own words: RFC 6750's error code from the challenge, then the
  * API's error_description (a caller type, a missing scope, or the API's own permission rule).
  */
-function why(result: Result): string | undefined {
+function why(result: Omit<Result, 'why'>): string | undefined {
   if (result.status < 400) return undefined;
   const code = /error="([^"]+)"/.exec(result.challenge ?? '')?.[1] ?? (result.body as { error?: string } | null)?.error;
   const description = (result.body as { error_description?: string } | null)?.error_description;
@@ -38,12 +40,13 @@ export function ApiConsole() {
     setBusy(true);
     try {
       const response = await fetch('/bff/notes', { ...init, headers: { ...init.headers, [BFF_HEADER]: '1' } });
-      setResult({
+      const answer: Result = {
         label,
         status: response.status,
         body: await response.json().catch(() => null),
         challenge: response.headers.get(API_CHALLENGE_HEADER) ?? undefined,
-      });
+      };
+      setResult({ ...answer, why: why(answer) });
     } catch {
       setResult({ label, status: 0, body: { error: 'network_error' } });
     } finally {
@@ -94,9 +97,9 @@ export function ApiConsole() {
               WWW-Authenticate: {result.challenge}
             </p>
           )}
-          {why(result) && (
+          {result.why && (
             <p className="mt-1 text-xs text-slate-600" data-testid="bff-why">
-              Why: {why(result)}
+              Why: {result.why}
             </p>
           )}
           <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="bff-body">

@@ -3,7 +3,7 @@
  * each claim explained, the differences marked, and the checks each one passed. Only decoded
  * headers and claims reach the browser, never a token or its signature.
  */
-import { ACCESS_TOKEN_CHECKS, explainToken, ID_TOKEN_CHECKS, type Check, type ShownClaim, type ShownToken } from '@/lib/explain/tokens';
+import { ACCESS_TOKEN_CHECKS, explainToken, ID_TOKEN_CHECKS, readableTime, type Check, type ShownClaim, type ShownToken } from '@/lib/explain/tokens';
 import { Countdown } from './countdown';
 
 export interface TokenComparisonProps {
@@ -17,7 +17,7 @@ export interface TokenComparisonProps {
   apiStatus?: number;
 }
 
-const utc = (epochS: number) => new Date(epochS * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const utc = (epochS: number) => readableTime(epochS * 1000);
 
 function duration(s: number): string {
   if (s % 3600 === 0) return `${s / 3600} h`;
@@ -33,7 +33,7 @@ function ClaimRows({ claims }: { claims: ShownClaim[] }) {
           <th className="py-1 pr-3 text-left font-mono font-medium text-slate-600">{c.name}</th>
           <td className="py-1">
             <div className="font-mono break-all" data-claim={c.name}>{c.value}</div>
-            {c.time && <div className="text-xs text-slate-500" data-time={c.name}>{c.time.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}</div>}
+            {c.time && <div className="text-xs text-slate-500" data-time={c.name}>{readableTime(Date.parse(c.time))}</div>}
             <div className="text-xs text-slate-500">{c.note}</div>
           </td>
         </tr>

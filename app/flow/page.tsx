@@ -6,7 +6,7 @@
 import { decodeJwt } from 'jose';
 import { cookies, headers } from 'next/headers';
 import { GUARD_HEADER } from '@/lib/guard';
-import { ID_TOKEN_CHECKS } from '@/lib/explain/tokens';
+import { ID_TOKEN_CHECKS, readableTime } from '@/lib/explain/tokens';
 import { readFlow, type FlowRecord } from '@/lib/flow/record';
 import { config } from '@/lib/config';
 import { isSessionCookie, MAX_COOKIE_BYTES } from '@/lib/session/chunks';
@@ -16,7 +16,6 @@ import { FlowDiagram } from './diagram';
 
 export const dynamic = 'force-dynamic';
 
-const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
 function Step({ n, title, spec, children }: { n: number; title: string; spec: string; children: React.ReactNode }) {
   return (
@@ -135,7 +134,7 @@ export default async function Flow() {
 
           <Step n={2} title="The authorization request (the browser is sent to the provider)" spec="RFC 6749 §4.1.1, RFC 7636 §4.3, OIDC Core §3.1.2.1">
             <p className="text-xs text-slate-500">
-              To {record.authorization?.endpoint}, at {record.authorization ? time(record.authorization.at) : '?'}. The
+              To {record.authorization?.endpoint}, at {record.authorization ? readableTime(record.authorization.at) : '?'}. The
               verifier stays in the sealed transaction cookie; only its challenge travels.
             </p>
             <Pairs testId="flow-authorization" rows={record.authorization?.params ?? []} />
@@ -212,7 +211,7 @@ export default async function Flow() {
               <ul className="text-xs" data-testid="flow-refreshes">
                 {record.refreshes.map((r) => (
                   <li key={r.at}>
-                    {time(r.at)}: a new access token for {r.expiresIn} s{r.rotated ? ', and a new refresh token (rotation)' : ''}
+                    {readableTime(r.at)}: a new access token for {r.expiresIn} s{r.rotated ? ', and a new refresh token (rotation)' : ''}
                   </li>
                 ))}
               </ul>
@@ -221,7 +220,7 @@ export default async function Flow() {
             <ul className="space-y-1 font-mono text-xs" data-testid="flow-api-calls">
               {[...record.apiCalls].reverse().map((c, i) => (
                 <li key={`${c.at}-${i}`} data-path={c.path} data-status={c.status}>
-                  {time(c.at)} {c.method} {c.path} ({c.via}) → {c.status}
+                  {readableTime(c.at)} {c.method} {c.path} ({c.via}) → {c.status}
                   {c.wwwAuthenticate && <span className="block text-rose-700">WWW-Authenticate: {c.wwwAuthenticate}</span>}
                 </li>
               ))}

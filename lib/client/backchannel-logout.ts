@@ -12,6 +12,7 @@
  *   6. `jti` not seen before (step 8: replay).
  */
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { CodedError } from '../coded-error';
 
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** Logout tokens older than this are refused (§2.6 step 4 allows a bound on `iat`). */
@@ -32,13 +33,8 @@ export type LogoutTokenFailure =
   | 'nonce_present'
   | 'replayed';
 
-export class LogoutTokenError extends Error {
+export class LogoutTokenError extends CodedError<LogoutTokenFailure> {
   override name = 'LogoutTokenError';
-  readonly reason: LogoutTokenFailure;
-  constructor(reason: LogoutTokenFailure) {
-    super(reason);
-    this.reason = reason;
-  }
 }
 
 export interface LogoutTokenChecks {

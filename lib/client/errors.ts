@@ -14,6 +14,7 @@ export type LoginFailure =
   | 'session_too_large'; // the tokens do not fit in the session cookies
 
 import * as oauth from 'oauth4webapi';
+import { CodedError } from '../coded-error';
 
 /**
  * Did a request fail in transport (time limit, refused or reset connection) rather than get an
@@ -72,14 +73,8 @@ export function isIdTokenFailure(err: unknown): boolean {
   return /ID Token|id_token|JWT/.test(err.message);
 }
 
-export class LoginError extends Error {
+export class LoginError extends CodedError<LoginFailure> {
   override name = 'LoginError';
-  constructor(
-    readonly reason: LoginFailure,
-    options?: { cause?: unknown },
-  ) {
-    super(reason, options);
-  }
 }
 
 export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detail: string }> = {

@@ -101,6 +101,11 @@ const CLAIM_NOTES: Notes = {
   picture: 'A picture of you.',
 };
 
+/** A time for people: `2026-11-30 06:40:12 UTC` (epoch milliseconds). */
+export function readableTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+}
+
 function note(notes: Notes, name: string, kind: TokenKind): string {
   const n = notes[name];
   if (n === undefined) return 'A claim this app does not use.';

@@ -79,10 +79,23 @@ async function outcome(sent: string, response: Response, stopped: (r: Response) 
 
 // --- tokens an attacker can make --------------------------------------------------------------
 
+const discovered = new Map<string, Promise<{ token_endpoint: string; jwks_uri: string }>>();
+
+/** The issuer's discovery document (public), fetched once per process. */
+function issuerMetadata(issuer: string): Promise<{ token_endpoint: string; jwks_uri: string }> {
+  let metadata = discovered.get(issuer);
+  if (!metadata) {
+    metadata = fetch(new URL('/.well-known/openid-configuration', issuer), { signal: AbortSignal.timeout(TIMEOUT_MS) }).then((r) => r.json());
+    metadata.catch(() => discovered.delete(issuer)); // a failure is not remembered
+    discovered.set(issuer, metadata);
+  }
+  return metadata;
+}
+
 async function machineToken(material: LabMaterial, scope: string): Promise<string> {
   const client = material.machineClient;
   if (!client) throw new Error('needs the local IdP\'s machine client');
-  const metadata = (await (await fetch(new URL('/.well-known/openid-configuration', material.issuer), { signal: AbortSignal.timeout(TIMEOUT_MS) })).json()) as { token_endpoint: string };
+  const metadata = await issuerMetadata(material.issuer);
   const response = await fetch(metadata.token_endpoint, {
     method: 'POST',
     headers: {
@@ -99,7 +112,7 @@ async function machineToken(material: LabMaterial, scope: string): Promise<strin
 
 /** The issuer's first signing key, as published in its JWKS (public: anyone can fetch it). */
 async function publishedKey(issuer: string): Promise<JWK> {
-  const metadata = (await (await fetch(new URL('/.well-known/openid-configuration', issuer), { signal: AbortSignal.timeout(TIMEOUT_MS) })).json()) as { jwks_uri: string };
+  const metadata = await issuerMetadata(issuer);
   const { keys } = (await (await fetch(metadata.jwks_uri, { signal: AbortSignal.timeout(TIMEOUT_MS) })).json()) as { keys: JWK[] };
   const key = keys.find((k) => k.kty === 'RSA' || k.kty === 'EC');
   if (!key) throw new Error('the JWKS has no RSA or EC key');

@@ -5,6 +5,7 @@
  */
 import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles.ts';
+import { CodedError } from '../coded-error.ts';
 import type { JwksCache } from './jwks.ts';
 
 export interface AccessToken {
@@ -20,14 +21,8 @@ export interface AccessToken {
   exp: number;
 }
 
-export class InvalidTokenError extends Error {
+export class InvalidTokenError extends CodedError<string> {
   override name = 'InvalidTokenError';
-  // A field, not a parameter property: Node's type stripping runs this file (npm run doctor).
-  readonly reason: string;
-  constructor(reason: string) {
-    super(reason);
-    this.reason = reason;
-  }
 }
 
 export interface VerifierOptions {

@@ -6,6 +6,7 @@
  */
 import { base64url } from 'jose';
 import type { TokenSet } from '../../client/tokens';
+import { CodedError } from '../../coded-error';
 
 /**
  * What the store keeps of a session: the tokens, whose they are, and the provider's session id
@@ -39,9 +40,8 @@ export const STORE_TIMEOUT_MS = 2_000;
 export type StoreFailure = 'store_unavailable' | 'store_timeout';
 
 /** The store could not answer. A session is never treated as valid because of it. */
-export class StoreError extends Error {
+export class StoreError extends CodedError<StoreFailure> {
   override name = 'StoreError';
-  readonly reason: StoreFailure;
   /**
    * What the connection last reported, as a stable code for the logs (`ECONNREFUSED`,
    * `SELF_SIGNED_CERT_IN_CHAIN`, Redis's `WRONGPASS`…): never a message, a URL or a password.
@@ -49,7 +49,6 @@ export class StoreError extends Error {
   readonly detail?: string;
   constructor(reason: StoreFailure, options?: { cause?: unknown; detail?: string }) {
     super(reason, options);
-    this.reason = reason;
     if (options?.detail) this.detail = options.detail;
   }
 }
