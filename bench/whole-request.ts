@@ -13,9 +13,13 @@
  *   npm run bench                 the full run (about 3 minutes here)
  *   npm run bench -- --quick      1-second targets, no `next dev` cold path, no RESULTS.md (CI smoke)
  *   npm run bench -- --no-build   reuse .next
+ *   npm run bench -- --only=store run only the targets whose name matches (a regular expression)
+ *   npm run bench -- --profile    the app servers write V8 CPU profiles to bench/profiles/
+ *                                 (open them in Chrome DevTools' Performance panel)
  *
  * Plain Node with type stripping; it imports no app code (it talks to the app over HTTP).
  */
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -28,9 +32,13 @@ import { unsealData } from 'iron-session';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const QUICK = process.argv.includes('--quick');
 const BUILD = !process.argv.includes('--no-build');
-const DURATION_S = QUICK ? 1 : 6;
-const ROUNDS = QUICK ? 1 : 3;
+const DURATION_S = QUICK ? 1 : 4;
+const ROUNDS = QUICK ? 1 : 5;
 const CONNECTIONS = 8;
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const PROFILE = process.argv.includes('--profile');
+/** Node flags for the app servers: a CPU profile each, written when they stop (--profile). */
+const NODE_FLAGS = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(dirname(fileURLToPath(import.meta.url)), 'profiles')}`] : [];
 
 const APP_PORT = 3100;
 const BARE_PORT = 3101;
@@ -40,7 +48,8 @@ const STORE_APP_PORT = 3102;
 const STORE_APP = `http://localhost:${STORE_APP_PORT}`;
 const REDIS_PORT = 6392;
 const IDP = 'http://localhost:4000';
-const SECRET = 'bench-only-session-secret-0123456789abcdef';
+/** Generated per run: production mode refuses a hand-written sample (lib/config.ts). */
+const SECRET = randomBytes(32).toString('base64url');
 const children: ChildProcess[] = [];
 
 // ---------------------------------------------------------------------------------------------
@@ -93,6 +102,33 @@ function rssMb(pid: number): number {
     kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   }
   return Math.round(kb / 1024);
+}
+
+/** CPU seconds a process has used so far (user + system, /proc/<pid>/stat). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits until the servers are idle: a server just loaded keeps its core busy for a while after
+ * the load stops (garbage collection, V8's idle-time work), which would be charged to whichever
+ * target runs next on that core. At most 10 s.
+ */
+async function settle(): Promise<void> {
+  const pids = children.map((c) => c.pid!).filter(Boolean);
+  const started = performance.now();
+  let before = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  while (performance.now() - started < 10_000) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    if (now - before <= 0.02) return; // under about 7% of a core over 300 ms
+    before = now;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -176,19 +212,26 @@ interface Target {
   /** Built for each run: the session cookie is kept current between runs. */
   headers?: () => Record<string, string>;
   expect: number;
+  /** The processes that serve it, whose CPU time is charged to it (the app, and Redis in store mode). */
+  pids: number[];
 }
 interface Sample {
   rps: number;
+  /** CPU time the serving processes spent per request, in ms: immune to what else ran on the core. */
+  cpuMs: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
 async function load(target: Target, seconds: number): Promise<Sample> {
+  const cpu = () => target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const before = cpu();
   const result = await autocannon({ url: target.url, headers: target.headers?.(), connections: CONNECTIONS, duration: seconds });
+  const cpuMs = ((cpu() - before) * 1000) / Math.max(1, result.requests.total);
   const wrong = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => Number(code) !== target.expect);
   if (wrong.length || result.errors) throw new Error(`${target.name}: ${JSON.stringify(result.statusCodeStats)} errors ${result.errors}`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return { rps: result.requests.average, cpuMs, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -227,7 +270,7 @@ async function main() {
   start('node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'idp/server.ts'], { APP_BASE_URL: APP, IDP_EXTRA_APP_URLS: STORE_APP });
   await until(`${IDP}/.well-known/openid-configuration`);
 
-  const [cmd, args] = pinned(0, 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT)]);
+  const [cmd, args] = pinned(0, 'node', [...NODE_FLAGS, 'node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT)]);
   const t0 = performance.now();
   const server = start(cmd, args, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: APP, NODE_ENV: 'production' });
   await until(`${APP}/bench/public`);
@@ -237,13 +280,13 @@ async function main() {
   const firstRequestMs = performance.now() - t1;
 
   // Store mode: the same build, sessions in a real Redis (nothing on disk), on the same core.
-  start('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {});
-  const [storeCmd, storeArgs] = pinned(0, 'node', ['node_modules/next/dist/bin/next', 'start', '-p', String(STORE_APP_PORT)]);
-  start(storeCmd, storeArgs, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: STORE_APP, API_AUDIENCE: `${APP}/api`, NODE_ENV: 'production', SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` });
+  const redis = start(...pinned(0, 'redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']), {});
+  const [storeCmd, storeArgs] = pinned(0, 'node', [...NODE_FLAGS, 'node_modules/next/dist/bin/next', 'start', '-p', String(STORE_APP_PORT)]);
+  const storeServer = start(storeCmd, storeArgs, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: STORE_APP, API_AUDIENCE: `${APP}/api`, NODE_ENV: 'production', SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` });
   await until(`${STORE_APP}/bench/public`);
 
   const [bareCmd, bareArgs] = pinned(0, 'node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'bench/bare-jose-server.ts', String(BARE_PORT), IDP, `${APP}/api`]);
-  start(bareCmd, bareArgs, {});
+  const bare = start(bareCmd, bareArgs, {});
   await until(`http://127.0.0.1:${BARE_PORT}/`);
 
   const signedIn = await signIn(SECRET);
@@ -260,19 +303,23 @@ async function main() {
     if (renewed.length) cookies[base] = renewed.join('; ');
   };
   const withCookie = (extra: Record<string, string> = {}, base = APP) => () => ({ cookie: cookies[base]!, ...extra });
-  const targets: Target[] = [
-    { name: 'public page', url: `${APP}/bench/public`, expect: 200 },
+  const app = [server.pid!];
+  const store = [storeServer.pid!, redis.pid!];
+  const allTargets: Target[] = [
+    { name: 'public page', url: `${APP}/bench/public`, expect: 200, pids: app },
     // The same public page, carrying the session cookie: what carrying it costs, without the guard's checks.
-    { name: 'public page + cookie', url: `${APP}/bench/public`, headers: withCookie(), expect: 200 },
-    { name: 'guarded page', url: `${APP}/bench/guarded`, headers: withCookie(), expect: 200 },
-    { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: withCookie(), expect: 200 },
-    { name: 'guarded + requireSession, store mode', url: `${STORE_APP}/bench/checked`, headers: withCookie({}, STORE_APP), expect: 200 },
-    { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200 },
-    { name: 'GET /api/me (JWT)', url: `${APP}/api/me`, headers: bearer, expect: 200 },
-    { name: 'bare node:http + jose', url: `http://127.0.0.1:${BARE_PORT}/`, headers: bearer, expect: 200 },
-    { name: 'GET /bff/notes', url: `${APP}/bff/notes`, headers: withCookie({ 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }), expect: 200 },
+    { name: 'public page + cookie', url: `${APP}/bench/public`, headers: withCookie(), expect: 200, pids: app },
+    { name: 'guarded page', url: `${APP}/bench/guarded`, headers: withCookie(), expect: 200, pids: app },
+    { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: withCookie(), expect: 200, pids: app },
+    { name: 'guarded + requireSession, store mode', url: `${STORE_APP}/bench/checked`, headers: withCookie({}, STORE_APP), expect: 200, pids: store },
+    { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200, pids: app },
+    { name: 'GET /api/me (JWT)', url: `${APP}/api/me`, headers: bearer, expect: 200, pids: app },
+    { name: 'bare node:http + jose', url: `http://127.0.0.1:${BARE_PORT}/`, headers: bearer, expect: 200, pids: [bare.pid!] },
+    { name: 'GET /bff/notes', url: `${APP}/bff/notes`, headers: withCookie({ 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }), expect: 200, pids: app },
   ];
 
+  const targets = ONLY ? allTargets.filter((t) => new RegExp(ONLY, 'i').test(t.name)) : allTargets;
+  if (!targets.length) throw new Error(`--only=${ONLY} matches no target: ${allTargets.map((t) => t.name).join(', ')}`);
   console.log(`warming up (${targets.length} targets) …`);
   const renewAll = async () => {
     await renewCookie(APP);
@@ -282,33 +329,52 @@ async function main() {
     await renewAll();
     await load(target, 1);
   }
+  const rssByRound: number[] = [];
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of round % 2 ? targets : [...targets].reverse()) {
       await renewAll();
+      await settle();
       samples.get(target.name)!.push(await load(target, DURATION_S));
     }
-    console.log(`round ${round}/${ROUNDS} done`);
+    rssByRound.push(rssMb(server.pid!));
+    console.log(`round ${round}/${ROUNDS} done; server RSS ${rssByRound.at(-1)} MB`);
   }
   const rss = rssMb(server.pid!);
   const signInMs = await browserSignIns(QUICK ? 1 : 5);
 
   const summary = new Map(
-    [...samples].map(([name, list]) => [name, { rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)) }]),
+    [...samples].map(([name, list]) => [
+      name,
+      { rps: median(list.map((x) => x.rps)), cpuMs: median(list.map((x) => x.cpuMs)), p50: median(list.map((x) => x.p50)), p99: median(list.map((x) => x.p99)) },
+    ]),
   );
-  const s = (name: string) => summary.get(name)!;
-  const slower = (base: string, other: string) => s(base).rps / s(other).rps;
-  const ratio = (a: string, b: string) => s(a).rps / s(b).rps;
-  const rows: Array<[string, string, string]> = [
-    ['public page ÷ guarded page (the guard\'s cost)', `${slower('public page', 'guarded page').toFixed(2)}x`, '≤ 1.05x'],
-    ['public page ÷ guard + requireSession', `${slower('public page', 'guarded + requireSession').toFixed(2)}x`, '≤ 1.10x'],
-    ['guard + requireSession: cookie mode ÷ store mode (Redis)', `${slower('guarded + requireSession', 'guarded + requireSession, store mode').toFixed(2)}x`, 'reported'],
-    ['public page + cookie ÷ guarded page (the guard\'s checks alone)', `${slower('public page + cookie', 'guarded page').toFixed(2)}x`, 'reported'],
-    ['public page ÷ public page + cookie (carrying the cookie)', `${slower('public page', 'public page + cookie').toFixed(2)}x`, 'reported'],
-    ['GET /api/me ÷ empty route handler (throughput)', `${ratio('GET /api/me (JWT)', 'empty route handler').toFixed(2)}x`, '≥ 0.97x'],
-    ['GET /api/me ÷ bare node:http + jose', `${ratio('GET /api/me (JWT)', 'bare node:http + jose').toFixed(2)}x`, 'reported'],
-    ['GET /bff/notes ÷ GET /api/me', `${ratio('GET /bff/notes', 'GET /api/me (JWT)').toFixed(2)}x`, 'reported (the BFF calls /api)'],
-  ];
+  const has = (name: string) => summary.has(name);
+  /**
+   * A ratio of two targets, when both ran (--only may leave some out), measured two ways, each
+   * the median of the per-round ratios (the two targets ran seconds apart, so slow drift of the
+   * machine cancels) with its range over the rounds:
+   * - throughput: requests/s of `a` ÷ requests/s of `b`, as the goals are stated;
+   * - CPU per request: that of `b` ÷ that of `a` (the same sense: above 1 means `b` costs more).
+   *   The CPU time of the serving processes alone, so work left over by another server on the
+   *   same core (its garbage collection after its own run) is not charged to this one.
+   */
+  const ratioRow = (label: string, a: string, b: string, goal: string): string[] => {
+    if (!has(a) || !has(b)) return [];
+    const [sa, sb] = [samples.get(a)!, samples.get(b)!];
+    const describe = (perRound: number[]) => [`${median(perRound).toFixed(2)}x`, `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`];
+    return [label, ...describe(sa.map((x, i) => x.rps / sb[i]!.rps)), ...describe(sa.map((x, i) => sb[i]!.cpuMs / x.cpuMs)), goal];
+  };
+  const rows = [
+    ratioRow("public page ÷ guarded page (the guard's cost)", 'public page', 'guarded page', '≤ 1.05x'),
+    ratioRow('public page ÷ guard + requireSession', 'public page', 'guarded + requireSession', '≤ 1.10x'),
+    ratioRow('guard + requireSession: cookie mode ÷ store mode (Redis)', 'guarded + requireSession', 'guarded + requireSession, store mode', 'reported'),
+    ratioRow("public page + cookie ÷ guarded page (the guard's checks alone)", 'public page + cookie', 'guarded page', 'reported'),
+    ratioRow('public page ÷ public page + cookie (carrying the cookie)', 'public page', 'public page + cookie', 'reported'),
+    ratioRow('GET /api/me ÷ empty route handler', 'GET /api/me (JWT)', 'empty route handler', '≥ 0.97x'),
+    ratioRow('GET /api/me ÷ bare node:http + jose', 'GET /api/me (JWT)', 'bare node:http + jose', 'reported'),
+    ratioRow('GET /bff/notes ÷ GET /api/me', 'GET /bff/notes', 'GET /api/me (JWT)', 'reported (the BFF calls /api)'),
+  ].filter((row) => row.length);
 
   const node = process.version;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -316,30 +382,36 @@ async function main() {
     `# Whole-request benchmark`,
     '',
     `${new Date().toISOString().slice(0, 10)} · ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB · Node ${node} · Next.js ${JSON.parse(readFileSync(join(ROOT, 'node_modules/next/package.json'), 'utf8')).version}`,
-    `Server pinned to core 0, autocannon (${CONNECTIONS} connections) on core 1; ${ROUNDS} alternating rounds of ${DURATION_S} s per target, medians.`,
+    `Server pinned to core 0, autocannon (${CONNECTIONS} connections) on core 1; ${ROUNDS} alternating rounds of ${DURATION_S} s per target; requests/s, CPU and latencies are medians over rounds, ratios are medians of per-round ratios.`,
+    'CPU per request is the CPU time of the processes serving a target (the app; in store mode also redis-server), per request: what the target costs, whatever else ran on the core.',
     '',
-    '| target | requests/s | p50 ms | p99 ms |',
-    '|---|---|---|---|',
-    ...[...summary].map(([name, v]) => `| ${name} | ${Math.round(v.rps)} | ${v.p50} | ${v.p99} |`),
+    '| target | requests/s | CPU ms per request | p50 ms | p99 ms |',
+    '|---|---|---|---|---|',
+    ...[...summary].map(([name, v]) => `| ${name} | ${Math.round(v.rps)} | ${v.cpuMs.toFixed(2)} | ${v.p50} | ${v.p99} |`),
     '',
-    '| ratio | measured | goal |',
-    '|---|---|---|',
-    ...rows.map(([a, b, c]) => `| ${a} | ${b} | ${c} |`),
+    '| ratio | throughput | its range | CPU per request | its range | goal |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
     '',
     `- Session cookie (cookie mode, local IdP tokens): ${cookieBytes} bytes.`,
-    `- Server RSS after the run: ${rss} MB.`,
+    `- Server RSS after each round: ${rssByRound.join(', ')} MB; after the Chromium sign-ins: ${rss} MB.`,
     `- Sign-in round trip in Chromium (the dashboard, the IdP's login form, back on the dashboard with its /api calls; median of ${QUICK ? 1 : 5}, typing included): ${Math.round(signInMs)} ms.`,
     `- \`next start\` to ready: ${Math.round(startReadyMs)} ms; its first request: ${Math.round(firstRequestMs)} ms.`,
     ...(dev ? [`- \`npm run dev\` to ready: ${Math.round(dev.readyMs)} ms; the first signed-in \`/dashboard\` (compiling it and the /api routes it calls): ${Math.round(dev.firstDashboardMs)} ms.`] : []),
     '',
   ];
   console.log(`\n${lines.join('\n')}`);
-  if (!QUICK) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
+  if (!QUICK && !ONLY && !PROFILE) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
 }
 
 main().then(
-  () => {
+  async () => {
     stopAll();
+    if (PROFILE) {
+      // The servers write their profiles as they exit.
+      await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+      console.log(`CPU profiles: ${join(ROOT, 'bench', 'profiles')}`);
+    }
     process.exit(0);
   },
   (err: unknown) => {
