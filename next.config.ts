@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
           // The Content-Security-Policy (nonce-based for pages) is set per request in lib/guard.ts.
           { key: 'X-Content-Type-Options', value: 'nosniff' },
           { key: 'X-Frame-Options', value: 'DENY' },
+          // A page another site opens gets no handle on this one (window.opener), and this one
+          // none on the pages it opens: no cross-window attacks on a signed-in tab.
+          { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
           // HTTPS only, for two years, once a browser has seen the site over HTTPS (RFC 6797).
           ...(process.env.NODE_ENV === 'production'
             ? [{ key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' }]
@@ -23,6 +26,10 @@ const nextConfig: NextConfig = {
       },
       // Route handlers the Edge guard does not run on (middleware.ts): a policy that allows nothing.
       ...['/api/:path*', '/api', '/bff/:path*'].map((source) => ({ source, headers: [{ key: 'Content-Security-Policy', value: API_CSP }] })),
+      // Answers about tokens and sessions are never stored by a browser or a shared cache: every
+      // response of /api, /bff and /auth, whatever its status, including Next's own 404 and 405.
+      // Set here, in one place, rather than by each handler.
+      ...['/api', '/api/:path*', '/bff/:path*', '/auth/:path*'].map((source) => ({ source, headers: [{ key: 'Cache-Control', value: 'no-store' }] })),
       {
         // The authorization code and state travel through these URLs: never leak them in Referer.
         source: '/auth/:path*',

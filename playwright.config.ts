@@ -38,6 +38,12 @@ function systemChromium(): string | undefined {
 const executablePath = systemChromium();
 
 /**
+ * The suite signs in hundreds of times from 127.0.0.1 and fuzzes /api: the shared servers run
+ * without per-address limits. e2e/rate-limits.spec.ts starts its own server with them.
+ */
+const NO_RATE_LIMITS = { RATE_LIMIT_AUTH: 'off', RATE_LIMIT_API: 'off' };
+
+/**
  * Another instance of the production build on `url`'s port, configured by `env`. webServer entries
  * start one after the other, each once the previous one answers, so `.next` is built by then.
  * Its stdout (the JSON log lines) goes to `log`, which the tests read; Playwright clears
@@ -51,7 +57,7 @@ function appInstance(url: string, log: string, env: Record<string, string>) {
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
     timeout: 60_000,
-    env: { ...env, APP_BASE_URL: url, SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...env, APP_BASE_URL: url, SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1', ...NO_RATE_LIMITS },
   };
 }
 
@@ -113,7 +119,7 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
       timeout: 240_000,
-      env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1', LAB: 'on' },
+      env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1', LAB: 'on', ...NO_RATE_LIMITS },
     },
     {
       // A hostile OpenID provider for e2e/hostile: misbehaves per login, as the browser asks.

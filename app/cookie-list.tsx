@@ -3,42 +3,43 @@
  * attributes and lifetime, and which ones this very request carried. Names and sizes only.
  */
 import { cookies } from 'next/headers';
-import { LOGOUT_STATE_COOKIE } from '@/lib/client/logout';
-import { TRANSACTION_TTL_S } from '@/lib/client/transaction';
+import { LOGOUT_STATE_TTL_S } from '@/lib/client/logout';
+import { MAX_PENDING_TRANSACTIONS, TRANSACTION_TTL_S } from '@/lib/client/transaction';
 import { config } from '@/lib/config';
+import { cookieNames, describeAttributes } from '@/lib/cookies/jar';
 import { isSessionCookie } from '@/lib/session/chunks';
 import { sessionCookieName } from '@/lib/session/options';
 
 export async function CookieList() {
-  const { production, sessionStore } = config();
+  const { sessionStore } = config();
   const session = sessionCookieName();
-  const secure = production ? '; Secure' : '';
+  const attributes = describeAttributes();
   const carried = (await cookies()).getAll();
   const here = (match: (name: string) => boolean) => carried.filter((c) => match(c.name)).map((c) => `${c.name} (${c.value.length} characters)`);
   const rows = [
     {
-      name: `${production ? '__Secure-' : ''}oidc-tx.<state>`,
-      holds: 'One pending sign-in: state, nonce, the PKCE verifier and where to return, sealed. One per tab signing in.',
-      attributes: `HttpOnly; SameSite=Lax; Path=/auth/callback${secure}`,
+      name: cookieNames.transaction('<state>'),
+      holds: `One pending sign-in: state, nonce, the PKCE verifier and where to return, sealed. One per tab signing in, ${MAX_PENDING_TRANSACTIONS} at most (the oldest goes).`,
+      attributes,
       lifetime: `${TRANSACTION_TTL_S / 60} minutes; deleted at the callback`,
-      present: [] as string[], // Path=/auth/callback: never sent to this page
+      present: here((name) => name.startsWith(cookieNames.transactionPrefix())),
     },
     {
       name: `${session} (${session}.0, .1 when split)`,
       holds:
         sessionStore.kind === 'cookie'
-          ? 'The session: the tokens, sealed (AES-256-GCM). The browser carries it but cannot open it.'
+          ? 'The session: the tokens, sealed by iron-session (AES-256-CBC, then HMAC-SHA-256). The browser carries it but cannot open it.'
           : 'A sealed session id and what the Edge guard checks; the tokens stay in the session store.',
-      attributes: `HttpOnly; SameSite=Lax; Path=/${secure}${production ? ' (the __Host- prefix: no Domain, Secure, Path=/)' : ''}`,
+      attributes,
       lifetime: `until the session's absolute lifetime (${config().sessionMaxAgeS / 3600} h) or sign-out`,
       present: here((name) => isSessionCookie(session, name)),
     },
     {
-      name: LOGOUT_STATE_COOKIE,
-      holds: 'During sign-out only: the state sent to the provider\'s logout endpoint, and where to return.',
-      attributes: `HttpOnly; SameSite=Lax; Path=/auth/logout/callback${secure}`,
-      lifetime: '10 minutes; deleted when the provider sends the browser back',
-      present: [] as string[],
+      name: cookieNames.logoutState(),
+      holds: 'During sign-out only: the state sent to the provider\'s logout endpoint, and where to return, sealed.',
+      attributes,
+      lifetime: `${LOGOUT_STATE_TTL_S / 60} minutes; deleted when the provider sends the browser back`,
+      present: here((name) => name === cookieNames.logoutState()),
     },
     {
       name: 'the provider\'s own cookies',

@@ -24,7 +24,7 @@ import {
 } from '@playwright/test';
 import { sealData } from 'iron-session';
 import { LOGIN_FAILURE_MESSAGES, type LoginFailure } from '../lib/client/errors';
-import { passwordMaps } from '../lib/session/cookie';
+import { passwordMaps } from '../lib/cookies/seal';
 import { APP_URL, IDP_URL, SESSION_COOKIE, TEST_SESSION_SECRET } from './env';
 import { readSession, signIn, type Session } from './helpers';
 
@@ -554,7 +554,7 @@ test.describe('open redirects through returnTo', () => {
 
     // Through the IdP, returnTo waits in the logout-state cookie. Next merges that cookie with
     // the one endSession() writes through cookies() and loses a level of percent-encoding on
-    // the way, so the value is stored as base64url, which survives unchanged.
+    // the way; the value is an iron seal (lib/cookies/seal.ts), which needs no encoding.
     await context.addCookies([await realSessionCookie(browser)]);
     const location = await postSignOut(page, { returnTo });
     expect(location.href, 'Location of /auth/logout/callback').toBe(`${APP_URL}${returnTo}`);

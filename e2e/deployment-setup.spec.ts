@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import { ready, start } from './spawn';
 
-const SENTINEL_SECRET = 'sentinel-session-secret-never-shown';
+const SENTINEL_SECRET = 'sentinel-5e55-10n5-never-shown-7c1d9a';
 const SENTINEL_CLIENT_SECRET = 'sentinel-client-secret-never-shown';
 
 test.describe.configure({ mode: 'serial' });

@@ -2,7 +2,7 @@ import { expect, type BrowserContext, type Locator, type Page } from '@playwrigh
 import { createHash } from 'node:crypto';
 import { sealData, unsealData } from 'iron-session';
 import { isSessionCookie, readSessionCookie, sessionCookieWrites } from '../lib/session/chunks';
-import { passwordMaps } from '../lib/session/cookie';
+import { passwordMaps } from '../lib/cookies/seal';
 import { IDP_URL, SESSION_COOKIE, TEST_SESSION_SECRET } from './env';
 
 export interface Session {

@@ -5,7 +5,7 @@
  * custom header, signed in), and in production it is a 404 unless LAB=on.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { APP_URL, STORE_APP_URL } from './env';
+import { APP_URL, STORE_APP_URL, TEST_SESSION_SECRET } from './env';
 import { readSession, screenshotForDocs, signIn } from './helpers';
 import { ready, start } from './spawn';
 
@@ -127,7 +127,7 @@ test('/bff/lab is a BFF route: same origin with the lab header, signed in, a kno
 
 test('in production the lab is a 404 unless LAB=on: the page and its route, signed in or not', async () => {
   const port = 3010;
-  const server = start(port, { SESSION_SECRET: 'e2e-only-session-secret-0123456789abcdef', APP_BASE_URL: `http://localhost:${port}` });
+  const server = start(port, { SESSION_SECRET: TEST_SESSION_SECRET, APP_BASE_URL: `http://localhost:${port}` });
   try {
     await ready(`http://localhost:${port}/`);
     const page = await fetch(`http://localhost:${port}/lab`, { redirect: 'manual' });

@@ -82,6 +82,29 @@ test('two tabs signing in at the same time both succeed', async ({ context }) =>
   await expect(b.getByTestId('user-name')).toHaveText('Alice Liddell');
 });
 
+test('forced sign-ins cannot pile up transaction cookies: the oldest goes, the newest still signs in', async ({ page, context }) => {
+  // A page the user visits makes the browser start sign-in again and again (top-level
+  // navigations carry SameSite=Lax cookies). Each would add a cookie sent on every request.
+  const started: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    await page.goto(`/auth/login?returnTo=${encodeURIComponent(`/dashboard?forced=${i}`)}`);
+    await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/interaction/`));
+    started.push(new URL(page.url()).pathname);
+  }
+  const pending = (await context.cookies(APP_URL)).filter((c) => c.name.startsWith('__Host-oidc-tx.'));
+  expect(pending).toHaveLength(2); // MAX_PENDING_TRANSACTIONS
+  for (const cookie of pending) {
+    expect(cookie.name.length + 1 + cookie.value.length).toBeLessThan(1024);
+    expect(cookie).toMatchObject({ path: '/', secure: true, httpOnly: true, sameSite: 'Lax' });
+  }
+  // The last sign-in started is among those kept: it finishes.
+  await page.getByLabel('Username').fill('alice');
+  await page.getByLabel('Password').fill('alice');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/dashboard?forced=7`);
+  await expect(page.getByTestId('user-name')).toHaveText('Alice Liddell');
+});
+
 test('a prefetch of the login link creates no transaction cookie', async ({ request }) => {
   const prefetches: Record<string, string>[] = [{ 'Sec-Purpose': 'prefetch' }, { Purpose: 'prefetch' }, { 'Next-Router-Prefetch': '1' }];
   for (const headers of prefetches) {

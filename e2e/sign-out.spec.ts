@@ -6,12 +6,22 @@ test('sign-out ends the session here and at the identity provider', async ({ pag
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const { refreshToken } = await readSession(context);
+  // A cookie of this site the app knows nothing of: Clear-Site-Data must end it too.
+  await context.addCookies([{ name: 'planted', value: '1', url: APP_URL }]);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   // RP-initiated logout: the IdP confirms, then sends us to the post-logout redirect URI.
   await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/session/end`));
+  // Meanwhile the logout state waits in a sealed __Host- cookie: nothing in it can be read.
+  const [logoutState] = (await context.cookies(APP_URL)).filter((c) => c.name === '__Host-logout-state');
+  expect(logoutState?.value).toMatch(/^Fe26\.2\*/);
+  expect(logoutState).toMatchObject({ path: '/', secure: true, httpOnly: true });
+  const callback = page.waitForResponse((r) => r.url().startsWith(`${APP_URL}/auth/logout/callback`));
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  // allHeaders(): Playwright's headers() leaves out security-related headers such as this one.
+  expect((await (await callback).allHeaders())['clear-site-data']).toBe('"cookies"');
   await expect(page).toHaveURL(`${APP_URL}/?signedOut=1`);
+  expect((await context.cookies(APP_URL)).map((c) => c.name), 'Clear-Site-Data cleared every cookie of the site').toEqual([]);
   await expect(page.getByRole('status')).toContainText('signed out');
   expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
 

@@ -69,7 +69,7 @@ test('the home page lists the cookies of a sign-in, and which this page carried'
   const list = page.getByTestId('cookie-list');
   await expect(list.locator('tr[data-cookie^="__Host-session"] [data-testid="cookie-present"]')).toHaveText('—');
   await expect(list).toContainText('oidc-tx.<state>');
-  await expect(list).toContainText('Path=/auth/callback');
+  await expect(list.locator('tr[data-cookie^="__Host-oidc-tx"]')).toContainText('HttpOnly; SameSite=Lax; Path=/; Secure');
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   await page.goto('/');
@@ -94,6 +94,8 @@ test('the sign-out banner says what the app knows: the provider was asked, or no
   const response = await context.request.post(`${APP_URL}/auth/logout`, { headers: { Origin: APP_URL }, maxRedirects: 0 });
   expect(response.status()).toBe(303);
   expect(response.headers().location).toBe(`${APP_URL}/?signedOut=local`);
+  // The sign-out ends here: the browser is told to drop every cookie of the site.
+  expect(response.headers()['clear-site-data']).toBe('"cookies"');
   await page.goto('/?signedOut=local');
   await expect(page.getByTestId('signed-out-banner')).toContainText('was not touched');
 });

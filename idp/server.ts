@@ -4,6 +4,7 @@
  *
  *   npm run idp        (npm run dev starts it for you)
  */
+import '../lib/env-files.ts'; // first: IDP_* settings in .env.local
 import { createHash, randomUUID } from 'node:crypto';
 import { importJWK, SignJWT } from 'jose';
 import Provider from 'oidc-provider';

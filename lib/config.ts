@@ -10,6 +10,7 @@
 
 import type { AccessTokenShape, ClientAuthMethod, ProviderProfile } from './providers/profiles.ts';
 import { ProfileError, resolveProfile } from './providers/resolve.ts';
+import type { RateLimit } from './rate-limit/limiter.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -43,6 +44,12 @@ export const DEFAULTS = {
   scopes: `openid profile email offline_access ${API_SCOPES.read} ${API_SCOPES.write}`,
   apiAudience: 'http://localhost:3000/api',
   appBaseUrl: 'http://localhost:3000',
+  /** Per client address: a sign-in is two requests, a sign-out two or three. */
+  authRateLimit: { limit: 60, windowS: 60 },
+  /** Per client address, refused requests only: a valid token is never limited. */
+  apiRateLimit: { limit: 120, windowS: 60 },
+  /** Introspection requests (RFC 7662) in flight at once; more are answered 429 at once. */
+  introspectionMaxConcurrent: 16,
   /** 12 hours, then sign in again. */
   sessionMaxAgeS: 12 * 60 * 60,
   /** 1 hour without a request ends the session. */
@@ -53,6 +60,25 @@ export const DEFAULTS = {
 
 /** iron-session refuses shorter passwords; so do we, with a message that names the variable. */
 export const MIN_SECRET_LENGTH = 32;
+
+/** Words that mark a value written by hand for an example or a test, not generated. */
+const SAMPLE_WORDS = ['secret', 'password', 'changeme', 'change-me', 'change_me', 'example', 'sample', 'placeholder', 'replace'];
+/** A generated secret of 32+ characters has far more distinct characters than this. */
+const MIN_DISTINCT_CHARACTERS = 8;
+
+/**
+ * Why a session secret is obviously not a generated one, or undefined. Refused in production:
+ * whoever knows the secret can forge any session. Samples and test values carry words such as
+ * "secret" or "example" (a generated secret contains a given six-letter word with odds of about
+ * one in 10⁷); a repeated character or pattern has few distinct characters.
+ */
+export function weakSecretReason(secret: string): string | undefined {
+  const lower = secret.toLowerCase();
+  const word = SAMPLE_WORDS.find((w) => lower.includes(w));
+  if (word) return `contains "${word}": it looks like a sample or test value, not a generated secret`;
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`;
+  return undefined;
+}
 
 /** How the client authenticates at the token endpoint (RFC 6749 §2.3.1, RFC 7523 §2.2). */
 export type ClientCredentials =
@@ -89,6 +115,17 @@ export interface Config {
    * a sealed session id and the timestamps the Edge guard checks.
    */
   sessionStore: SessionStoreConfig;
+  /**
+   * SIGN_OUT_CLEAR_SITE_DATA (on by default): the last response of a sign-out carries
+   * `Clear-Site-Data: "cookies"`. Browsers clear the cookies of the whole registrable domain
+   * (app.example.com clears example.com and every subdomain): turn it off when the app shares its
+   * domain with other apps whose cookies must survive.
+   */
+  clearSiteDataOnSignOut: boolean;
+  /** RATE_LIMIT_AUTH: requests to /auth per client address (lib/rate-limit/); undefined when off. */
+  authRateLimit?: RateLimit;
+  /** The header naming the client's address (lib/rate-limit/client.ts); none: no per-address limits. */
+  rateLimitClientHeader?: string;
 }
 
 export type SessionStoreConfig = { kind: 'cookie' } | { kind: 'memory' } | { kind: 'redis'; url: string };
@@ -127,6 +164,47 @@ function sessionStoreConfig(env: Env): SessionStoreConfig {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A rate limit, `<requests>/<seconds>` (60/60: 60 requests a minute), or `off`. */
+function rateLimit(env: Env, name: string, fallback: RateLimit): RateLimit | undefined {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (v === 'off') return undefined;
+  const match = /^(\d{1,7})\/(\d{1,5})$/.exec(v);
+  const [limit, windowS] = [Number(match?.[1]), Number(match?.[2])];
+  if (!match || limit < 1 || windowS < 1) throw new ConfigError(`${name} takes <requests>/<seconds>, such as 60/60, or off; got "${v}".`);
+  return { limit, windowS };
+}
+
+/**
+ * RATE_LIMIT_CLIENT_HEADER: the request header a trusted proxy in front of the app sets to the
+ * client's address, overwriting any the client sent (`x-real-ip` with nginx's
+ * `proxy_set_header X-Real-IP $remote_addr`). On Vercel, `x-real-ip` (set by Vercel's edge).
+ * Without one, nothing names the client reliably, and the per-address limits are off.
+ */
+function clientHeader(env: Env): string | undefined {
+  const v = value(env, 'RATE_LIMIT_CLIENT_HEADER')?.toLowerCase();
+  if (v === undefined) return onVercelDeployment(env) || value(env, 'VERCEL') === '1' ? 'x-real-ip' : undefined;
+  if (v === 'none') return undefined;
+  if (!/^[a-z0-9-]{1,64}$/.test(v)) throw new ConfigError(`RATE_LIMIT_CLIENT_HEADER must be a header name, such as x-real-ip, or none; got "${v}".`);
+  return v;
+}
+
+/** A whole number from 1 to 10,000, with a default. */
+function count(env: Env, name: string, fallback: number): number {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 10_000) throw new ConfigError(`${name} must be a whole number from 1 to 10000; got "${v}".`);
+  return Number(v);
+}
+
+/** A setting that is `on` or `off`, with a default. */
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const v = value(env, name);
+  if (v === undefined) return fallback;
+  if (v !== 'on' && v !== 'off') throw new ConfigError(`${name} must be on or off; got "${v}".`);
+  return v === 'on';
+}
 
 function value(env: Env, name: string): string | undefined {
   const v = env[name]?.trim();
@@ -271,11 +349,15 @@ export function readConfig(env: Env = process.env): Config {
   if (sessionSecret.length < MIN_SECRET_LENGTH) {
     throw new ConfigError(`SESSION_SECRET must be at least ${MIN_SECRET_LENGTH} characters long.`);
   }
+  const weak = production ? weakSecretReason(sessionSecret) : undefined;
+  if (weak) throw new ConfigError(`SESSION_SECRET ${weak}. Generate one: openssl rand -base64 32.`);
 
   const previousSessionSecrets = (value(env, 'SESSION_SECRET_PREVIOUS') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
   if (previousSessionSecrets.some((v) => v.length < MIN_SECRET_LENGTH)) {
     throw new ConfigError(`Every secret in SESSION_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters long.`);
   }
+  const weakPrevious = production ? previousSessionSecrets.map(weakSecretReason).find(Boolean) : undefined;
+  if (weakPrevious) throw new ConfigError(`A secret in SESSION_SECRET_PREVIOUS ${weakPrevious}: remove it (cookies sealed with it could be forged).`);
   const sessionMaxAgeS = seconds(env, 'SESSION_MAX_AGE', DEFAULTS.sessionMaxAgeS);
   const sessionIdleTimeoutS = seconds(env, 'SESSION_IDLE_TIMEOUT', DEFAULTS.sessionIdleTimeoutS);
   if (sessionIdleTimeoutS > sessionMaxAgeS) {
@@ -300,12 +382,15 @@ export function readConfig(env: Env = process.env): Config {
     sessionMaxAgeS,
     sessionIdleTimeoutS,
     sessionStore: sessionStoreConfig(env),
+    clearSiteDataOnSignOut: onOff(env, 'SIGN_OUT_CLEAR_SITE_DATA', true),
+    authRateLimit: rateLimit(env, 'RATE_LIMIT_AUTH', DEFAULTS.authRateLimit),
+    rateLimitClientHeader: clientHeader(env),
   };
 }
 
 /** Algorithms a resource server may accept: asymmetric only (RFC 8725 §3.1, §3.2). */
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
-/** The most clock tolerance the resource server allows itself (documented in the README). */
+/** The most clock tolerance the resource server allows itself (documented in docs/api.md). */
 export const MAX_CLOCK_TOLERANCE_S = 60;
 
 /** The resource server's settings. It needs neither the session secret nor the client's. */
@@ -331,6 +416,12 @@ export interface ResourceServerConfig {
   writers: string[];
   /** RFC 7662 credentials; opaque tokens are refused without them. */
   introspection?: { clientId: string; clientSecret: string };
+  /** API_INTROSPECTION_MAX_CONCURRENT: introspection requests in flight at once, at most. */
+  introspectionMaxConcurrent: number;
+  /** RATE_LIMIT_API: refused /api requests per client address (lib/rate-limit/); undefined when off. */
+  unauthenticatedRateLimit?: RateLimit;
+  /** The header naming the client's address (lib/rate-limit/client.ts); none: no per-address limits. */
+  rateLimitClientHeader?: string;
   /** Expose GET /api/metrics (machine token with metrics:read). */
   metrics: boolean;
 }
@@ -387,6 +478,9 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
     writerRole: writerRole === 'none' ? undefined : writerRole,
     writers: (value(env, 'API_WRITERS') ?? '').split(/[\s,]+/).filter(Boolean),
     introspection: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+    introspectionMaxConcurrent: count(env, 'API_INTROSPECTION_MAX_CONCURRENT', DEFAULTS.introspectionMaxConcurrent),
+    unauthenticatedRateLimit: rateLimit(env, 'RATE_LIMIT_API', DEFAULTS.apiRateLimit),
+    rateLimitClientHeader: clientHeader(env),
     metrics: value(env, 'API_METRICS') !== 'off',
   };
 }

@@ -13,7 +13,9 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { BENCH_PUBLIC_PAGE, benchEnabled } from './bench/enabled';
 import { apiGate, setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
 import { LAB_PATH, labEnabled } from './lab/enabled';
+import { config } from './config';
 import { redirectTo } from './origin';
+import { rateLimited } from './rate-limit/responses';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { readSessionCookie } from './session/chunks';
 import { needsTouch, openSession, sealSession } from './session/cookie';
@@ -48,6 +50,13 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   if (unfinished.length) return setupRequiredResponse(unfinished) as NextResponse;
   // A preview with sign-in off serves its home page and nothing else.
   if (signInOff() && pathname !== '/') return signInOffResponse() as NextResponse;
+  // Sign-in, callback, refresh and sign-out: a per-address limit (RATE_LIMIT_AUTH). Not the
+  // back-channel logout, which only the provider calls, from one address, for every user.
+  if (pathname.startsWith('/auth/') && pathname !== '/auth/error' && pathname !== '/auth/backchannel-logout') {
+    const { authRateLimit, rateLimitClientHeader } = config();
+    const limited = rateLimited('auth', { rate: authRateLimit, clientHeader: rateLimitClientHeader }, request, 'text');
+    if (limited) return limited as NextResponse;
+  }
 
   if (!isPage(pathname)) {
     const response = NextResponse.next();
@@ -75,7 +84,6 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   const opened = await openSession(readSessionCookie(sessionCookieName(), (cookie) => request.cookies.get(cookie)?.value));
   // The names of the cookies carried, read only when cookies are written.
   const present = () => request.cookies.getAll().map((c) => c.name);
-  const setOn = (response: NextResponse) => (name: string, value: string, options: object) => response.cookies.set(name, value, options);
   if (opened.status === 'valid') {
     const touch = needsTouch(opened.data);
     headers.set(GUARD_HEADER, `session=valid; idle-timer=${touch ? 'restarted' : 'recent'}`);
@@ -85,7 +93,7 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
       // rendered for this same request already sees the new value. The session opened from
       // these cookies, so it fits them again (the same tokens, one timestamp changed).
       const data = { ...opened.data, lastSeenAt: Math.floor(Date.now() / 1000) };
-      setSessionCookies(setOn(response), present(), { value: await sealSession(data), data });
+      setSessionCookies(response.cookies, present(), { value: await sealSession(data), data });
     }
     return response;
   }
@@ -93,6 +101,6 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   // To the configured origin, whatever Host the request carried (lib/origin.ts).
   const response = redirectTo(`/auth/login?${new URLSearchParams({ returnTo: `${pathname}${search}` })}`, 307);
   // Cookies that are there but not a valid session (idle, expired, tampered) are removed.
-  if (opened.status !== 'none') setSessionCookies(setOn(response), present());
+  if (opened.status !== 'none') setSessionCookies(response.cookies, present());
   return response;
 }

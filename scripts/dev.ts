@@ -2,6 +2,7 @@
  * `npm run dev`: the local identity provider (unless OIDC_ISSUER points at a real one) beside
  * `next dev`, with prefixed logs. Ctrl-C stops both; if either exits, the other is stopped too.
  */
+import { LOADED_ENV_FILES } from '../lib/env-files.ts'; // first: .env.local reaches the IdP and this runner
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -38,6 +39,7 @@ function stop(exitCode = 0): void {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+if (LOADED_ENV_FILES.length) console.log(`${paint(35, '[dev]'.padEnd(6))} settings from ${LOADED_ENV_FILES.join(', ')}`);
 if (process.env.OIDC_ISSUER) {
   console.log(`${paint(35, '[dev]'.padEnd(6))} OIDC_ISSUER is set (${process.env.OIDC_ISSUER}): the local identity provider is not started.`);
 } else {

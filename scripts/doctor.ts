@@ -1,11 +1,13 @@
 /**
- * `npm run doctor`: checks the configured provider (.env.local, then the environment) and prints
+ * `npm run doctor`: checks the configured provider (the environment, then .env.local and the
+ * other .env files, as `next dev` reads them: lib/env-files.ts) and prints
  * each finding with its fix. Exit code 1 if any check failed.
  *
  *   npm run doctor
  *   npm run doctor -- --token <access token>     check a token as /api would
  *   pbpaste | npm run doctor -- --token -        the same, read from stdin (kept out of shell history)
  */
+import '../lib/env-files.ts'; // first, before any module reads process.env
 import { runDoctor, summarize, type Finding, type Status } from '../lib/doctor/doctor.ts';
 
 const USAGE = 'Usage: npm run doctor [-- --token <access token> | --token -]';

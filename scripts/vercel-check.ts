@@ -28,7 +28,7 @@ const CACHE = process.env.VERCEL_CLI_PREFIX ?? join(process.env.HOME ?? homedir(
 
 /** Values that must never appear in the build output: each is only in the build's environment. */
 const SENTINELS = {
-  SESSION_SECRET: 'sentinel-session-secret-5f0c9a7e-do-not-ship',
+  SESSION_SECRET: 'sentinel-5f0c9a7e-b81d-4c2e-do-not-ship',
   OIDC_CLIENT_SECRET: 'sentinel-client-secret-b1d2e3f4-do-not-ship',
   API_INTROSPECTION_CLIENT_SECRET: 'sentinel-introspection-secret-77aa-do-not-ship',
   REDIS_PASSWORD: 'sentinel-redis-password-c0ffee-do-not-ship',

@@ -7,6 +7,7 @@
  * ID token ends in a LoginError with a fixed reason, and a bad authorization response never
  * reaches the token endpoint (the code is not exchanged).
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type GenerateKeyPairResult, type JWK, type JWTPayload } from 'jose';
 import * as oauth from 'oauth4webapi';
@@ -172,6 +173,11 @@ function sign(claims: JWTPayload, key: CryptoKey = keyA.privateKey, kid = 'key-a
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
 }
 
+/** OIDC Core §3.2.2.9, computed independently of the app: node:crypto, left half of SHA-256. */
+function atHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+}
+
 function tokenResponse(idToken: string, overrides: Record<string, unknown> = {}): TokenReply {
   return {
     status: 200,
@@ -240,6 +246,22 @@ describe('completeLogin against a real provider', () => {
       expect(provider.requests.filter((r) => r.path === '/jwks').length).toBeGreaterThanOrEqual(1);
     });
 
+    it('accepts a single audience with azp naming this client, and a matching at_hash', async () => {
+      const idToken = await sign(idTokenClaims(ctx, { azp: CLIENT_ID, at_hash: atHash('opaque-at') }));
+      provider.tokenReply = tokenResponse(idToken);
+
+      const result = await client.completeLogin(goodResponse(), tx);
+
+      expect(result.idToken).toBe(idToken);
+    });
+
+    it('accepts an iat nine minutes old (within ID_TOKEN_MAX_AGE_S)', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx, { iat: now - 540 })));
+
+      expect((await client.completeLogin(goodResponse(), tx)).sub).toBe('user-1');
+    });
+
     it('accepts several audiences when azp names this client', async () => {
       const idToken = await sign(idTokenClaims(ctx, { aud: [CLIENT_ID, 'other'], azp: CLIENT_ID }));
       provider.tokenReply = tokenResponse(idToken);
@@ -268,6 +290,12 @@ describe('completeLogin against a real provider', () => {
       ['several audiences and azp of another client', (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'], azp: 'other' }))],
       ['an expiry 10 minutes ago', (c) => sign(idTokenClaims(c, { iat: now() - 900, exp: now() - 600 }))],
       ['no sub', (c) => sign(idTokenClaims(c, { sub: undefined }))],
+      // lib/client/id-token.ts: what oauth4webapi leaves to the client in the code flow.
+      ['one audience and azp of another client', (c) => sign(idTokenClaims(c, { azp: 'other' }))],
+      ['an iat in the future', (c) => sign(idTokenClaims(c, { iat: now() + 600, exp: now() + 900 }))],
+      ['an iat 20 minutes ago, still unexpired', (c) => sign(idTokenClaims(c, { iat: now() - 1200, exp: now() + 300 }))],
+      ['the at_hash of another access token', (c) => sign(idTokenClaims(c, { at_hash: atHash('another-at') }))],
+      ['an at_hash that is not base64url of a hash', (c) => sign(idTokenClaims(c, { at_hash: 'not-a-hash' }))],
     ];
 
     it.each(invalidIdTokens)('with %s', async (_label, makeIdToken) => {
@@ -288,6 +316,8 @@ describe('completeLogin against a real provider', () => {
     const badTokenReplies: Array<[string, (idToken: string) => TokenReply]> = [
       ['without access_token', (idToken) => tokenResponse(idToken, { access_token: undefined })],
       ['with token_type "mac"', (idToken) => tokenResponse(idToken, { token_type: 'mac' })],
+      // RFC 9449: DPoP-bound, though this client never sent a DPoP proof (oauth4webapi lets it through).
+      ['with token_type "DPoP", never asked for', (idToken) => tokenResponse(idToken, { token_type: 'DPoP' })],
       ['that is a 400 invalid_grant error', () => ({ status: 400, body: { error: 'invalid_grant' } })],
     ];
 

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig, readResourceServerConfig } from '@/lib/config';
 
-const SECRET = 's'.repeat(32);
+/** Like a generated secret: production refuses hand-written samples (see "SESSION_SECRET strength"). */
+const SECRET = 'Zq8vR2mT5xK1pL9wN3bH7cJ4dF6gA0sE';
 
 /** Calls readConfig and returns the ConfigError it throws (fails the test if it does not). */
 function configError(env: Record<string, string | undefined>): ConfigError {
@@ -33,6 +35,47 @@ describe('readConfig', () => {
 
   it('accepts a secret of exactly 32 characters', () => {
     expect(readConfig({ SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).toHaveLength(32);
+  });
+
+  describe('SESSION_SECRET strength in production (whoever knows it can forge any session)', () => {
+    const production = { NODE_ENV: 'production', APP_BASE_URL: 'https://app.example.com' };
+    it.each([
+      ['all one character', 'a'.repeat(44)],
+      ['a short repeated pattern', 'abc1'.repeat(11)],
+      ['a test value', 'e2e-only-session-secret-0123456789abcdef'],
+      ['a "change me" value', 'please-change-me-before-deploying-0123456789'],
+      ['a docs example', 'example-value-0123456789abcdefghijklmnop'],
+      ['a sample in capitals', 'MY-SECRET-KEY-0123456789ABCDEFGHIJKLMN'],
+      ['a password', 'Password1234567890Password1234567890'],
+    ])('refuses %s', (_label, secret) => {
+      const message = configError({ ...production, SESSION_SECRET: secret }).message;
+      expect(message).toContain('SESSION_SECRET');
+      expect(message).toContain('openssl rand -base64 32');
+      expect(message, 'the error never shows the secret').not.toContain(secret);
+    });
+
+    it('refuses such a value in SESSION_SECRET_PREVIOUS too', () => {
+      expect(configError({ ...production, SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: `${randomBytes(32).toString('base64')},${'z'.repeat(40)}` }).message).toContain('SESSION_SECRET_PREVIOUS');
+    });
+
+    it('accepts generated secrets (openssl rand -base64 32, -hex 32), 200 of each', () => {
+      for (let i = 0; i < 200; i++) {
+        for (const secret of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex')]) {
+          expect(readConfig({ ...production, SESSION_SECRET: secret }).sessionSecret).toBe(secret);
+        }
+      }
+    });
+
+    it('lets any 32 characters through outside production', () => {
+      expect(readConfig({ SESSION_SECRET: 'a'.repeat(32) }).sessionSecret).toBe('a'.repeat(32));
+      expect(readConfig({ NODE_ENV: 'development', SESSION_SECRET: 'dev-session-secret-0123456789abcd' }).production).toBe(false);
+    });
+  });
+
+  it('SIGN_OUT_CLEAR_SITE_DATA: on by default, off when said, anything else refused', () => {
+    expect(readConfig({ SESSION_SECRET: SECRET }).clearSiteDataOnSignOut).toBe(true);
+    expect(readConfig({ SESSION_SECRET: SECRET, SIGN_OUT_CLEAR_SITE_DATA: 'off' }).clearSiteDataOnSignOut).toBe(false);
+    expect(configError({ SESSION_SECRET: SECRET, SIGN_OUT_CLEAR_SITE_DATA: 'no' }).message).toContain('SIGN_OUT_CLEAR_SITE_DATA');
   });
 
   it('requires SESSION_SECRET in production', () => {

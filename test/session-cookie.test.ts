@@ -10,14 +10,14 @@ const OLD = 'old-session-secret-0123456789-abcdefghijk';
 const NEW = 'new-session-secret-0123456789-abcdefghijk';
 const OTHER = 'other-session-secret-0123456789-abcdefghi';
 
-type CookieModule = typeof import('@/lib/session/cookie');
+type CookieModule = typeof import('@/lib/session/cookie') & typeof import('@/lib/cookies/seal');
 
 async function load(env: Record<string, string | undefined>): Promise<CookieModule> {
   vi.resetModules();
   for (const name of ['OIDC_ISSUER', 'SESSION_SECRET_PREVIOUS', 'SESSION_MAX_AGE', 'SESSION_IDLE_TIMEOUT']) vi.stubEnv(name, undefined);
   vi.stubEnv('NODE_ENV', 'test');
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
-  return import('@/lib/session/cookie');
+  return { ...(await import('@/lib/session/cookie')), ...(await import('@/lib/cookies/seal')) };
 }
 
 afterEach(() => {

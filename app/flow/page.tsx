@@ -67,7 +67,7 @@ function Session({ session, sizes }: { session: SessionData; sizes: Array<{ name
       <p>
         {storeMode
           ? `Store mode (${config().sessionStore.kind}): the cookie holds a sealed session id and what the Edge guard needs; the tokens are in the store.`
-          : 'Cookie mode: the whole session, sealed (AES-256-GCM, iron-session) and HttpOnly. The browser holds it but cannot open it.'}
+          : 'Cookie mode: the whole session, sealed by iron-session (AES-256-CBC, then HMAC-SHA-256) and HttpOnly. The browser holds it but cannot open it.'}
       </p>
       <p className="text-xs text-slate-500" data-testid="flow-cookie-fields">Holds: {fields.join(', ')}.</p>
     </>

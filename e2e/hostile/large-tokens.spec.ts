@@ -11,7 +11,7 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { unsealData } from 'iron-session';
 import { createClient } from 'redis';
-import { passwordMaps } from '../../lib/session/cookie';
+import { passwordMaps } from '../../lib/cookies/seal';
 import { LOGIN_FAILURE_MESSAGES } from '../../lib/client/errors';
 import { SESSION_COOKIE, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
 import { expired, readSession, sessionCookies, writeSession } from '../helpers';

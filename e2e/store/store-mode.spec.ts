@@ -2,11 +2,11 @@
  * Store mode (SESSION_STORE=redis): the tokens live in Redis (a real redis-server, started by
  * playwright.config.ts), and the cookie holds only a sealed session id. Signing out deletes the
  * session there, so a copy of the cookie taken before is refused by every page, route handler,
- * BFF call and /auth/refresh. Cookie mode, for contrast, cannot do that (README, Sessions).
+ * BFF call and /auth/refresh. Cookie mode, for contrast, cannot do that (docs/sessions.md).
  */
 import { expect, test, type Browser, type BrowserContext } from '@playwright/test';
 import { unsealData } from 'iron-session';
-import { passwordMaps } from '../../lib/session/cookie';
+import { passwordMaps } from '../../lib/cookies/seal';
 import { createClient } from 'redis';
 import { createHash } from 'node:crypto';
 import { APP_URL, IDP_URL, SESSION_COOKIE, STORE_APP_LOG, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
@@ -102,7 +102,7 @@ test('store mode: "Sign out everywhere" ends every session of the user, on every
   for (const s of [laptop, phone, bob]) await s.context.close();
 });
 
-test('cookie mode, for contrast: a copy of the cookie taken before sign-out still opens pages (documented in the README)', async ({ browser }) => {
+test('cookie mode, for contrast: a copy of the cookie taken before sign-out still opens pages (documented in docs/sessions.md)', async ({ browser }) => {
   const { context, page } = await signedInAt(browser, 'alice', APP_URL);
   const cookie = await cookieOf(context);
   // No "Sign out everywhere" in cookie mode: there is nothing on the server to end.

@@ -6,7 +6,8 @@ import * as oauth from 'oauth4webapi';
 import { config } from '../config';
 import { audienceParameters, authorizationServer, client, clientAuth, httpOptions, validateIdTokenSignature } from './authorization-server';
 import { isIdTokenFailure, isJwksUnavailable, isTransportFailure, LoginError } from './errors';
-import { issuedInFuture, toTokenSet, type TokenSet } from './tokens';
+import { checkIdTokenClaims } from './id-token';
+import { checkBearerTokenType, toTokenSet, type TokenSet } from './tokens';
 import type { Transaction } from './transaction';
 
 export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<TokenSet & { sub: string }> {
@@ -55,12 +56,14 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
 
   let result: oauth.TokenEndpointResponse;
   try {
-    // OIDC Core §3.1.3.7: the ID token's alg (pinned), iss, aud, azp, exp, iat and nonce are
-    // checked here, and only `token_type` Bearer is accepted.
+    // OIDC Core §3.1.3.7: the ID token's alg (pinned), iss, aud, exp, nonce, the type of iat,
+    // and azp when aud has several values, are checked here (the rest: ./id-token.ts).
     result = await oauth.processAuthorizationCodeResponse(as, client(), response, {
       expectedNonce: tx.nonce,
       requireIdToken: true,
     });
+    // RFC 6749 §7.1 / RFC 9449 §5: only Bearer, since we never asked for DPoP.
+    checkBearerTokenType(result);
   } catch (cause) {
     const reason = isTransportFailure(cause) ? 'provider_unavailable' : isIdTokenFailure(cause) ? 'id_token_invalid' : 'token_request_failed';
     throw new LoginError(reason, { cause });
@@ -75,9 +78,11 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
   }
 
   const claims = oauth.getValidatedIdTokenClaims(result)!;
-  // OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted. In the code
-  // flow oauth4webapi checks only that `iat` is a number, so we refuse one in the future; how old
-  // it may be is bounded by `exp` alone (a bound of our own is an open hardening item).
-  if (issuedInFuture(claims)) throw new LoginError('id_token_invalid', { cause: new Error('ID token iat is in the future') });
+  // OIDC Core §3.1.3.7 steps 5 and 10, §3.1.3.8: azp with one audience, the age of iat, at_hash.
+  try {
+    await checkIdTokenClaims(result.id_token!, claims, { clientId: client().client_id, accessToken: result.access_token });
+  } catch (cause) {
+    throw new LoginError('id_token_invalid', { cause });
+  }
   return { sub: claims.sub, ...toTokenSet(result) };
 }

@@ -112,7 +112,7 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   },
   session_too_large: {
     title: 'The sign-in is too large to keep',
-    detail: "The identity provider's tokens do not fit in this app's session cookies. The fix for the administrator: keep sessions on the server (SESSION_STORE=redis, see the README), or ask the provider for smaller tokens.",
+    detail: "The identity provider's tokens do not fit in this app's session cookies. The fix for the administrator: keep sessions on the server (SESSION_STORE=redis, see docs/sessions.md), or ask the provider for smaller tokens.",
   },
 };
 

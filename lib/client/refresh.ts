@@ -3,7 +3,8 @@ import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { audienceParameters, authorizationServer, client, clientAuth, httpOptions, validateIdTokenSignature } from './authorization-server';
 import { isIdTokenFailure, isJwksUnavailable, isTransportFailure } from './errors';
-import { issuedInFuture, toTokenSet, type TokenSet } from './tokens';
+import { checkIdTokenClaims } from './id-token';
+import { checkBearerTokenType, toTokenSet, type TokenSet } from './tokens';
 
 /** Refresh this long before expiry, so a token never expires on its way to the API. */
 export const REFRESH_SKEW_S = 30;
@@ -66,6 +67,12 @@ export async function refreshTokens(current: Pick<TokenSet, 'idToken' | 'refresh
     if (!isTransportFailure(err) && isIdTokenFailure(err)) throw new RefreshRejectedError('refreshed ID token invalid', { cause: err });
     throw err;
   }
+  // RFC 6749 §7.1: never a token type we did not ask for (see ./tokens.ts). Not an outage.
+  try {
+    checkBearerTokenType(result);
+  } catch (err) {
+    throw new RefreshRejectedError('refresh answered with another token type', { cause: err });
+  }
   if (result.id_token) {
     // OIDC Core §12.2: a new ID token is checked as at login (its signature included), must be
     // for the same user, and carries the original nonce if it carries one at all.
@@ -77,7 +84,11 @@ export async function refreshTokens(current: Pick<TokenSet, 'idToken' | 'refresh
     }
     const claims = oauth.getValidatedIdTokenClaims(result)!;
     if (claims.sub !== current.sub) throw new RefreshRejectedError('refreshed ID token is for another subject');
-    if (issuedInFuture(claims)) throw new RefreshRejectedError('refreshed ID token iat is in the future');
+    try {
+      await checkIdTokenClaims(result.id_token, claims, { clientId: client().client_id, accessToken: result.access_token });
+    } catch (err) {
+      throw new RefreshRejectedError('refreshed ID token invalid', { cause: err });
+    }
     if (claims.nonce !== undefined && claims.nonce !== originalNonce(current.idToken)) {
       throw new RefreshRejectedError('refreshed ID token nonce differs from the original');
     }

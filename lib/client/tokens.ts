@@ -34,13 +34,16 @@ export function toTokenSet(
   };
 }
 
-/** Clock difference tolerated between us and the provider for an ID token's `iat`. */
-export const ID_TOKEN_IAT_LEEWAY_S = 60;
-
 /**
- * OIDC Core §3.1.3.7 step 10: `iat` may bound how far back tokens are accepted. In the code flow
- * oauth4webapi checks only that `iat` is a number; we refuse one in the future, beyond the leeway.
+ * RFC 6749 §7.1: "The client MUST NOT use an access token if it does not understand the token
+ * type." This client never sends DPoP proofs, so a `DPoP` token (RFC 9449 §5), which
+ * oauth4webapi lets through, is unsolicited and unusable with the Bearer scheme: refused.
+ * (oauth4webapi has lower-cased `token_type` and refused types it does not know.)
  */
-export function issuedInFuture(claims: { iat: number }, now = Math.floor(Date.now() / 1000)): boolean {
-  return claims.iat > now + ID_TOKEN_IAT_LEEWAY_S;
+export function checkBearerTokenType(response: Pick<oauth.TokenEndpointResponse, 'token_type'>): void {
+  if (response.token_type !== 'bearer') throw new UnsolicitedTokenTypeError(`token_type ${response.token_type} was not asked for`);
+}
+
+export class UnsolicitedTokenTypeError extends Error {
+  override name = 'UnsolicitedTokenTypeError';
 }

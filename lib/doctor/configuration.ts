@@ -2,12 +2,13 @@
  * The configuration as the app reads it (lib/config.ts), and what the user must register at the
  * provider. A ConfigError is reported as the app would raise it, naming the variable at fault.
  */
-import { ConfigError, LOCAL_IDP, MIN_SECRET_LENGTH, readConfig, readResourceServerConfig, type Config, type ResourceServerConfig } from '../config.ts';
+import { ConfigError, LOCAL_IDP, readConfig, readResourceServerConfig, type Config, type ResourceServerConfig } from '../config.ts';
 import type { AudienceRequest } from '../providers/profiles.ts';
 import type { Env, Finding } from './finding.ts';
 
 /** Stands in for SESSION_SECRET, which seals cookies and is none of the doctor's business. */
-const PLACEHOLDER_SESSION_SECRET = 'd'.repeat(MIN_SECRET_LENGTH);
+/** Stands in for a missing SESSION_SECRET while the rest is checked: random, like a real one. */
+const PLACEHOLDER_SESSION_SECRET = `${crypto.randomUUID()}${crypto.randomUUID()}`;
 
 /** Scopes of the OpenID layer; the rest of OIDC_SCOPES are the API's. */
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'address', 'phone', 'offline_access']);

@@ -93,6 +93,7 @@ const REASON_FIXES: Readonly<Record<string, string>> = {
   invalid_sub: 'sub must be a non-empty string.',
   malformed: 'The token is not a well-formed JWS (RFC 7515 §7.1).',
   encrypted_token_unsupported: 'Configure the provider to sign, not encrypt, access tokens for the API.',
+  sender_constrained_token: 'The token is bound to a key (cnf: DPoP or mutual TLS); /api reads Bearer tokens only. Turn off sender-constrained tokens for this client at the provider.',
   opaque_not_supported: 'Set API_INTROSPECTION_CLIENT_ID/SECRET, or have the provider issue JWT access tokens (RFC 9068).',
 };
 

@@ -82,6 +82,10 @@ export function toAccessToken(
   shape: AccessTokenShape = RFC_9068_SHAPE,
   scopeName: (scope: string) => string = (scope) => scope,
 ): AccessToken {
+  // RFC 9449 §7.2 (DPoP, `cnf.jkt`) and RFC 8705 §3 (mutual TLS, `cnf["x5t#S256"]`): a token
+  // bound to a key is only good with proof of that key. This API reads the Bearer scheme only,
+  // where no proof travels, so a bound token is refused: a copy of it must not work here.
+  if (claims.cnf !== undefined) throw new InvalidTokenError('sender_constrained_token');
   const clientId = firstPresent(claims, shape.clientIdClaims);
   if (clientId === undefined) throw new InvalidTokenError('missing_client_id');
   if (typeof clientId !== 'string' || !clientId) throw new InvalidTokenError('invalid_client_id');

@@ -40,3 +40,21 @@ export function bearerError(
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: NO_STORE });
 }
+
+/**
+ * RFC 9110 §15.5.6: a method this endpoint does not serve, with `Allow` naming the ones it does,
+ * and the same JSON error shape as every other /api answer (instead of Next's empty 405).
+ */
+export function methodNotAllowed(allowed: readonly string[]): (request: Request) => Response {
+  const allow = [...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].join(', ');
+  return (request) =>
+    Response.json(
+      { error: 'method_not_allowed', error_description: `${request.method} is not served here; use ${allowed.join(' or ')}.` },
+      { status: 405, headers: { ...NO_STORE, Allow: allow } },
+    );
+}
+
+/** An /api path with no endpoint: the JSON error shape, not Next's HTML 404 page. */
+export function notFound(): Response {
+  return Response.json({ error: 'not_found', error_description: 'There is no API endpoint at this path.' }, { status: 404, headers: NO_STORE });
+}

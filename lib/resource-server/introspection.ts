@@ -26,13 +26,24 @@ export interface IntrospectorOptions {
   inactiveTtlMs?: number;
   maxEntries?: number;
   timeoutMs?: number;
+  /** Requests to the introspection endpoint in flight at once, at most; more fail at once. */
+  maxConcurrent?: number;
+}
+
+/**
+ * The introspection endpoint is busy with MAX concurrent requests of ours already: the caller
+ * is told to come back (429 Retry-After), rather than queue, so a flood of opaque junk tokens
+ * cannot pile up requests at the provider or hold this instance's connections.
+ */
+export class IntrospectionBusyError extends Error {
+  override name = 'IntrospectionBusyError';
 }
 
 type Entry = { until: number; result: AccessToken } | { until: number; reason: string };
 
 
 export function createIntrospector(options: IntrospectorOptions) {
-  const { as, clientId, clientSecret, audience, clockToleranceS, ttlMs = 30_000, inactiveTtlMs = 5_000, maxEntries = 10_000, timeoutMs = 5_000 } = options;
+  const { as, clientId, clientSecret, audience, clockToleranceS, ttlMs = 30_000, inactiveTtlMs = 5_000, maxEntries = 10_000, timeoutMs = 5_000, maxConcurrent = 16 } = options;
   const cache = new Map<string, Entry>();
   const inflight = new Map<string, Promise<AccessToken>>();
   const client: oauth.Client = { client_id: clientId };
@@ -85,6 +96,7 @@ export function createIntrospector(options: IntrospectorOptions) {
     // Concurrent lookups of one token share one request.
     let pending = inflight.get(key);
     if (!pending) {
+      if (inflight.size >= maxConcurrent) throw new IntrospectionBusyError(`${maxConcurrent} introspection requests are in flight`);
       pending = ask(token).finally(() => inflight.delete(key));
       inflight.set(key, pending);
     }

@@ -1,6 +1,6 @@
 /**
  * Rejection counters, per reason code, for this server process. Read them with
- * GET /api/metrics and a machine token holding `metrics:read` (see the README).
+ * GET /api/metrics and a machine token holding `metrics:read` (docs/api.md, "Rejection counts").
  */
 const rejections = new Map<string, number>();
 

@@ -4,11 +4,14 @@
  * cookie, never the query string or the body. Every refusal is logged once, with a reason code,
  * and counted; the token itself is never logged.
  */
+import { resourceServerConfig } from '../config';
 import { apiGate } from '../deployment-setup';
 import { logEvent } from '../log';
+import { rateLimited, tooManyRequests } from '../rate-limit/responses';
 import { InvalidTokenError, type AccessToken } from './access-token';
 import { readCredential } from './bearer';
 import { bearerError, json } from './errors';
+import { IntrospectionBusyError } from './introspection';
 import { JwksUnavailableError } from './jwks';
 import { countRejection } from './metrics';
 import { resourceServer, type ResourceServer } from './resource-server';
@@ -46,6 +49,15 @@ function errorCode(err: unknown): string {
 }
 
 export function protect(rule: RouteRule, handler: Handler, getResourceServer: () => Promise<ResourceServer> = resourceServer) {
+  /**
+   * Refuses a request without a valid token: 401/400 as RFC 6750 says, or, once this address has
+   * been refused RATE_LIMIT_API times in the window, 429. A valid token is never limited.
+   */
+  const refuse = (request: Request, reason: string, response: Response): Response => {
+    const { unauthenticatedRateLimit, rateLimitClientHeader } = resourceServerConfig();
+    return reject(reason, rateLimited('api', { rate: unauthenticatedRateLimit, clientHeader: rateLimitClientHeader }, request, 'json') ?? response);
+  };
+
   return async (request: Request): Promise<Response> => {
     // A deployment without its settings, or a preview without sign-in (lib/deployment-setup.ts).
     const gated = apiGate();
@@ -53,11 +65,11 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
     const credential = await readCredential(request);
     switch (credential.kind) {
       case 'none':
-        return reject(credential.reason, bearerError(undefined));
+        return refuse(request, credential.reason, bearerError(undefined));
       case 'invalid_request':
-        return reject(credential.reason, bearerError('invalid_request', INVALID_REQUEST_TEXT[credential.reason]));
+        return refuse(request, credential.reason, bearerError('invalid_request', INVALID_REQUEST_TEXT[credential.reason]));
       case 'too_large':
-        return reject(credential.reason, bearerError('invalid_token', 'The access token is invalid.'));
+        return refuse(request, credential.reason, bearerError('invalid_token', 'The access token is invalid.'));
     }
 
     let token: AccessToken;
@@ -70,8 +82,10 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
       token = await rs.verify(credential.token);
     } catch (err) {
       if (err instanceof InvalidTokenError) {
-        return reject(err.reason, bearerError('invalid_token', 'The access token is invalid.'));
+        return refuse(request, err.reason, bearerError('invalid_token', 'The access token is invalid.'));
       }
+      // Too many introspection requests in flight already (API_INTROSPECTION_MAX_CONCURRENT).
+      if (err instanceof IntrospectionBusyError) return reject('introspection_busy', tooManyRequests(1, 'json'));
       // The issuer (metadata, JWKS or introspection) cannot be reached: not the caller's fault.
       logEvent('api_unavailable', { error: errorCode(err) });
       return Response.json(

@@ -35,6 +35,7 @@ export async function createResourceServer(config: ResourceServerConfig) {
           rolesClaim: config.tokenShape.rolesClaim,
           scopeName,
           allowInsecureRequests: insecure,
+          maxConcurrent: config.introspectionMaxConcurrent,
         })
       : undefined;
   const verify = createAccessTokenVerifier({

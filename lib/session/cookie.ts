@@ -1,40 +1,12 @@
 /**
- * Sealing and opening the session cookie, with lifetimes and secret rotation. Web APIs only:
- * the Edge guard uses it too. iron-session does the cryptography (sealData / unsealData).
- *
- * Secret rotation: the cookie is sealed with SESSION_SECRET only, and opened with
- * SESSION_SECRET or any of SESSION_SECRET_PREVIOUS. Each secret's id in the seal is derived
- * from a hash of the secret, so it stays stable as secrets move from current to previous.
+ * Sealing and opening the session cookie, with its lifetimes. Web APIs only: the Edge guard uses
+ * it too. The sealing, and secret rotation, are lib/cookies/seal.ts's.
  */
-import { sealData, unsealData } from 'iron-session';
 import { config } from '../config';
+import { seal, unseal } from '../cookies/seal';
 import { MAX_SESSION_BYTES } from './chunks';
 import { recallOpened, rememberOpened } from './opened-cache';
 import type { CookieSession, SessionData, SessionPointer } from './options';
-
-type PasswordMap = Record<number, string>;
-
-async function secretId(secret: string): Promise<number> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
-  // 40 bits: far from collisions among a handful of secrets, and a safe integer.
-  return digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
-}
-
-/** iron-session password maps: seal with the current secret only, open with any. */
-export async function passwordMaps(current: string, previous: readonly string[] = []): Promise<{ seal: PasswordMap; open: PasswordMap }> {
-  const id = await secretId(current);
-  const open: PasswordMap = { [id]: current };
-  for (const old of previous) open[await secretId(old)] = old;
-  return { seal: { [id]: current }, open };
-}
-
-let passwords: ReturnType<typeof passwordMaps> | undefined;
-
-function sessionPasswords() {
-  passwords ??= passwordMaps(config().sessionSecret, config().previousSessionSecrets);
-  return passwords;
-}
-
 
 /** An iron seal as iron-session 9 writes it: `Fe26.2*…*…~2` (its token format version 2). */
 const IRON_SEAL = /^Fe26\.2\*[^~]+~2$/;
@@ -76,7 +48,7 @@ export async function openSession(value: string | undefined | null, now = Math.f
   let session = recallOpened<CookieSession>(value);
   if (!session) {
     // unsealData returns {} for a tampered, foreign, expired or unknown-secret seal.
-    const data = await unsealData<Partial<SessionData & SessionPointer>>(value, { password: (await sessionPasswords()).open, ttl: sessionMaxAgeS });
+    const data = await unseal<SessionData & SessionPointer>(value, sessionMaxAgeS);
     // The shape of the session mode in effect: a whole session in cookie mode, a pointer to the
     // server-side session in store mode. A cookie of the other mode is not a session here.
     const storeMode = config().sessionStore.kind !== 'cookie';
@@ -94,8 +66,7 @@ export async function openSession(value: string | undefined | null, now = Math.f
 }
 
 export async function sealSession(data: CookieSession): Promise<string> {
-  const { sessionMaxAgeS } = config();
-  return sealData(data, { password: (await sessionPasswords()).seal, ttl: sessionMaxAgeS });
+  return seal(data, config().sessionMaxAgeS);
 }
 
 /** Activity older than this is written back (lastSeenAt), so the idle timer restarts. */

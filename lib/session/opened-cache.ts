@@ -1,5 +1,5 @@
 /**
- * Recently opened session cookies, per process: unsealing (AES-256-GCM and HMAC through
+ * Recently opened session cookies, per process: unsealing (HMAC-SHA-256 and AES-256-CBC through
  * iron-session) is the costliest step of a page request, and a browser sends the same sealed
  * value many times between two writes. Keyed by the exact sealed value: only a value that did
  * unseal, with this process's secrets, into a well-formed session is remembered. What is

@@ -1,5 +1,6 @@
 /** The session cookie's shape, name and attributes. Web APIs only: the Edge guard reads it too. */
 import { config } from '../config';
+import { cookieNames, deleteCookie, setCookie, type CookieSink } from '../cookies/jar';
 import { sessionCookieWrites } from './chunks';
 
 export interface SessionData {
@@ -42,8 +43,7 @@ export interface SessionPointer {
 export type CookieSession = SessionData | SessionPointer;
 
 export function sessionCookieName(): string {
-  // `__Host-`: only set over HTTPS, Path=/ and no Domain, so no subdomain can plant or read it.
-  return config().production ? '__Host-session' : 'session';
+  return cookieNames.session();
 }
 
 /** Seconds left of the absolute lifetime of a session created at `createdAt`. */
@@ -51,35 +51,19 @@ export function remainingLifetimeS(createdAt: number, now = Math.floor(Date.now(
   return Math.max(0, createdAt + config().sessionMaxAgeS - now);
 }
 
-/** Cookie attributes; Max-Age is what is left of the absolute lifetime. */
-export function sessionCookieOptions(data: Pick<SessionData, 'createdAt'>, now = Math.floor(Date.now() / 1000)) {
-  return {
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    path: '/',
-    secure: config().production,
-    maxAge: remainingLifetimeS(data.createdAt, now),
-  };
-}
-
-/** Attributes that delete the cookie. `__Host-` cookies are only accepted with Secure, deletions too. */
-export function deletedSessionCookieOptions() {
-  return { httpOnly: true, sameSite: 'lax' as const, path: '/', secure: config().production, maxAge: 0, expires: new Date(0) };
-}
-
-type CookieOptions = ReturnType<typeof sessionCookieOptions> | ReturnType<typeof deletedSessionCookieOptions>;
-
 /**
- * Sets the session's cookies through `set` (a response's cookies or next/headers' jar): `sealed`
- * for `data`, split as lib/session/chunks.ts says, or, without `sealed`, deletions of every
- * session cookie among `present` (the names the request carried).
+ * Writes the session's cookies to `sink` (a response's cookies or next/headers' jar): `sealed`
+ * for `data`, split as lib/session/chunks.ts says, living as long as what is left of the
+ * absolute lifetime; or, without `sealed`, deletes every session cookie among `present` (the
+ * names the request carried). Names and attributes are lib/cookies/jar.ts's.
  */
 export function setSessionCookies(
-  set: (name: string, value: string, options: CookieOptions) => unknown,
+  sink: CookieSink,
   present: readonly string[],
   sealed?: { value: string; data: Pick<SessionData, 'createdAt'> },
 ): void {
   for (const write of sessionCookieWrites(sessionCookieName(), sealed?.value, present)) {
-    set(write.name, write.value, write.value && sealed ? sessionCookieOptions(sealed.data) : deletedSessionCookieOptions());
+    if (write.value && sealed) setCookie(sink, write.name, write.value, remainingLifetimeS(sealed.data.createdAt));
+    else deleteCookie(sink, write.name);
   }
 }

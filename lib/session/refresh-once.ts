@@ -8,7 +8,7 @@
  *
  * This is per server process. In store mode, the refresh is also shared with every other instance
  * through the store (lib/session/refresh-shared.ts); in cookie mode, several instances need
- * session affinity; see the README.
+ * session affinity; see docs/sessions.md.
  */
 import { refreshTokens } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';

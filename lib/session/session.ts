@@ -45,7 +45,7 @@ export async function getSession(): Promise<SessionData | undefined> {
 async function writeSessionCookies(data: CookieSession | undefined): Promise<void> {
   const jar = await cookies();
   const sealed = data && { value: await sealSession(data), data };
-  setSessionCookies((name, value, options) => jar.set(name, value, options), jar.getAll().map((c) => c.name), sealed);
+  setSessionCookies(jar, jar.getAll().map((c) => c.name), sealed);
 }
 
 /**

@@ -127,7 +127,7 @@ describe('refreshTokens against a hostile provider', () => {
     ctx.expect(provider.jwksRequests()).toBe(1);
   });
 
-  // As at login (lib/client/tokens.ts issuedInFuture): oauth4webapi lets a future iat pass.
+  // As at login (lib/client/id-token.ts checkIssuedAt): oauth4webapi lets a future iat pass.
   it('a refreshed ID token issued 1 hour in the future: ends the session, as at login', async (ctx) => {
     const { client, current } = await setup(ctx, 'iat-future');
 

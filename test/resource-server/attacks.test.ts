@@ -448,6 +448,9 @@ const attacks: Attack[] = [
   { name: 'an at+jwt token that carries nonce (an ID-token claim)', build: minted({ nonce: 'n-0S6_WzA2Mj' }), expected: invalidToken('id_token_presented') },
   { name: 'an at+jwt token that carries at_hash', build: minted({ at_hash: '77QmUPtjPfzWtF2AnpK9RQ' }), expected: invalidToken('id_token_presented') },
   { name: 'an at+jwt token that carries c_hash', build: minted({ c_hash: 'LDktKdoQak3Pk0cnXxCltA' }), expected: invalidToken('id_token_presented') },
+  // RFC 9449 §7.2, RFC 8705 §3: a sender-constrained token presented as a plain bearer token.
+  { name: 'a DPoP-bound token (cnf.jkt) under the Bearer scheme', build: minted({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }), expected: invalidToken('sender_constrained_token') },
+  { name: 'an mTLS-bound token (cnf x5t#S256) under the Bearer scheme', build: minted({ cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } }), expected: invalidToken('sender_constrained_token') },
   { name: 'scope "notes:readwrite" (no prefix matching)', build: minted({ scope: 'notes:readwrite' }), expected: insufficientScope('insufficient_scope') },
 ];
 

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readResourceServerConfig } from '@/lib/config';
 import { InvalidTokenError, RFC_9068_SHAPE, type AccessToken } from '@/lib/resource-server/access-token';
-import { createIntrospector, type IntrospectorOptions } from '@/lib/resource-server/introspection';
+import { createIntrospector, IntrospectionBusyError, type IntrospectorOptions } from '@/lib/resource-server/introspection';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
 import {
@@ -117,6 +117,8 @@ describe('what an active answer must contain', () => {
     ['another issuer', () => active({ iss: 'https://evil.example' }), 'wrong_issuer'],
     ['a refresh token', () => active({ token_type: 'refresh_token' }), 'wrong_token_type'],
     ['no client_id', () => active({ client_id: undefined }), 'missing_client_id'],
+    // RFC 9449 §6.2: introspection says the token is DPoP-bound; it came as a bearer token.
+    ['a DPoP-bound token (cnf.jkt)', () => active({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }), 'sender_constrained_token'],
   ])('refuses %s with reason %s', async (_label, answer, reason) => {
     const token = opaque();
     iss.introspection.set(token, answer());
@@ -248,10 +250,42 @@ describe('the cache', () => {
   });
 });
 
+describe('a bound on concurrent introspection requests', () => {
+  afterEach(() => {
+    iss.introspectionDelayMs = 0;
+  });
+
+  it('beyond maxConcurrent in flight, refuses at once (IntrospectionBusyError), queueing nothing at the provider', async () => {
+    iss.introspectionDelayMs = 300;
+    const tokens = [opaque(), opaque(), opaque()];
+    for (const token of tokens) iss.introspection.set(token, active());
+    const intro = introspector({ maxConcurrent: 2 });
+    const outcomes = await Promise.allSettled(tokens.map((t) => intro(t)));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
+    const refused = outcomes.findIndex((o) => o.status === 'rejected');
+    expect((outcomes[refused] as PromiseRejectedResult).reason).toBeInstanceOf(IntrospectionBusyError);
+    expect(iss.introspectionRequests).toBe(2);
+    // Once those are answered, there is room again.
+    expect((await intro(tokens[refused]!)).sub).toBeDefined();
+    expect(iss.introspectionRequests).toBe(3);
+  });
+
+  it('counts a token once: concurrent lookups of the same token share one request and one slot', async () => {
+    iss.introspectionDelayMs = 200;
+    const token = opaque();
+    iss.introspection.set(token, active());
+    const intro = introspector({ maxConcurrent: 1 });
+    const outcomes = await Promise.allSettled([intro(token), intro(token), intro(token)]);
+    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(iss.introspectionRequests).toBe(1);
+  });
+});
+
 describe('through protect()', () => {
-  function route() {
+  function route(introspectionMaxConcurrent = 16) {
     const rs = createResourceServer({
       issuer: new URL(iss.issuer),
+      introspectionMaxConcurrent,
       audience: API_AUDIENCE,
       algorithms: ['RS256'],
       clockToleranceS: 30,
@@ -282,6 +316,24 @@ describe('through protect()', () => {
     expect(up.status).toBe(200);
     expect(await up.json()).toEqual({ client_id: 'svc' });
     logs.expectNoLeak(token);
+  });
+
+  it('answers 429 with Retry-After when the introspection bound is reached, and 200 for the ones in it', async () => {
+    iss.introspectionDelayMs = 300;
+    try {
+      const [a, b] = [opaque(), opaque()];
+      for (const token of [a, b]) iss.introspection.set(token, active());
+      const handler = route(1);
+      const answers = await Promise.all([a, b].map((t) => handler(apiRequest({ path: '/stats', headers: [bearer(t)] }))));
+      expect(answers.map((r) => r.status).sort()).toEqual([200, 429]);
+      const busy = answers.find((r) => r.status === 429)!;
+      expect(busy.headers.get('Retry-After')).toBe('1');
+      expect(busy.headers.get('Cache-Control')).toBe('no-store');
+      expect(await busy.json()).toMatchObject({ error: 'too_many_requests' });
+      expect(logs.rejections()).toEqual([expect.objectContaining({ reason: 'introspection_busy', status: 429 })]);
+    } finally {
+      iss.introspectionDelayMs = 0;
+    }
   });
 
   it('answers 401 invalid_token (introspection_inactive) for an inactive token', async () => {

@@ -144,6 +144,8 @@ export interface Issuer {
   jwksMode: JwksMode;
   /** 'drop' destroys the socket of introspection requests. */
   introspectionMode: 'up' | 'drop';
+  /** How long /introspect takes to answer, in ms (0 by default). */
+  introspectionDelayMs: number;
   /** What /introspect answers per token; `{ active: false }` for any other. */
   introspection: Map<string, Record<string, unknown>>;
   /** The `token` parameters /introspect received, in order. */
@@ -206,6 +208,7 @@ export async function startIssuer(): Promise<Issuer> {
       const token = body.get('token');
       if (!token) return sendJson(res, 400, { error: 'invalid_request' });
       issuer.introspectedTokens.push(token);
+      if (issuer.introspectionDelayMs) await new Promise((r) => setTimeout(r, issuer.introspectionDelayMs));
       return sendJson(res, 200, issuer.introspection.get(token) ?? { active: false });
     }
     // Anything else (e.g. a jku/x5u an attacker points at) answers the attacker's key set, so a
@@ -224,6 +227,7 @@ export async function startIssuer(): Promise<Issuer> {
     jwks: [rs.jwk, es.jwk],
     jwksMode: 'up',
     introspectionMode: 'up',
+    introspectionDelayMs: 0,
     introspection: new Map(),
     introspectedTokens: [],
     requests: [],

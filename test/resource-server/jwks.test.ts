@@ -185,6 +185,7 @@ describe('while the JWKS endpoint is down', () => {
   it.each(modes)('answers 503 temporarily_unavailable through protect() on a cold cache, not 401 (%s)', async (_label, mode) => {
     const rs = createResourceServer({
       issuer: new URL(iss.issuer),
+      introspectionMaxConcurrent: 16,
       audience: API_AUDIENCE,
       algorithms: ['RS256', 'ES256'],
       clockToleranceS: CLOCK_TOLERANCE_S,

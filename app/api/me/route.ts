@@ -1,6 +1,6 @@
 /** GET /api/me: what this access token may do. Any valid user or machine token. */
 import { API_SCOPES } from '@/lib/config';
-import { json } from '@/lib/resource-server/errors';
+import { json, methodNotAllowed } from '@/lib/resource-server/errors';
 import { mayWriteNotes } from '@/lib/resource-server/permissions';
 import { protect } from '@/lib/resource-server/protect';
 
@@ -23,3 +23,7 @@ export const GET = protect({ scopes: [], callers: ['user', 'machine'] }, (_reque
     expiresAt: token.exp,
   }),
 );
+
+// Every other method: a JSON 405 with Allow (Next's own 405 has no body).
+const unsupported = methodNotAllowed(['GET']);
+export { unsupported as POST, unsupported as PUT, unsupported as PATCH, unsupported as DELETE };

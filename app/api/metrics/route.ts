@@ -4,7 +4,7 @@
  */
 import { API_SCOPES, resourceServerConfig } from '@/lib/config';
 import { apiGate } from '@/lib/deployment-setup';
-import { json } from '@/lib/resource-server/errors';
+import { json, methodNotAllowed } from '@/lib/resource-server/errors';
 import { prometheusText, rejectionCounts } from '@/lib/resource-server/metrics';
 import { protect } from '@/lib/resource-server/protect';
 
@@ -21,3 +21,7 @@ export function GET(request: Request) {
   if (!resourceServerConfig().metrics) return json({ error: 'not_found' }, 404);
   return handler(request);
 }
+
+// Every other method: a JSON 405 with Allow (Next's own 405 has no body).
+const unsupported = methodNotAllowed(['GET']);
+export { unsupported as POST, unsupported as PUT, unsupported as PATCH, unsupported as DELETE };

@@ -1,6 +1,6 @@
 /** GET /api/notes (notes:read) and POST /api/notes (notes:write): the caller's own notes. */
 import { API_SCOPES } from '@/lib/config';
-import { json } from '@/lib/resource-server/errors';
+import { json, methodNotAllowed } from '@/lib/resource-server/errors';
 import { addNote, listNotes, MAX_NOTE_LENGTH } from '@/lib/resource-server/notes';
 import { mayWriteNotes } from '@/lib/resource-server/permissions';
 import { protect, reject } from '@/lib/resource-server/protect';
@@ -23,3 +23,7 @@ export const POST = protect({ scopes: [API_SCOPES.write], callers: ['user'] }, a
   }
   return json({ sub: token.sub, note: addNote(token.sub, text.trim()) }, 201);
 });
+
+// Every other method: a JSON 405 with Allow (Next's own 405 has no body).
+const unsupported = methodNotAllowed(['GET', 'POST']);
+export { unsupported as PUT, unsupported as PATCH, unsupported as DELETE };

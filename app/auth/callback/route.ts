@@ -3,7 +3,7 @@ import type { NextRequest, NextResponse } from 'next/server';
 import { completeLogin } from '@/lib/client/callback';
 import { traceSignIn } from '@/lib/client/flow-trace';
 import { LoginError } from '@/lib/client/errors';
-import { clearAllTransactions, clearTransaction, openTransaction } from '@/lib/client/transaction';
+import { deleteAllTransactions, deleteTransaction, readTransaction } from '@/lib/client/transaction';
 import { logEvent } from '@/lib/log';
 import { appUrl, redirectTo } from '@/lib/origin';
 import { SessionTooLargeError } from '@/lib/session/chunks';
@@ -17,13 +17,13 @@ export async function GET(request: NextRequest) {
   const { response, ok } = await finish(request, state);
   // A transaction is used once, whatever the outcome. On success only this login's cookie goes
   // (another tab may be signing in); on failure every pending one does.
-  const cleared = ok ? [clearTransaction(state)!] : clearAllTransactions(request.cookies.getAll().map((c) => c.name));
-  for (const c of cleared) response.cookies.set(c.name, c.value, c.options);
+  if (ok) deleteTransaction(response.cookies, state);
+  else deleteAllTransactions(response.cookies, request.cookies);
   return response;
 }
 
 async function finish(request: NextRequest, state: string | null): Promise<{ response: NextResponse; ok: boolean }> {
-  const tx = await openTransaction(state, (name) => request.cookies.get(name)?.value);
+  const tx = await readTransaction(request.cookies, state);
   if (!tx) return { response: loginFailed(new LoginError('missing_transaction')), ok: false };
 
   // The authorization response's parameters, on the configured redirect URI (not the Host).

@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { LoginError } from '@/lib/client/errors';
 import { startLogin } from '@/lib/client/login';
 import { safeReturnTo } from '@/lib/client/return-to';
-import { sealTransaction } from '@/lib/client/transaction';
+import { writeTransaction } from '@/lib/client/transaction';
 import { recordAuthorizationRequest } from '@/lib/flow/record';
 import { onConfiguredHost, redirectTo } from '@/lib/origin';
 import { loginFailed } from '../responses';
@@ -29,10 +29,9 @@ export async function GET(request: NextRequest) {
   const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'));
   try {
     const { authorizationUrl, transaction } = await startLogin(returnTo);
-    const cookie = await sealTransaction(transaction);
-    recordAuthorizationRequest(transaction.state, authorizationUrl); // for the flow inspector (/flow)
     const response = redirectTo(authorizationUrl);
-    response.cookies.set(cookie.name, cookie.value, cookie.options);
+    await writeTransaction(response.cookies, request.cookies, transaction);
+    recordAuthorizationRequest(transaction.state, authorizationUrl); // for the flow inspector (/flow)
     return response;
   } catch (cause) {
     return loginFailed(new LoginError('provider_unavailable', { cause }));

@@ -6,7 +6,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { NextResponse, type NextRequest } from 'next/server';
-import { encodeLogoutState, endSessionUrl, LOGOUT_STATE_COOKIE, revokeRefreshToken, SIGNED_OUT_LOCALLY_PATH, SIGNED_OUT_PATH } from '@/lib/client/logout';
+import { CLEAR_COOKIES, endSessionUrl, revokeRefreshToken, SIGNED_OUT_LOCALLY_PATH, SIGNED_OUT_PATH, writeLogoutState } from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -47,16 +47,8 @@ export async function POST(request: NextRequest) {
   const endSessionAt = idToken ? await endSessionUrl(idToken, state) : undefined;
   // Without the provider, the signed-out page says only what happened here.
   const response = redirectTo(endSessionAt ?? (returnTo === SIGNED_OUT_PATH ? SIGNED_OUT_LOCALLY_PATH : returnTo));
-  if (endSessionAt) {
-    // Remembered until the provider sends the browser back to /auth/logout/callback. Encoded
-    // as base64url, which survives Next's cookie merging unchanged (percent-encoding does not).
-    response.cookies.set(LOGOUT_STATE_COOKIE, encodeLogoutState({ state, returnTo }), {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config().production,
-      path: '/auth/logout/callback',
-      maxAge: 600,
-    });
-  }
+  // Remembered until the provider sends the browser back to /auth/logout/callback.
+  if (endSessionAt) await writeLogoutState(response.cookies, { state, returnTo });
+  else if (config().clearSiteDataOnSignOut) response.headers.set(CLEAR_COOKIES.name, CLEAR_COOKIES.value); // nothing of this site stays
   return response;
 }

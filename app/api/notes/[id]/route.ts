@@ -1,6 +1,6 @@
 /** GET /api/notes/:id (notes:read): one of the caller's notes. Another user's note is a 404. */
 import { API_SCOPES } from '@/lib/config';
-import { json } from '@/lib/resource-server/errors';
+import { json, methodNotAllowed } from '@/lib/resource-server/errors';
 import { findNote } from '@/lib/resource-server/notes';
 import { protect } from '@/lib/resource-server/protect';
 
@@ -14,3 +14,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     return note ? json({ sub: token.sub, note }) : json({ error: 'not_found' }, 404);
   })(request);
 }
+
+// Every other method: a JSON 405 with Allow (Next's own 405 has no body).
+const unsupported = methodNotAllowed(['GET']);
+export { unsupported as POST, unsupported as PUT, unsupported as PATCH, unsupported as DELETE };
