@@ -296,6 +296,9 @@ describe('completeLogin against a real provider', () => {
       ['an iat 20 minutes ago, still unexpired', (c) => sign(idTokenClaims(c, { iat: now() - 1200, exp: now() + 300 }))],
       ['the at_hash of another access token', (c) => sign(idTokenClaims(c, { at_hash: atHash('another-at') }))],
       ['an at_hash that is not base64url of a hash', (c) => sign(idTokenClaims(c, { at_hash: 'not-a-hash' }))],
+      // Told apart from a body that is not JSON by what the error carries, not its message.
+      ['a header that is not base64url JSON', async (c) => `${Buffer.from('not json').toString('base64url')}.${Buffer.from(JSON.stringify(idTokenClaims(c))).toString('base64url')}.c2ln`],
+      ['two segments instead of three', async (c) => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(idTokenClaims(c))).toString('base64url')}`],
     ];
 
     it.each(invalidIdTokens)('with %s', async (_label, makeIdToken) => {
@@ -310,6 +313,15 @@ describe('completeLogin against a real provider', () => {
 
       expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('id_token_invalid');
     });
+  });
+
+  it('reports a bug of ours as internal_error, never as the provider being unavailable', async () => {
+    provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx)));
+    // A transaction that could never come from the app: the code exchange throws a TypeError.
+    const broken = { ...tx, code_verifier: 42 } as unknown as Transaction;
+
+    expect(await reasonOf(client.completeLogin(goodResponse(), broken))).toBe('internal_error');
+    expect(provider.tokenRequests()).toHaveLength(0);
   });
 
   describe('rejects a bad token response with token_request_failed', () => {

@@ -154,7 +154,7 @@ test("a refused refresh (Glewlwyd's bare 400 with no body) signs the user out cl
   await expect(page).toHaveURL(new RegExp(`^${GLEWLWYD_URL}/`));
   expect(await sessionCookies(context, GLEWLWYD_APP_URL)).toEqual([]);
   const line = await waitForLogLine(GLEWLWYD_APP_LOG, (l) => l.event === 'refresh_rejected' && l.sub === session.sub, 'refresh_rejected');
-  expect(line).toMatchObject({ status: 400 });
+  expect(line).toMatchObject({ status: 400, reason: 'refused' });
   expect(JSON.stringify(line)).not.toContain('not-a-glewlwyd-refresh-token');
 });
 

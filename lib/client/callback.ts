@@ -5,7 +5,7 @@
 import * as oauth from 'oauth4webapi';
 import { config } from '../config';
 import { audienceParameters, authorizationServer, client, clientAuth, httpOptions, validateIdTokenSignature } from './authorization-server';
-import { isIdTokenFailure, isJwksUnavailable, isTransportFailure, LoginError } from './errors';
+import { isIdTokenFailure, isJwksUnavailable, isProviderFailure, isTransportFailure, LoginError, parsesAsJson, type LoginFailure } from './errors';
 import { checkIdTokenClaims } from './id-token';
 import { checkBearerTokenType, toTokenSet, type TokenSet } from './tokens';
 import type { Transaction } from './transaction';
@@ -20,9 +20,15 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
     throw new LoginError(mixUp ? 'issuer_mismatch' : 'provider_unavailable', { cause });
   }
 
-  // RFC 6749 §4.1.2: the response must carry the `state` this browser sent, and RFC 9207 §2.4:
-  // its `iss` must be our issuer (required when the provider advertises
-  // authorization_response_iss_parameter_supported). Error responses throw here too.
+  // RFC 6749 §4.1.2, §10.12: the response must carry the `state` this browser sent.
+  if (callbackUrl.searchParams.get('state') !== tx.state) throw new LoginError('state_mismatch');
+  // RFC 9207 §2.4: `iss` must be our issuer exactly, and present when the provider advertises
+  // authorization_response_iss_parameter_supported (a mix-up defence).
+  const iss = callbackUrl.searchParams.get('iss');
+  if (iss === null ? as.authorization_response_iss_parameter_supported === true : iss !== as.issuer) {
+    throw new LoginError('issuer_mismatch');
+  }
+  // oauth4webapi checks both again, and turns an error response into AuthorizationResponseError.
   let params: URLSearchParams;
   try {
     params = oauth.validateAuthResponse(as, client(), callbackUrl, tx.state);
@@ -30,10 +36,7 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
     if (cause instanceof oauth.AuthorizationResponseError) {
       throw new LoginError(cause.error === 'access_denied' ? 'access_denied' : 'provider_error', { cause });
     }
-    // oauth4webapi names the parameter at fault: "iss" (RFC 9207) or "state" (RFC 6749 §10.12).
-    const message = cause instanceof oauth.OperationProcessingError ? cause.message : '';
-    const reason = message.includes('"iss"') ? 'issuer_mismatch' : message.includes('"state"') ? 'state_mismatch' : 'provider_error';
-    throw new LoginError(reason, { cause });
+    throw new LoginError('provider_error', { cause }); // e.g. a parameter given twice
   }
   // RFC 6749 §4.1.2: a success response carries exactly one `code`.
   if (params.getAll('code').length !== 1 || !params.get('code')) throw new LoginError('provider_error');
@@ -51,10 +54,12 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
       { ...httpOptions(), additionalParameters: audienceParameters('token') },
     );
   } catch (cause) {
-    throw new LoginError('provider_unavailable', { cause });
+    // No answer is an outage; anything else thrown here is a bug of ours.
+    throw new LoginError(isTransportFailure(cause) ? 'provider_unavailable' : 'internal_error', { cause });
   }
 
   let result: oauth.TokenEndpointResponse;
+  const copy = response.clone(); // to tell the body's parse errors from the ID token's
   try {
     // OIDC Core §3.1.3.7: the ID token's alg (pinned), iss, aud, exp, nonce, the type of iat,
     // and azp when aud has several values, are checked here (the rest: ./id-token.ts).
@@ -62,11 +67,14 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
       expectedNonce: tx.nonce,
       requireIdToken: true,
     });
-    // RFC 6749 §7.1 / RFC 9449 §5: only Bearer, since we never asked for DPoP.
+  } catch (cause) {
+    throw new LoginError(await tokenResponseFailure(cause, copy), { cause });
+  }
+  // RFC 6749 §7.1 / RFC 9449 §5: only Bearer, since we never asked for DPoP.
+  try {
     checkBearerTokenType(result);
   } catch (cause) {
-    const reason = isTransportFailure(cause) ? 'provider_unavailable' : isIdTokenFailure(cause) ? 'id_token_invalid' : 'token_request_failed';
-    throw new LoginError(reason, { cause });
+    throw new LoginError('token_request_failed', { cause });
   }
 
   // OIDC Core §3.1.3.7 step 6: the signature, against the issuer's JWKS.
@@ -85,4 +93,12 @@ export async function completeLogin(callbackUrl: URL, tx: Transaction): Promise<
     throw new LoginError('id_token_invalid', { cause });
   }
   return { sub: claims.sub, ...toTokenSet(result) };
+}
+
+/** Why the token response was refused: no answer, the ID token, the response itself, or a bug of ours. */
+async function tokenResponseFailure(cause: unknown, copy: Response): Promise<LoginFailure> {
+  if (isTransportFailure(cause)) return 'provider_unavailable';
+  if (!isProviderFailure(cause)) return 'internal_error';
+  const parseError = cause instanceof oauth.OperationProcessingError && cause.code === oauth.PARSE_ERROR;
+  return isIdTokenFailure(cause, parseError && (await parsesAsJson(copy))) ? 'id_token_invalid' : 'token_request_failed';
 }

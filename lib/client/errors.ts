@@ -11,7 +11,8 @@ export type LoginFailure =
   | 'token_request_failed'
   | 'id_token_invalid'
   | 'provider_unavailable'
-  | 'session_too_large'; // the tokens do not fit in the session cookies
+  | 'session_too_large' // the tokens do not fit in the session cookies
+  | 'internal_error'; // a bug of ours: never reported as the provider's fault
 
 import * as oauth from 'oauth4webapi';
 import { CodedError } from '../coded-error';
@@ -29,6 +30,22 @@ export function isTransportFailure(err: unknown): boolean {
     e = (e as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * Did the provider fail us: no answer (transport), or an answer that oauth4webapi could not use
+ * (an error body, a challenge, a response that is not what the spec says)? Anything else thrown
+ * while talking to it is a bug of ours, and is not logged as the provider's outage.
+ */
+export function isProviderFailure(err: unknown): boolean {
+  return (
+    isTransportFailure(err) ||
+    err instanceof oauth.ResponseBodyError ||
+    err instanceof oauth.WWWAuthenticateChallengeError ||
+    err instanceof oauth.AuthorizationResponseError ||
+    err instanceof oauth.OperationProcessingError ||
+    err instanceof oauth.UnsupportedOperationError
+  );
 }
 
 /**
@@ -66,11 +83,41 @@ export function isJwksUnavailable(err: unknown): boolean {
   );
 }
 
-/** Did oauth4webapi reject the ID token (rather than the response around it)? */
-export function isIdTokenFailure(err: unknown): boolean {
+/**
+ * Did oauth4webapi refuse the ID token, rather than the token response around it? Decided by the
+ * error's code and by what it carries (the claims, the header, the JWS, the key), never by its
+ * message. `bodyWasJson`: whether the response body parses as JSON, which tells a PARSE_ERROR of
+ * the body from one of the JWS inside it.
+ */
+export function isIdTokenFailure(err: unknown, bodyWasJson = false): boolean {
   if (!(err instanceof oauth.OperationProcessingError)) return false; // e.g. ResponseBodyError invalid_grant
-  if (err.code === oauth.JWT_CLAIM_COMPARISON || err.code === oauth.JWT_TIMESTAMP_CHECK) return true;
-  return /ID Token|id_token|JWT/.test(err.message);
+  switch (err.code) {
+    case oauth.JWT_CLAIM_COMPARISON:
+    case oauth.JWT_TIMESTAMP_CHECK:
+      return true;
+    case oauth.PARSE_ERROR:
+      return bodyWasJson; // the body parsed, so the JWS in it did not
+    case oauth.INVALID_RESPONSE: {
+      const cause: unknown = err.cause;
+      if (typeof cause === 'string') return true; // the JWS itself: not three segments
+      if (typeof cause !== 'object' || cause === null) return false;
+      // A claim's presence or type, the header's alg, the signature.
+      if ('claims' in cause || 'header' in cause || 'key' in cause) return true;
+      // A readable token response with an access token but no ID token (requireIdToken).
+      const body = (cause as { body?: unknown }).body as Record<string, unknown> | undefined;
+      return typeof body === 'object' && body !== null && typeof body.access_token === 'string' && typeof body.id_token !== 'string';
+    }
+    default:
+      return false;
+  }
+}
+
+/** Does this response's body parse as JSON? Read from a copy taken before oauth4webapi read it. */
+export async function parsesAsJson(copy: Response): Promise<boolean> {
+  return copy.json().then(
+    () => true,
+    () => false,
+  );
 }
 
 export class LoginError extends CodedError<LoginFailure> {
@@ -109,6 +156,10 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   provider_unavailable: {
     title: 'The identity provider is unavailable',
     detail: 'It could not be reached or did not answer in time.',
+  },
+  internal_error: {
+    title: 'Something went wrong on our side',
+    detail: 'The sign-in could not be completed because of an error in this app, not at the identity provider. Nothing was stored.',
   },
   session_too_large: {
     title: 'The sign-in is too large to keep',

@@ -8,6 +8,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet
 import { DEFAULTS, type Config, type ResourceServerConfig } from '../config.ts';
 import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, stringList, type ClaimRule } from '../providers/profiles.ts';
 import { createJwksCache, type JwksCache } from '../resource-server/jwks.ts';
+import type { AccessTokenRejection } from '../resource-server/access-token.ts';
 import { apiScopes, describeAudienceRequest } from './configuration.ts';
 import { abbreviate, clean, listOf, type Finding } from './finding.ts';
 
@@ -69,7 +70,7 @@ function show(value: unknown): string {
 }
 
 /** What /api's refusal means, and where to look (the reason codes of lib/resource-server/access-token.ts). */
-const REASON_FIXES: Readonly<Record<string, string>> = {
+const REASON_FIXES: Readonly<Partial<Record<AccessTokenRejection, string>>> = {
   wrong_audience: 'See "access token aud" above.',
   wrong_typ: 'See "access token typ" above.',
   wrong_issuer: 'See "access token iss" above.',

@@ -3,10 +3,10 @@
  * tokens when configured. Every failure is an InvalidTokenError with a reason code for the log;
  * the client only ever sees `invalid_token`.
  */
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles.ts';
 import { CodedError } from '../coded-error.ts';
-import type { JwksCache } from './jwks.ts';
+import { JwksUnavailableError, type JwksCache } from './jwks.ts';
 
 export interface AccessToken {
   sub: string;
@@ -21,9 +21,62 @@ export interface AccessToken {
   exp: number;
 }
 
-export class InvalidTokenError extends CodedError<string> {
+/**
+ * Why an access token was refused: a closed set of codes, as jose has JOSEErrorCode. Logged and
+ * counted (lib/resource-server/metrics.ts); the caller only ever sees `invalid_token`.
+ */
+export type AccessTokenRejection =
+  // The JWS and its header (RFC 7515, RFC 8725 §3.1, §3.11).
+  | 'malformed'
+  | 'wrong_typ'
+  | 'alg_not_allowed'
+  | 'unsupported_crit'
+  | 'unsupported'
+  | 'bad_signature'
+  | 'unknown_kid'
+  | 'ambiguous_key'
+  // The claims (RFC 9068 §4, RFC 7519 §4.1).
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'expired'
+  | 'too_old'
+  | 'not_yet_valid'
+  | 'issued_in_future'
+  | 'missing_exp'
+  | 'missing_iat'
+  | 'missing_sub'
+  | 'missing_iss'
+  | 'missing_aud'
+  | 'invalid_exp'
+  | 'invalid_iat'
+  | 'invalid_nbf'
+  | 'invalid_sub'
+  | 'invalid_claim'
+  | 'missing_client_id'
+  | 'invalid_client_id'
+  | 'invalid_scope'
+  | 'invalid_roles'
+  // What kind of token it is.
+  | 'id_token_presented'
+  | 'missing_access_token_marker'
+  | 'sender_constrained_token'
+  | 'encrypted_token_unsupported'
+  | 'opaque_not_supported'
+  // Introspection (RFC 7662).
+  | 'introspection_inactive'
+  | 'introspection_refused'
+  | 'wrong_token_type'
+  | 'invalid';
+
+export class InvalidTokenError extends CodedError<AccessTokenRejection> {
   override name = 'InvalidTokenError';
 }
+
+/** jose's claim names that have a code of their own, missing or malformed. */
+const MISSING = { exp: 'missing_exp', iat: 'missing_iat', sub: 'missing_sub', iss: 'missing_iss', aud: 'missing_aud' } as const;
+const MALFORMED = { exp: 'invalid_exp', iat: 'invalid_iat', nbf: 'invalid_nbf', sub: 'invalid_sub' } as const;
+const codeOf = <T extends Record<string, AccessTokenRejection>>(table: T, claim: string): AccessTokenRejection =>
+  Object.hasOwn(table, claim) ? table[claim as keyof T]! : 'invalid_claim';
 
 export interface VerifierOptions {
   /** The issuer identifier exactly as its metadata states it. */
@@ -123,10 +176,11 @@ function hasIdTokenClaims(claims: Record<string, unknown>): boolean {
   return ID_TOKEN_ONLY_CLAIMS.some((name) => claims[name] !== undefined);
 }
 
-function reasonOf(err: unknown): string {
+/** The code of jose's error: by its class and the claim it names, never by its message. */
+function reasonOf(err: unknown, header: { crit?: unknown }): AccessTokenRejection {
   if (err instanceof errors.JWTExpired) return err.claim === 'iat' ? 'too_old' : 'expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.reason === 'missing') return `missing_${err.claim}`;
+    if (err.reason === 'missing') return codeOf(MISSING, err.claim);
     switch (err.claim) {
       case 'typ':
         return 'wrong_typ';
@@ -135,11 +189,11 @@ function reasonOf(err: unknown): string {
       case 'iss':
         return 'wrong_issuer';
       case 'nbf':
-        return 'not_yet_valid';
+        return err.reason === 'check_failed' ? 'not_yet_valid' : 'invalid_nbf';
       case 'iat':
-        return 'issued_in_future';
+        return err.reason === 'check_failed' ? 'issued_in_future' : 'invalid_iat';
       default:
-        return `invalid_${err.claim}`;
+        return codeOf(MALFORMED, err.claim);
     }
   }
   if (err instanceof errors.JWSSignatureVerificationFailed) return 'bad_signature';
@@ -147,7 +201,8 @@ function reasonOf(err: unknown): string {
   // No `kid` and several keys fit: refused rather than tried one by one.
   if (err instanceof errors.JWKSMultipleMatchingKeys) return 'ambiguous_key';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'alg_not_allowed';
-  if (err instanceof errors.JOSENotSupported) return /Extension Header/i.test(err.message) ? 'unsupported_crit' : 'unsupported';
+  // RFC 7515 §4.1.11: jose refuses any `crit` extension it does not implement.
+  if (err instanceof errors.JOSENotSupported) return header.crit !== undefined ? 'unsupported_crit' : 'unsupported';
   if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JWKSInvalid) return 'malformed';
   return 'invalid';
 }
@@ -165,7 +220,7 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
     }
   }
 
-  async function refuse(reason: string, token: string): Promise<never> {
+  async function refuse(reason: AccessTokenRejection, token: string): Promise<never> {
     if ((reason === 'wrong_typ' || reason === 'wrong_audience') && (await isIdToken(token))) {
       throw new InvalidTokenError('id_token_presented');
     }
@@ -177,8 +232,10 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
     // access tokens carry (`at+jwt`, or `JWT` / none plus a marker). Checked on the header
     // before the signature: a refusal needs no verified input; acceptance comes only below.
     let typ: string;
+    let header: ProtectedHeaderParameters;
     try {
-      typ = normalizeTyp(decodeProtectedHeader(token).typ);
+      header = decodeProtectedHeader(token);
+      typ = normalizeTyp(header.typ);
     } catch {
       throw new InvalidTokenError('malformed');
     }
@@ -196,8 +253,8 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
         // jose rejects unknown `crit` headers (RFC 7515 §4.1.11) and never fetches jku/x5u.
       }));
     } catch (err) {
-      if (err instanceof Error && err.name === 'JwksUnavailableError') throw err;
-      return refuse(reasonOf(err), token);
+      if (err instanceof JwksUnavailableError) throw err; // the issuer's fault, not the token's
+      return refuse(reasonOf(err, header), token);
     }
     // Where `typ` cannot tell them apart (providers whose ID tokens and access tokens are both
     // `JWT`, or share `aud`), the claims must: an ID token's are refused, and any token not

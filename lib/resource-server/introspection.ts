@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { sha256Hex } from '../sha256';
-import { InvalidTokenError, RFC_9068_SHAPE, toAccessToken, type AccessToken } from './access-token';
+import { InvalidTokenError, RFC_9068_SHAPE, toAccessToken, type AccessToken, type AccessTokenRejection } from './access-token';
 
 export interface IntrospectorOptions {
   as: oauth.AuthorizationServer;
@@ -39,7 +39,7 @@ export class IntrospectionBusyError extends Error {
   override name = 'IntrospectionBusyError';
 }
 
-type Entry = { until: number; result: AccessToken } | { until: number; reason: string };
+type Entry = { until: number; result: AccessToken } | { until: number; reason: AccessTokenRejection };
 
 
 export function createIntrospector(options: IntrospectorOptions) {

@@ -13,7 +13,7 @@ import { readCredential } from './bearer';
 import { bearerError, json } from './errors';
 import { IntrospectionBusyError } from './introspection';
 import { JwksUnavailableError } from './jwks';
-import { countRejection } from './metrics';
+import { countRejection, type ApiRejection } from './metrics';
 import { resourceServer, type ResourceServer } from './resource-server';
 
 export interface RouteRule {
@@ -26,7 +26,7 @@ export interface RouteRule {
 type Handler = (request: Request, token: AccessToken) => Promise<Response> | Response;
 
 /** Refuses a request: one log line, one count, the response. */
-export function reject(reason: string, response: Response): Response {
+export function reject(reason: ApiRejection, response: Response): Response {
   countRejection(reason);
   logEvent('api_rejected', { reason, status: response.status });
   return response;
@@ -53,7 +53,7 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
    * Refuses a request without a valid token: 401/400 as RFC 6750 says, or, once this address has
    * been refused RATE_LIMIT_API times in the window, 429. A valid token is never limited.
    */
-  const refuse = (request: Request, reason: string, response: Response): Response => {
+  const refuse = (request: Request, reason: ApiRejection, response: Response): Response => {
     const { unauthenticatedRateLimit, rateLimitClientHeader } = resourceServerConfig();
     return reject(reason, rateLimited('api', { rate: unauthenticatedRateLimit, clientHeader: rateLimitClientHeader }, request, 'json') ?? response);
   };

@@ -38,7 +38,7 @@ export async function refreshAcrossInstances(session: SessionData & { sid: strin
     if (held) {
       try {
         const current = await store.read(session.sid);
-        if (!current) throw new RefreshRejectedError('the session ended meanwhile');
+        if (!current) throw new RefreshRejectedError('session_ended');
         if (refreshedSince(current, session)) return tokensOf(current); // done just before we took the lock
         const tokens = await refreshTokens(session);
         await store.write(session.sid, { ...tokens, sub: session.sub }, ttlS);
@@ -50,7 +50,7 @@ export async function refreshAcrossInstances(session: SessionData & { sid: strin
     // Another instance (or request) is refreshing: its result lands in the store.
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     const current = await store.read(session.sid);
-    if (!current) throw new RefreshRejectedError('the session ended meanwhile'); // its refresh was refused
+    if (!current) throw new RefreshRejectedError('session_ended'); // its refresh was refused
     if (refreshedSince(current, session)) return tokensOf(current);
     if (Date.now() > deadline) throw new StoreError('store_timeout');
   }

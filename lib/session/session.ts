@@ -6,7 +6,7 @@
 import { decodeJwt } from 'jose';
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { providerAnswer } from '../client/errors';
+import { isProviderFailure, providerAnswer } from '../client/errors';
 import { needsRefresh, RefreshRejectedError } from '../client/refresh';
 import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
@@ -234,10 +234,12 @@ async function freshSession(): Promise<FreshSession> {
       await endSession();
       return { status: 'signed_out' };
     }
+    // A bug of ours is not the provider's outage: it goes up as the error it is.
+    if (!(err instanceof RefreshRejectedError) && !isProviderFailure(err)) throw err;
     // The provider's HTTP status and OAuth error code are logged, never a token.
     const answer = providerAnswer(err);
     if (err instanceof RefreshRejectedError) {
-      logEvent('refresh_rejected', { sub: session.sub, reason: err.message, status: err.status ?? answer.status, error: answer.error });
+      logEvent('refresh_rejected', { sub: session.sub, reason: err.reason, status: err.status ?? answer.status, error: answer.error });
       await endSession();
       return { status: 'signed_out' };
     }

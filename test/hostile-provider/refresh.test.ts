@@ -100,7 +100,7 @@ describe('refreshTokens against a hostile provider', () => {
     const { error } = await timed(() => client.refreshTokens(current));
 
     ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
-    ctx.expect((error as Error).message).toBe('refreshed ID token is for another subject');
+    ctx.expect((error as InstanceType<typeof client.RefreshRejectedError>).reason).toBe('subject_changed');
     expectRefreshRequest(ctx, provider, current);
   });
 
@@ -143,7 +143,7 @@ describe('refreshTokens against a hostile provider', () => {
     const { error } = await timed(() => client.refreshTokens(signedIn));
 
     ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
-    ctx.expect((error as Error).message).toBe('refreshed ID token nonce differs from the original');
+    ctx.expect((error as InstanceType<typeof client.RefreshRejectedError>).reason).toBe('nonce_changed');
     expectRefreshRequest(ctx, provider, signedIn);
   });
 });

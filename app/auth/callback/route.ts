@@ -32,7 +32,8 @@ async function finish(request: NextRequest, state: string | null): Promise<{ res
   try {
     tokens = await completeLogin(callbackUrl, tx);
   } catch (err) {
-    const error = err instanceof LoginError ? err : new LoginError('token_request_failed', { cause: err });
+    // Every failure completeLogin foresees is a LoginError; anything else is a bug of ours.
+    const error = err instanceof LoginError ? err : new LoginError('internal_error', { cause: err });
     return { response: loginFailed(error), ok: false };
   }
 
