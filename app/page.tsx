@@ -2,6 +2,7 @@ import { getSession } from '@/lib/session/session';
 import { signInOff } from '@/lib/deployment-setup';
 import { CookieList } from './cookie-list';
 import { SignOutButton } from './sign-out-button';
+import { loginUrl, ROUTES } from '@/lib/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -39,7 +40,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ s
           </>
         ) : (
           <a
-            href="/auth/login?returnTo=/dashboard"
+            href={loginUrl(ROUTES.dashboard)}
             className="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white hover:bg-indigo-500"
           >
             Sign in

@@ -1,7 +1,9 @@
 /** A plain form POST to /auth/logout: no JavaScript needed, and same-origin by construction. */
+import { ROUTES } from '@/lib/routes';
+
 export function SignOutButton({ everywhere = false }: { everywhere?: boolean }) {
   return (
-    <form method="post" action="/auth/logout">
+    <form method="post" action={ROUTES.logout}>
       {everywhere && <input type="hidden" name="everywhere" value="1" />}
       <button
         type="submit"

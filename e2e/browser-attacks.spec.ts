@@ -776,7 +776,7 @@ test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a
 
     expect(home.status, name).toBe(200);
     const homeHtml = await home.text();
-    expect(homeHtml, name).toContain('href="/auth/login?returnTo=/dashboard"');
+    expect(homeHtml, name).toContain('href="/auth/login?returnTo=%2Fdashboard"');
     expect(homeHtml, name).not.toContain('Sign out');
 
     expect(bff.status, name).toBe(401);

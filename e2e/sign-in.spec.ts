@@ -119,7 +119,7 @@ test('cancelling at the identity provider shows a friendly page and creates no s
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page).toHaveURL(/\/auth\/error\?reason=access_denied&ref=[a-f0-9]{8}$/);
   await expect(page.getByRole('heading', { name: 'Sign-in was cancelled' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/auth/login?returnTo=/dashboard');
+  await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/auth/login?returnTo=%2Fdashboard');
   const names = (await context.cookies()).map((c) => c.name);
   expect(names).not.toContain(SESSION_COOKIE);
   expect(names.filter((n) => n.includes('oidc-tx'))).toEqual([]);

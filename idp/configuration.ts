@@ -3,6 +3,7 @@
  * the app switches to a real provider as soon as OIDC_ISSUER is set, and then this never runs.
  */
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { ROUTES } from '../lib/routes.ts';
 import { errors } from 'oidc-provider';
 import { API_SCOPES, DEFAULTS, isLoopback, LOCAL_IDP } from '../lib/config.ts';
 import { claimsOf, findAccountBySub } from './accounts.ts';
@@ -65,11 +66,11 @@ export function configuration(jwks: { keys: object[] }): Configuration {
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: APP_ORIGINS.map((origin) => new URL('/auth/callback', origin).href),
-        post_logout_redirect_uris: APP_ORIGINS.map((origin) => new URL('/auth/logout/callback', origin).href),
+        redirect_uris: APP_ORIGINS.map((origin) => new URL(ROUTES.callback, origin).href),
+        post_logout_redirect_uris: APP_ORIGINS.map((origin) => new URL(ROUTES.logoutCallback, origin).href),
         // OpenID Connect Back-Channel Logout 1.0: signing out here reaches the app's sessions
         // (store mode), with the provider session id in the logout token and the ID token.
-        backchannel_logout_uri: env.IDP_BACKCHANNEL_LOGOUT_URL || new URL('/auth/backchannel-logout', APP_BASE_URL).href,
+        backchannel_logout_uri: env.IDP_BACKCHANNEL_LOGOUT_URL || new URL(ROUTES.backchannelLogout, APP_BASE_URL).href,
         backchannel_logout_session_required: true,
         scope: `openid profile email offline_access ${CLIENT_API_SCOPES[LOCAL_IDP.clientId]!.join(' ')}`,
       },

@@ -11,6 +11,7 @@
 import type { AccessTokenShape, ClientAuthMethod, ProviderProfile } from './providers/profiles.ts';
 import { ProfileError, resolveProfile } from './providers/resolve.ts';
 import type { RateLimit } from './rate-limit/limiter.ts';
+import { ROUTES } from './routes.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -375,8 +376,8 @@ export function readConfig(env: Env = process.env): Config {
     scopes,
     apiAudience,
     appBaseUrl,
-    redirectUri: new URL('/auth/callback', appBaseUrl).href,
-    postLogoutRedirectUri: new URL('/auth/logout/callback', appBaseUrl).href,
+    redirectUri: new URL(ROUTES.callback, appBaseUrl).href,
+    postLogoutRedirectUri: new URL(ROUTES.logoutCallback, appBaseUrl).href,
     sessionSecret,
     previousSessionSecrets,
     sessionMaxAgeS,

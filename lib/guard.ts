@@ -20,6 +20,7 @@ import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { readSessionCookie } from './session/chunks';
 import { needsTouch, openSession, sealSession } from './session/cookie';
 import { sessionCookieName, setSessionCookies } from './session/options';
+import { loginUrl, ROUTES } from './routes';
 
 /**
  * Pages anyone may see. Every other page needs a session: protected by default. `/setup` (the
@@ -28,7 +29,7 @@ import { sessionCookieName, setSessionCookies } from './session/options';
 /** On the request a page renders: what the guard checked (lib/guard.ts), for /flow to show. */
 export const GUARD_HEADER = 'x-guard-checked';
 
-const PUBLIC_PAGES = new Set(['/', '/auth/error', '/setup']);
+const PUBLIC_PAGES = new Set<string>([ROUTES.home, ROUTES.error, ROUTES.setup]);
 
 export async function guard(request: NextRequest): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
@@ -52,7 +53,7 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   if (signInOff() && pathname !== '/') return signInOffResponse() as NextResponse;
   // Sign-in, callback, refresh and sign-out: a per-address limit (RATE_LIMIT_AUTH). Not the
   // back-channel logout, which only the provider calls, from one address, for every user.
-  if (pathname.startsWith('/auth/') && pathname !== '/auth/error' && pathname !== '/auth/backchannel-logout') {
+  if (pathname.startsWith('/auth/') && pathname !== ROUTES.error && pathname !== ROUTES.backchannelLogout) {
     const { authRateLimit, rateLimitClientHeader } = config();
     const limited = rateLimited('auth', { rate: authRateLimit, clientHeader: rateLimitClientHeader }, request, 'text');
     if (limited) return limited as NextResponse;
@@ -99,7 +100,7 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   }
 
   // To the configured origin, whatever Host the request carried (lib/origin.ts).
-  const response = redirectTo(`/auth/login?${new URLSearchParams({ returnTo: `${pathname}${search}` })}`, 307);
+  const response = redirectTo(loginUrl(`${pathname}${search}`), 307);
   // Cookies that are there but not a valid session (idle, expired, tampered) are removed.
   if (opened.status !== 'none') setSessionCookies(response.cookies, present());
   return response;

@@ -8,10 +8,11 @@
  */
 import { config } from './config';
 import { signInOff } from './deployment-setup';
+import { ROUTES } from './routes';
 
 /** Pages (HTML) render with the nonce; /auth/error is the one page under /auth. */
 export function isPage(pathname: string): boolean {
-  return !/^\/(?:api|auth|bff)(?:\/|$)/.test(pathname) || pathname === '/auth/error';
+  return !/^\/(?:api|auth|bff)(?:\/|$)/.test(pathname) || pathname === ROUTES.error;
 }
 
 export function newNonce(): string {

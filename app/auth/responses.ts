@@ -3,6 +3,7 @@ import type { NextResponse } from 'next/server';
 import { providerAnswer, type LoginError } from '@/lib/client/errors';
 import { errorReference, logEvent } from '@/lib/log';
 import { redirectTo } from '@/lib/origin';
+import { errorUrl } from '@/lib/routes';
 
 /** A failed sign-in: log the reason with a reference, and show the friendly error page. */
 export function loginFailed(error: LoginError): NextResponse {
@@ -12,5 +13,5 @@ export function loginFailed(error: LoginError): NextResponse {
   // a misconfigured client (e.g. 401 invalid_client). Never a token or a secret.
   const { status, error: providerError } = providerAnswer(error.cause);
   logEvent('login_failed', { reason: error.reason, ref, cause, status, error: providerError });
-  return redirectTo(`/auth/error?${new URLSearchParams({ reason: error.reason, ref })}`);
+  return redirectTo(errorUrl(error.reason, ref));
 }

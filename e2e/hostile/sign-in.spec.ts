@@ -83,7 +83,7 @@ for (const scenario of ORDER) {
     expect(response.status()).toBe(200);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(LOGIN_FAILURE_MESSAGES[reason].title);
     await expect(page.getByText(LOGIN_FAILURE_MESSAGES[reason].detail)).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/auth/login?returnTo=/dashboard');
+    await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/auth/login?returnTo=%2Fdashboard');
     await expect(page.getByText(`Error reference: ${ref}`)).toBeVisible();
 
     // No session, and no transaction left behind, even when the response's `state` is missing

@@ -16,6 +16,7 @@ import { remainingLifetimeS, sessionCookieName, setSessionCookies, type CookieSe
 import { sessionStore } from './store';
 import { newSessionId, StoreError } from './store/store';
 import { refreshOnce } from './refresh-once';
+import { loginUrl, refreshUrl, ROUTES } from '../routes';
 
 /** The session cookie's content, if it is a live session (the guard's check, done again here). */
 async function openCookie(): Promise<CookieSession | undefined> {
@@ -164,10 +165,6 @@ export async function endAllSessions(sub: string): Promise<number> {
   return store ? store.removeUser(sub) : 0;
 }
 
-export function loginPath(returnTo: string): string {
-  return `/auth/login?returnTo=${encodeURIComponent(returnTo)}`;
-}
-
 /**
  * For pages (Server Components, which cannot write cookies): the signed-in session, or a
  * redirect to sign in. An access token about to expire goes through /auth/refresh first.
@@ -179,11 +176,11 @@ export async function requireSession(returnTo: string): Promise<SessionData> {
   } catch (err) {
     if (!(err instanceof StoreError)) throw err;
     logEvent('session_store_failed', storeFailure(err));
-    redirect('/auth/unavailable'); // a 503 page (app/auth/unavailable/route.ts)
+    redirect(ROUTES.unavailable); // a 503 page (app/auth/unavailable/route.ts)
   }
-  if (!session) redirect(loginPath(returnTo));
+  if (!session) redirect(loginUrl(returnTo));
   if (needsRefresh(session)) {
-    redirect(`/auth/refresh?returnTo=${encodeURIComponent(returnTo)}`);
+    redirect(refreshUrl(returnTo));
   }
   return session;
 }

@@ -9,6 +9,7 @@ import { appUrl, redirectTo } from '@/lib/origin';
 import { SessionTooLargeError } from '@/lib/session/chunks';
 import { startSession } from '@/lib/session/session';
 import { loginFailed } from '../responses';
+import { ROUTES } from '@/lib/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -27,7 +28,7 @@ async function finish(request: NextRequest, state: string | null): Promise<{ res
   if (!tx) return { response: loginFailed(new LoginError('missing_transaction')), ok: false };
 
   // The authorization response's parameters, on the configured redirect URI (not the Host).
-  const callbackUrl = appUrl(`/auth/callback${request.nextUrl.search}`);
+  const callbackUrl = appUrl(`${ROUTES.callback}${request.nextUrl.search}`);
   let tokens;
   try {
     tokens = await completeLogin(callbackUrl, tx);

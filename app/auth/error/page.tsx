@@ -1,6 +1,7 @@
 /** The friendly sign-in error page. It shows a fixed message for a known reason code, never input. */
 import Link from 'next/link';
 import { isLoginFailure, LOGIN_FAILURE_MESSAGES } from '@/lib/client/errors';
+import { loginUrl, ROUTES } from '@/lib/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,7 +22,7 @@ export default async function LoginErrorPage({ searchParams }: { searchParams: P
         </p>
       )}
       <div className="flex gap-3">
-        <a href="/auth/login?returnTo=/dashboard" className="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white">
+        <a href={loginUrl(ROUTES.dashboard)} className="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white">
           Try again
         </a>
         <Link href="/" className="rounded-lg px-4 py-2 font-semibold text-slate-700 hover:bg-slate-100">

@@ -7,6 +7,7 @@ import { writeTransaction } from '@/lib/client/transaction';
 import { recordAuthorizationRequest } from '@/lib/flow/record';
 import { onConfiguredHost, redirectTo } from '@/lib/origin';
 import { loginFailed } from '../responses';
+import { ROUTES } from '@/lib/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,7 +25,7 @@ export async function GET(request: NextRequest) {
     // Reached on another host (the deployment's own URL, 127.0.0.1): a transaction cookie set
     // here would never reach the registered redirect URI. Move to the configured origin first,
     // before any cookie. 307 keeps the method; the query goes along unchanged.
-    return redirectTo(`/auth/login${request.nextUrl.search}`, 307);
+    return redirectTo(`${ROUTES.login}${request.nextUrl.search}`, 307);
   }
   const returnTo = safeReturnTo(request.nextUrl.searchParams.get('returnTo'));
   try {

@@ -5,7 +5,8 @@
 import type { NextRequest } from 'next/server';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { redirectTo } from '@/lib/origin';
-import { getFreshSession, loginPath } from '@/lib/session/session';
+import { getFreshSession } from '@/lib/session/session';
+import { errorUrl, loginUrl, ROUTES } from '@/lib/routes';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,9 +17,9 @@ export async function GET(request: NextRequest) {
     fresh.status === 'ok'
       ? returnTo
       : fresh.status === 'signed_out'
-        ? loginPath(returnTo)
+        ? loginUrl(returnTo)
         : fresh.status === 'store_unavailable'
-          ? '/auth/unavailable'
-          : '/auth/error?reason=provider_unavailable';
+          ? ROUTES.unavailable
+          : errorUrl('provider_unavailable');
   return redirectTo(target);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '@/lib/session/store/memory';
 import { createRedisStore } from '@/lib/session/store/redis';
 import { newSessionId, StoreError, type SessionStore, type StoredSession } from '@/lib/session/store/store';
-import { startRedis, type RedisServer } from './support/redis';
+import { startRedis, type RedisServer } from '../support/redis';
 
 let redis: RedisServer;
 const opened: Array<{ close(): Promise<void> }> = [];
@@ -188,7 +188,7 @@ describe('redis store', () => {
   });
 
   it('a server that is not there: store_unavailable (or store_timeout), quickly', async () => {
-    const { closedPort } = await import('./support/http');
+    const { closedPort } = await import('../support/http');
     const store = createRedisStore(`redis://127.0.0.1:${await closedPort()}`, 500);
     opened.push(store);
     const started = performance.now();

@@ -14,7 +14,7 @@ import * as oauth from 'oauth4webapi';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginFailure } from '@/lib/client/errors';
 import type { Transaction } from '@/lib/client/transaction';
-import { basicCredentials, closedPort, corruptSignature, listenOnLoopback, readBody, sendJson } from './support/http.ts';
+import { basicCredentials, closedPort, corruptSignature, listenOnLoopback, readBody, sendJson } from '../support/http.ts';
 
 // 40 characters: readConfig requires at least 32.
 const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';

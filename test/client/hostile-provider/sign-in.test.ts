@@ -12,7 +12,7 @@
  * response never reaches the token endpoint; and a provider that hangs or is slow costs at most
  * the app's per-request limit (HTTP_TIMEOUT_MS) plus a small margin.
  *
- * test/callback-validation.test.ts covers the same ID-token checks one token at a time with a
+ * test/client/callback.test.ts covers the same ID-token checks one token at a time with a
  * fixed code; this file adds the per-login provider, the future `iat`, key rotation, the
  * token-endpoint failures (500, bad JSON, hanging), the HTML error_description and availability.
  */

@@ -11,7 +11,7 @@ import { readConfig } from '@/lib/config';
 import { checkSessionStore } from '@/lib/doctor/session-store';
 import { createRedisStore } from '@/lib/session/store/redis';
 import { newSessionId, StoreError, type StoredSession } from '@/lib/session/store/store';
-import { startRedis, type RedisServer } from './support/redis';
+import { startRedis, type RedisServer } from '../support/redis';
 
 const PASSWORD = 'upstash-like token/with+reserved=chars';
 let redis: RedisServer;

@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor, type Finding } from '@/lib/doctor/doctor';
-import { b64json, newKeyPair, nowS, signSegments, type KeyPair } from './resource-server/issuer';
-import { basicCredentials, listenOnLoopback, readBody, sendJson } from './support/http';
+import { b64json, newKeyPair, nowS, signSegments, type KeyPair } from '../resource-server/issuer';
+import { basicCredentials, listenOnLoopback, readBody, sendJson } from '../support/http';
 
 const API_AUDIENCE = 'https://api.test';
 const CLIENT_ID = 'doctor-client';
 const CLIENT_SECRET = 'doctor-client-secret-0123456789-abcdef';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 type Json = Record<string, unknown>;
 

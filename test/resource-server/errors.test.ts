@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bearerError, json } from '@/lib/resource-server/errors';
-import { parseChallenge } from './support/challenge.ts';
+import { parseChallenge } from '../support/challenge.ts';
 
 
 function challenge(response: Response): Record<string, string> {

@@ -10,7 +10,7 @@
 import { createServer } from 'node:http';
 import { exportPKCS8, generateKeyPair, jwtVerify, type CryptoKey as JoseKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { basicCredentials, listenOnLoopback, readBody, sendJson } from './support/http';
+import { basicCredentials, listenOnLoopback, readBody, sendJson } from '../support/http';
 
 /** Reserved characters of RFC 3986 and form encoding, a space, and non-ASCII. */
 const CLIENT_ID = 'app-1_client.id~x';

@@ -30,7 +30,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
-import { basicCredentials, corruptSignature, listenOnLoopback, readBody, sendJson } from '../support/http.ts';
+import { basicCredentials, corruptSignature, listenOnLoopback, readBody, sendJson } from '../../support/http.ts';
 
 export const CLIENT_ID = 'hostile-test-client';
 export const CLIENT_SECRET = 'hostile-test-client-secret';
