@@ -4,18 +4,16 @@
  * request uses.
  */
 import * as oauth from 'oauth4webapi';
-import { config, isLoopback } from '../config';
+import { config } from '../config';
+import { discover, issuerHttpOptions } from '../issuer-http';
 import { clientAuthentication } from './client-auth';
 
-/** RFC 9700 §4.x aside, a route must never hang on the provider: every request has a limit. */
-export const HTTP_TIMEOUT_MS = 8_000;
+/** The time limit of every request to the provider (lib/issuer-http.ts). */
+export { ISSUER_TIMEOUT_MS as HTTP_TIMEOUT_MS } from '../issuer-http';
 
+/** Every request to the provider goes under lib/issuer-http.ts's policy: time limit, https, size cap. */
 export function httpOptions() {
-  return {
-    signal: () => AbortSignal.timeout(HTTP_TIMEOUT_MS),
-    // oauth4webapi refuses http:// endpoints unless told; only ever for a loopback issuer.
-    [oauth.allowInsecureRequests]: config().issuer.protocol === 'http:' && isLoopback(config().issuer),
-  };
+  return issuerHttpOptions(config().issuer);
 }
 
 /**
@@ -65,24 +63,12 @@ export async function validateIdTokenSignature(as: oauth.AuthorizationServer, re
   }
 }
 
-const DISCOVERY_TTL_MS = 60 * 60 * 1000;
-let discovery: { as: Promise<oauth.AuthorizationServer>; at: number } | undefined;
-
 /**
- * OpenID Connect Discovery 1.0 §4, cached for an hour. processDiscoveryResponse checks that the
- * document's `issuer` is exactly the configured issuer (§4.3). A failure is not cached.
+ * OpenID Connect Discovery 1.0 §4: the issuer's metadata, fetched once per process and shared
+ * with the resource server (lib/issuer-http.ts); the `issuer` must match exactly (§4.3).
  */
 export function authorizationServer(): Promise<oauth.AuthorizationServer> {
-  if (discovery && Date.now() - discovery.at < DISCOVERY_TTL_MS) return discovery.as;
-  const issuer = config().issuer;
-  const as = oauth
-    .discoveryRequest(issuer, { algorithm: 'oidc', ...httpOptions() })
-    .then((response) => oauth.processDiscoveryResponse(issuer, response));
-  discovery = { as, at: Date.now() };
-  as.catch(() => {
-    if (discovery?.as === as) discovery = undefined;
-  });
-  return as;
+  return discover(config().issuer);
 }
 
 /** The audience parameters of the authorization and token requests, as the provider profile says. */

@@ -16,6 +16,7 @@ export type LoginFailure =
 
 import * as oauth from 'oauth4webapi';
 import { CodedError } from '../coded-error';
+import { ResponseTooLargeError } from '../issuer-http';
 
 /**
  * Did a request fail in transport (time limit, refused or reset connection) rather than get an
@@ -26,6 +27,7 @@ export function isTransportFailure(err: unknown): boolean {
   let e: unknown = err;
   for (let depth = 0; e && depth < 6; depth++) {
     if (e instanceof DOMException) return true; // TimeoutError, AbortError
+    if (e instanceof ResponseTooLargeError) return true; // no usable answer (lib/issuer-http.ts)
     if (e instanceof TypeError && !('code' in e)) return true; // fetch failed (oauth4webapi's own TypeErrors carry a code)
     e = (e as { cause?: unknown }).cause;
   }

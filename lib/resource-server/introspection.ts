@@ -4,6 +4,7 @@
  * short TTL, so a revoked token stops working within that TTL.
  */
 import * as oauth from 'oauth4webapi';
+import { issuerFetch } from '../issuer-http';
 import { sha256Hex } from '../sha256';
 import { InvalidTokenError, RFC_9068_SHAPE, toAccessToken, type AccessToken, type AccessTokenRejection } from './access-token';
 
@@ -59,6 +60,7 @@ export function createIntrospector(options: IntrospectorOptions) {
     requests++;
     const response = await oauth.introspectionRequest(as, client, auth, token, {
       signal: AbortSignal.timeout(timeoutMs),
+      [oauth.customFetch]: issuerFetch, // lib/issuer-http.ts: the size cap
       [oauth.allowInsecureRequests]: options.allowInsecureRequests,
       additionalParameters: { token_type_hint: 'access_token' },
     });

@@ -11,6 +11,7 @@
  * - concurrent refetches share one request.
  */
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { ISSUER_TIMEOUT_MS, issuerFetch } from '../issuer-http.ts';
 
 export interface JwksCacheOptions {
   cooldownMs?: number;
@@ -29,7 +30,7 @@ export interface JwksCache {
 }
 
 export function createJwksCache(jwksUri: URL, options: JwksCacheOptions = {}): JwksCache {
-  const { cooldownMs = 30_000, maxAgeMs = 10 * 60_000, timeoutMs = 5_000 } = options;
+  const { cooldownMs = 30_000, maxAgeMs = 10 * 60_000, timeoutMs = ISSUER_TIMEOUT_MS } = options;
   let local: ReturnType<typeof createLocalJWKSet> | undefined;
   let fetchedAt = 0; // last successful fetch
   let attemptedAt = -Infinity; // last attempt, successful or not
@@ -41,7 +42,8 @@ export function createJwksCache(jwksUri: URL, options: JwksCacheOptions = {}): J
       attemptedAt = Date.now();
       fetches++;
       try {
-        const response = await fetch(jwksUri, {
+        // lib/issuer-http.ts: https (but loopback), a size cap; here a time limit of our own.
+        const response = await issuerFetch(jwksUri, {
           headers: { accept: 'application/json' },
           redirect: 'error',
           signal: AbortSignal.timeout(timeoutMs),

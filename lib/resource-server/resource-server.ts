@@ -3,27 +3,21 @@
  * metadata (RFC 8414 / OpenID Connect Discovery): exact `issuer`, `jwks_uri`, and the
  * `introspection_endpoint` when credentials are configured.
  */
-import * as oauth from 'oauth4webapi';
-import { isLoopback, resourceServerConfig, type ResourceServerConfig } from '../config';
+import { resourceServerConfig, type ResourceServerConfig } from '../config';
+import { discover, plainHttpAllowed } from '../issuer-http';
 import { createAccessTokenVerifier, scopeNamer } from './access-token';
 import { createIntrospector } from './introspection';
 import { createJwksCache } from './jwks';
 
-const HTTP_TIMEOUT_MS = 5_000;
-
 export async function createResourceServer(config: ResourceServerConfig) {
-  const insecure = config.issuer.protocol === 'http:' && isLoopback(config.issuer);
-  const response = await oauth.discoveryRequest(config.issuer, {
-    algorithm: 'oidc',
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-    [oauth.allowInsecureRequests]: insecure,
-  });
-  const as = await oauth.processDiscoveryResponse(config.issuer, response);
+  // The same discovery as the client's (lib/issuer-http.ts), under the same HTTP policy.
+  const as = await discover(config.issuer);
+  const insecure = plainHttpAllowed(config.issuer);
   if (!as.jwks_uri) throw new Error('issuer metadata has no jwks_uri');
 
   const scopeName = scopeNamer(config.scopePrefix, config.scopeMap);
   // API_JWKS_URI overrides the metadata's jwks_uri (a provider whose API keys live elsewhere).
-  const jwks = createJwksCache(config.jwksUri ?? new URL(as.jwks_uri), { timeoutMs: HTTP_TIMEOUT_MS });
+  const jwks = createJwksCache(config.jwksUri ?? new URL(as.jwks_uri));
   const introspect =
     config.introspection && as.introspection_endpoint
       ? createIntrospector({
