@@ -7,15 +7,14 @@ import { apiGate } from '../deployment-setup';
 import { isSameOriginRequest } from '../origin';
 import { LAB_HEADER, labEnabled } from './enabled';
 
-export const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /** The response refusing this request, or undefined when the lab may serve it. */
 export function refuseLabRequest(request: Request): Response | undefined {
   const gated = apiGate();
   if (gated) return gated;
-  if (!labEnabled()) return NextResponse.json({ error: 'not_found' }, { status: 404, headers: NO_STORE });
+  if (!labEnabled()) return NextResponse.json({ error: 'not_found' }, { status: 404 });
   if (request.headers.get(LAB_HEADER) !== '1' || !isSameOriginRequest(request)) {
-    return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests from the lab page only.' }, { status: 403, headers: NO_STORE });
+    return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests from the lab page only.' }, { status: 403 });
   }
   return undefined;
 }

@@ -88,10 +88,9 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
       if (err instanceof IntrospectionBusyError) return reject('introspection_busy', tooManyRequests(1, 'json'));
       // The issuer (metadata, JWKS or introspection) cannot be reached: not the caller's fault.
       logEvent('api_unavailable', { error: errorCode(err) });
-      return Response.json(
-        { error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached.' },
-        { status: 503, headers: { 'Cache-Control': 'no-store', 'Retry-After': '5' } },
-      );
+      const unavailable = json({ error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached.' }, 503);
+      unavailable.headers.set('Retry-After', '5');
+      return unavailable;
     }
 
     if (!rule.callers.includes(token.kind)) {

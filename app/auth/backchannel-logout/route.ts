@@ -16,14 +16,13 @@ import { endProviderSessions, firstUse, storeFailure, storeMode, StoreError } fr
 
 export const dynamic = 'force-dynamic';
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
 /** How long a logout token's `jti` is remembered: longer than such a token is accepted. */
 const JTI_MEMORY_MS = 10 * 60 * 1000;
 
 let keys: { uri: string; get: ReturnType<typeof createRemoteJWKSet> } | undefined;
 
 function error(status: number, code: string, description: string): Response {
-  return Response.json({ error: code, error_description: description }, { status, headers: NO_STORE });
+  return Response.json({ error: code, error_description: description }, { status });
 }
 
 export async function POST(request: Request): Promise<Response> {
@@ -50,7 +49,7 @@ export async function POST(request: Request): Promise<Response> {
     });
     const ended = await endProviderSessions(named);
     logEvent('backchannel_logout', { sub: named.sub, sessionsEnded: ended });
-    return new Response(null, { status: 200, headers: NO_STORE });
+    return new Response(null, { status: 200 });
   } catch (err) {
     if (err instanceof LogoutTokenError) {
       logEvent('backchannel_logout_refused', { reason: err.reason });

@@ -19,7 +19,7 @@ function isPrefetch(request: NextRequest): boolean {
 
 export async function GET(request: NextRequest) {
   if (isPrefetch(request)) {
-    return new NextResponse(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+    return new NextResponse(null, { status: 204 });
   }
   if (!onConfiguredHost(request)) {
     // Reached on another host (the deployment's own URL, 127.0.0.1): a transaction cookie set

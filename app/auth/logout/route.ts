@@ -31,7 +31,7 @@ async function requested(request: NextRequest): Promise<{ returnTo: string; ever
 export async function POST(request: NextRequest) {
   if (!isSameOriginRequest(request)) {
     logEvent('logout_refused', { reason: 'cross_origin' });
-    return new NextResponse('Cross-site sign-out refused.', { status: 403, headers: { 'Cache-Control': 'no-store' } });
+    return new NextResponse('Cross-site sign-out refused.', { status: 403 });
   }
   const { returnTo, everywhere } = await requested(request);
   // Sign-out never fails on the store: without it, the cookies still go (endSession logs why).

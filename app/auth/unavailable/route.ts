@@ -18,6 +18,6 @@ const PAGE = `<!doctype html>
 export function GET(): Response {
   return new Response(PAGE, {
     status: 503,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '5' },
+    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': '5' },
   });
 }

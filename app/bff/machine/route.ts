@@ -7,7 +7,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { explainToken } from '@/lib/explain/tokens';
 import { machineAccessToken } from '@/lib/client/machine';
 import { config } from '@/lib/config';
-import { NO_STORE, refuseLabRequest } from '@/lib/lab/request';
+import { refuseLabRequest } from '@/lib/lab/request';
 import { logEvent } from '@/lib/log';
 import { fetchApp } from '@/lib/origin';
 import { getSession } from '@/lib/session/session';
@@ -17,15 +17,15 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: NextRequest) {
   const refused = refuseLabRequest(request);
   if (refused) return refused;
-  if (!(await getSession().catch(() => undefined))) return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401, headers: NO_STORE });
-  if (!config().localIdp) return NextResponse.json({ error: 'unavailable', error_description: 'The machine client panel needs the local identity provider.' }, { status: 409, headers: NO_STORE });
+  if (!(await getSession().catch(() => undefined))) return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401 });
+  if (!config().localIdp) return NextResponse.json({ error: 'unavailable', error_description: 'The machine client panel needs the local identity provider.' }, { status: 409 });
 
   let token;
   try {
     token = await machineAccessToken();
   } catch (err) {
     logEvent('machine_token_failed', { cause: err instanceof Error ? err.message : 'unknown' });
-    return NextResponse.json({ error: 'token_request_failed', error_description: 'The identity provider gave no token.' }, { status: 502, headers: NO_STORE });
+    return NextResponse.json({ error: 'token_request_failed', error_description: 'The identity provider gave no token.' }, { status: 502 });
   }
   const calls = await Promise.all(
     ['/api/stats', '/api/notes'].map(async (path) => {
@@ -40,6 +40,5 @@ export async function POST(request: NextRequest) {
   );
   return NextResponse.json(
     { tokenType: token.tokenType, expiresIn: token.expiresIn, scope: token.scope, token: explainToken(token.accessToken, 'access'), calls },
-    { headers: NO_STORE },
   );
 }

@@ -14,23 +14,22 @@ import { getFreshSession } from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
 
 async function forward(request: NextRequest, init: RequestInit): Promise<Response> {
   const gated = apiGate(); // lib/deployment-setup.ts: the Edge guard does not run on /bff
   if (gated) return gated;
   if (request.headers.get(BFF_HEADER) !== '1' || !isSameOriginRequest(request)) {
-    return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests only.' }, { status: 403, headers: NO_STORE });
+    return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests only.' }, { status: 403 });
   }
   const fresh = await getFreshSession();
   if (fresh.status === 'signed_out') {
-    return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401, headers: NO_STORE });
+    return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401 });
   }
   if (fresh.status === 'store_unavailable') {
-    return NextResponse.json({ error: 'session_store_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: { ...NO_STORE, 'Retry-After': '5' } });
+    return NextResponse.json({ error: 'session_store_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: { 'Retry-After': '5' } });
   }
   if (fresh.status === 'provider_unavailable') {
-    return NextResponse.json({ error: 'provider_unavailable', error_description: 'Try again shortly.' }, { status: 503, headers: NO_STORE });
+    return NextResponse.json({ error: 'provider_unavailable', error_description: 'Try again shortly.' }, { status: 503 });
   }
   const api = await fetchApp('/api/notes', {
     ...init,
@@ -48,7 +47,7 @@ async function forward(request: NextRequest, init: RequestInit): Promise<Respons
   // The API's challenge, for the page to show (as its own header: the browser authenticates
   // with a cookie here, so a Bearer WWW-Authenticate would be the wrong challenge).
   const challenge = api.headers.get('www-authenticate');
-  return NextResponse.json(body, { status: api.status, headers: challenge ? { ...NO_STORE, [API_CHALLENGE_HEADER]: challenge } : NO_STORE });
+  return NextResponse.json(body, { status: api.status, headers: challenge ? { [API_CHALLENGE_HEADER]: challenge } : {} });
 }
 
 export function GET(request: NextRequest) {
@@ -58,7 +57,7 @@ export function GET(request: NextRequest) {
 export async function POST(request: NextRequest) {
   const text = await request.text();
   if (text.length > 2_000) {
-    return NextResponse.json({ error: 'too_large' }, { status: 413, headers: NO_STORE });
+    return NextResponse.json({ error: 'too_large' }, { status: 413 });
   }
   return forward(request, { method: 'POST', body: text, headers: { 'Content-Type': 'application/json' } });
 }

@@ -4,6 +4,6 @@ import { benchEnabled } from '@/lib/bench/enabled';
 export const dynamic = 'force-dynamic';
 
 export function GET() {
-  if (!benchEnabled()) return Response.json({ error: 'not_found' }, { status: 404, headers: { 'Cache-Control': 'no-store' } });
-  return Response.json({ ok: true }, { headers: { 'Cache-Control': 'no-store' } });
+  if (!benchEnabled()) return Response.json({ error: 'not_found' }, { status: 404 });
+  return Response.json({ ok: true });
 }
