@@ -7,6 +7,7 @@ import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type Protect
 import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles.ts';
 import { CodedError } from '../coded-error.ts';
 import { JwksUnavailableError, type JwksCache } from './jwks.ts';
+import { createVerifiedTokens } from './verified-tokens.ts';
 
 export interface AccessToken {
   sub: string;
@@ -209,6 +210,8 @@ function reasonOf(err: unknown, header: { crit?: unknown }): AccessTokenRejectio
 
 export function createAccessTokenVerifier(options: VerifierOptions) {
   const { issuer, audience, algorithms, clockToleranceS, jwks, introspect, shape = RFC_9068_SHAPE, scopeName } = options;
+  // Tokens that passed everything lately: their signature is not verified again (./verified-tokens.ts).
+  const verified = createVerifiedTokens({ clockToleranceS, maxTokenAgeS: MAX_TOKEN_AGE_S });
 
   /** Is this a genuine ID token from our issuer? Only for the log: the answer is invalid_token anyway. */
   async function isIdToken(token: string): Promise<boolean> {
@@ -261,14 +264,16 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
     // typed at+jwt must carry the profile's positive access-token marker.
     if (hasIdTokenClaims(payload)) throw new InvalidTokenError('id_token_presented');
     if (typ !== 'at+jwt' && !matchesAny(payload, shape.markers)) throw new InvalidTokenError('missing_access_token_marker');
-    return toAccessToken(payload, 'jwt', shape, scopeName);
+    const result = toAccessToken(payload, 'jwt', shape, scopeName);
+    verified.remember(token, result, { exp: payload.exp!, nbf: payload.nbf, iat: payload.iat! });
+    return result;
   }
 
   return async function verify(token: string): Promise<AccessToken> {
     // A JWS in compact serialization has three segments (RFC 7515 §7.1); anything else is
     // opaque to us, and only the issuer can say what it is (RFC 7662).
     const segments = token.split('.').length;
-    if (segments === 3) return verifyJwt(token);
+    if (segments === 3) return verified.recall(token) ?? verifyJwt(token);
     // RFC 7516 §7.1: five segments is an encrypted JWT; we hold no decryption key, and the
     // issuer will not introspect one either.
     if (segments === 5) throw new InvalidTokenError('encrypted_token_unsupported');
