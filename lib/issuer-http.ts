@@ -78,6 +78,14 @@ export function issuerHttpOptions(issuer: URL) {
   };
 }
 
+type Discovery = { as: Promise<oauth.AuthorizationServer>; at: number };
+const discoveries = () => ((globalThis as { __issuerDiscovery?: Map<string, Discovery> }).__issuerDiscovery ??= new Map());
+
+/** Forgets what discovery found for `issuer`: the next request asks again (tests: a "restarted" server). */
+export function forgetDiscovery(issuer: URL): void {
+  discoveries().delete(issuer.href);
+}
+
 /**
  * OpenID Connect Discovery 1.0 §4, once per issuer, shared by the client and the resource server.
  * processDiscoveryResponse checks that the document's `issuer` is exactly the configured one
@@ -85,7 +93,7 @@ export function issuerHttpOptions(issuer: URL) {
  * On globalThis: Next bundles a module once per route, and each copy would discover again.
  */
 export function discover(issuer: URL): Promise<oauth.AuthorizationServer> {
-  const cache = ((globalThis as { __issuerDiscovery?: Map<string, { as: Promise<oauth.AuthorizationServer>; at: number }> }).__issuerDiscovery ??= new Map());
+  const cache = discoveries();
   const hit = cache.get(issuer.href);
   if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.as;
   const as = oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...issuerHttpOptions(issuer) }).then((response) => oauth.processDiscoveryResponse(issuer, response));

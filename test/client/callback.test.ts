@@ -1,141 +1,37 @@
 /**
- * completeLogin (lib/client/callback.ts) against a real OpenID provider: a node:http server on
- * 127.0.0.1 that this file runs itself. Nothing is mocked; the client makes real requests for
- * discovery, the token exchange and the JWKS.
+ * completeLogin (lib/client/callback.ts) against a real OpenID provider: the fake provider of
+ * test/support/provider.ts, a node:http server on 127.0.0.1. Nothing is mocked; the client makes
+ * real requests for discovery, the token exchange and the JWKS.
+ *
+ * Each test builds its own ID token and sets the provider's token reply (`provider.tokenReply`),
+ * so the code is a fixed one and the transaction need not come from startLogin.
  *
  * What is proven: the callback fails closed. Every bad authorization response, token response or
  * ID token ends in a LoginError with a fixed reason, and a bad authorization response never
  * reaches the token endpoint (the code is not exchanged).
  */
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type GenerateKeyPairResult, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginFailure } from '@/lib/client/errors';
 import type { Transaction } from '@/lib/client/transaction';
-import { basicCredentials, closedPort, corruptSignature, listenOnLoopback, readBody, sendJson } from '../support/http.ts';
+import { loadClient, type Client } from '../support/client.ts';
+import { closedPort, corruptSignature } from '../support/http.ts';
+import { CLIENT_ID, CLIENT_SECRET, startFakeProvider, type FakeProvider, type SigningKey, type TokenReply } from '../support/provider.ts';
 
-// 40 characters: readConfig requires at least 32.
-const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
-const CLIENT_ID = 'test-client';
-const CLIENT_SECRET = 'test-secret';
 const CODE = 'abc';
 /** config().redirectUri with the default APP_BASE_URL. */
 const REDIRECT_URI = 'http://localhost:3000/auth/callback';
 
 // ---------------------------------------------------------------------------------------------
-// Signing keys: A is published in the JWKS, B is not.
+// Signing keys, the provider's: the published one is in its JWKS, the unpublished one is not.
 
-let keyA: GenerateKeyPairResult;
-let keyB: GenerateKeyPairResult;
-let publishedJwk: JWK;
-
-beforeAll(async () => {
-  [keyA, keyB] = await Promise.all([
-    generateKeyPair('RS256', { extractable: true }),
-    generateKeyPair('RS256', { extractable: true }),
-  ]);
-  publishedJwk = { ...(await exportJWK(keyA.publicKey)), alg: 'RS256', use: 'sig', kid: 'key-a' };
-});
+let publishedKey: SigningKey;
+let unpublishedKey: SigningKey;
 
 // ---------------------------------------------------------------------------------------------
-// The provider.
-
-interface RecordedRequest {
-  method: string;
-  path: string;
-  body: URLSearchParams;
-}
-
-interface TokenReply {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-interface Provider {
-  issuer: string;
-  requests: RecordedRequest[];
-  /** What POST /token answers once the client authentication and the grant parameters check out. */
-  tokenReply: TokenReply;
-  /** The `issuer` the discovery document claims; the real issuer unless a test says otherwise. */
-  discoveryIssuer: string;
-  tokenRequests(): RecordedRequest[];
-  close(): Promise<void>;
-}
-
-async function startProvider(): Promise<Provider> {
-
-  const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: 'server_error', detail: String(error) }));
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', provider.issuer).pathname;
-    const body = new URLSearchParams(await readBody(req));
-    provider.requests.push({ method: req.method ?? '', path, body });
-
-    if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
-      return sendJson(res, 200, {
-        issuer: provider.discoveryIssuer,
-        authorization_endpoint: `${provider.issuer}/auth`,
-        token_endpoint: `${provider.issuer}/token`,
-        jwks_uri: `${provider.issuer}/jwks`,
-        authorization_response_iss_parameter_supported: true,
-        id_token_signing_alg_values_supported: ['RS256'],
-        response_types_supported: ['code'],
-        subject_types_supported: ['public'],
-      });
-    }
-    if (req.method === 'GET' && path === '/jwks') {
-      return sendJson(res, 200, { keys: [publishedJwk] });
-    }
-    if (req.method === 'POST' && path === '/token') {
-      const credentials = basicCredentials(req.headers.authorization);
-      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET) return sendJson(res, 401, { error: 'invalid_client' });
-      if (body.get('grant_type') !== 'authorization_code') return sendJson(res, 400, { error: 'unsupported_grant_type' });
-      for (const name of ['code', 'code_verifier', 'redirect_uri']) {
-        if (!body.get(name)) return sendJson(res, 400, { error: 'invalid_request', error_description: `${name} missing` });
-      }
-      return sendJson(res, provider.tokenReply.status, provider.tokenReply.body);
-    }
-    return sendJson(res, 404, { error: 'not_found' });
-  }
-
-  const issuer = await listenOnLoopback(server);
-
-  const provider: Provider = {
-    issuer,
-    requests: [],
-    tokenReply: { status: 500, body: { error: 'server_error', error_description: 'no token reply set by the test' } },
-    discoveryIssuer: issuer,
-    tokenRequests: () => provider.requests.filter((r) => r.path === '/token'),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
-  return provider;
-}
-
-
-// ---------------------------------------------------------------------------------------------
-// The client, loaded fresh for each issuer: config() and the discovery/JWKS caches are module state.
-
-type Client = typeof import('@/lib/client/callback') & typeof import('@/lib/client/errors');
-
-async function loadClient(issuer: string): Promise<Client> {
-  vi.resetModules();
-  vi.stubEnv('NODE_ENV', 'test');
-  vi.stubEnv('SESSION_SECRET', SESSION_SECRET);
-  vi.stubEnv('OIDC_ISSUER', issuer);
-  vi.stubEnv('OIDC_CLIENT_ID', CLIENT_ID);
-  vi.stubEnv('OIDC_CLIENT_SECRET', CLIENT_SECRET);
-  for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE']) vi.stubEnv(name, undefined);
-  const [callback, errors] = await Promise.all([import('@/lib/client/callback'), import('@/lib/client/errors')]);
-  return { ...callback, ...errors };
-}
+// The client's side: transactions and authorization responses.
 
 function newTransaction(): Transaction {
   return {
@@ -169,7 +65,7 @@ function idTokenClaims(ctx: TokenContext, overrides: Record<string, unknown> = {
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }
 
-function sign(claims: JWTPayload, key: CryptoKey = keyA.privateKey, kid = 'key-a'): Promise<string> {
+function sign(claims: JWTPayload, key: CryptoKey = publishedKey.privateKey, kid = publishedKey.kid): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
 }
 
@@ -188,13 +84,17 @@ function tokenResponse(idToken: string, overrides: Record<string, unknown> = {})
 // ---------------------------------------------------------------------------------------------
 
 describe('completeLogin against a real provider', () => {
-  let provider: Provider;
+  let provider: FakeProvider;
   let client: Client;
   let tx: Transaction;
   let ctx: TokenContext;
 
   beforeEach(async () => {
-    provider = await startProvider();
+    provider = await startFakeProvider();
+    // Every code exchange gets the reply the test sets; until it sets one, a 500.
+    provider.tokenReply = { status: 500, body: { error: 'server_error', error_description: 'no token reply set by the test' } };
+    publishedKey = provider.signingKey();
+    unpublishedKey = provider.unpublishedKey();
     client = await loadClient(provider.issuer);
     tx = newTransaction();
     ctx = { issuer: provider.issuer, nonce: tx.nonce };
@@ -277,8 +177,8 @@ describe('completeLogin against a real provider', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const invalidIdTokens: Array<[string, (ctx: TokenContext) => Promise<string>]> = [
       ['a corrupted signature', async (c) => corruptSignature(await sign(idTokenClaims(c)))],
-      ['a signature by an unpublished key under the published kid', (c) => sign(idTokenClaims(c), keyB.privateKey, 'key-a')],
-      ['a signature by an unpublished key under an unknown kid', (c) => sign(idTokenClaims(c), keyB.privateKey, 'key-b')],
+      ['a signature by an unpublished key under the published kid', (c) => sign(idTokenClaims(c), unpublishedKey.privateKey, publishedKey.kid)],
+      ['a signature by an unpublished key under an unknown kid', (c) => sign(idTokenClaims(c), unpublishedKey.privateKey, unpublishedKey.kid)],
       ['alg "none" and no signature', async (c) => new UnsecuredJWT(idTokenClaims(c)).encode()],
       ['alg HS256, keyed with the client secret', (c) =>
         new SignJWT(idTokenClaims(c)).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(CLIENT_SECRET))],

@@ -1,5 +1,5 @@
 /**
- * refreshTokens (lib/client/refresh.ts) against the hostile provider (./provider.ts).
+ * refreshTokens (lib/client/refresh.ts) against the hostile provider (test/support/provider.ts).
  *
  * The error type is the contract with lib/session/session.ts: RefreshRejectedError ends the
  * session (signed out); any other error keeps it and the route answers 503. So a refused grant,
@@ -10,8 +10,8 @@ import { UnsecuredJWT } from 'jose';
 import { afterAll, describe, it, vi, type TestContext } from 'vitest';
 import { HTTP_TIMEOUT_MS } from '@/lib/client/authorization-server';
 import type { TokenSet } from '@/lib/client/tokens';
-import { loadClient, timed, type Client } from './client';
-import { startHostileProvider, SUBJECT, type Behaviour, type HostileProvider } from './provider';
+import { loadClient, timed, type Client } from '../../support/client.ts';
+import { startFakeProvider, SUBJECT, type Behaviour, type FakeProvider } from '../../support/provider.ts';
 
 const MARGIN_MS = 1_000;
 
@@ -23,7 +23,7 @@ type Context = Pick<TestContext, 'expect' | 'onTestFinished'>;
 
 /** A provider for this test, a client for it, and a session whose refresh token gets `behaviour`. */
 async function setup(ctx: Context, behaviour: Behaviour) {
-  const provider: HostileProvider = await startHostileProvider({ slowMs: HTTP_TIMEOUT_MS + 2_000 });
+  const provider: FakeProvider = await startFakeProvider({ slowMs: HTTP_TIMEOUT_MS + 2_000 });
   ctx.onTestFinished(() => provider.close());
   const client: Client = await loadClient(provider.issuer);
   const current: TokenSet & { sub: string } = {
@@ -38,7 +38,7 @@ async function setup(ctx: Context, behaviour: Behaviour) {
   return { provider, client, current };
 }
 
-function expectRefreshRequest(ctx: Context, provider: HostileProvider, current: TokenSet): void {
+function expectRefreshRequest(ctx: Context, provider: FakeProvider, current: TokenSet): void {
   const requests = provider.tokenRequests();
   ctx.expect(requests).toHaveLength(1);
   ctx.expect(requests[0]!.body.get('grant_type')).toBe('refresh_token');

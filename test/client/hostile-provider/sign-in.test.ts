@@ -1,6 +1,6 @@
 /**
  * Sign-in (startLogin → completeLogin, lib/client) against a hostile OpenID provider
- * (./provider.ts): a real node:http server whose misbehaviour is chosen per login.
+ * (test/support/provider.ts): a real node:http server whose misbehaviour is chosen per login.
  *
  * Every login here starts with the real startLogin, so the provider checks what a real one
  * would (client_secret_basic, one-time code, redirect_uri, PKCE S256) and puts the
@@ -19,17 +19,17 @@
 import { afterAll, describe, it, vi, type TestContext } from 'vitest';
 import { HTTP_TIMEOUT_MS } from '@/lib/client/authorization-server';
 import type { LoginError, LoginFailure } from '@/lib/client/errors';
-import { loadClient, rejectionOf, timed, type Client } from './client';
+import { loadClient, rejectionOf, timed, type Client } from '../../support/client.ts';
 import {
   HTML_ERROR_DESCRIPTION,
-  startHostileProvider,
+  startFakeProvider,
   SUBJECT,
   type AuthorizationResponse,
   type Behaviour,
-  type HostileProvider,
+  type FakeProvider,
   type IdTokenFault,
   type TokenFault,
-} from './provider';
+} from '../../support/provider.ts';
 
 /** A slow provider answers this late: well past the client's limit. */
 const SLOW_MS = HTTP_TIMEOUT_MS + 2_000;
@@ -45,14 +45,14 @@ afterAll(() => {
 type Context = Pick<TestContext, 'expect' | 'onTestFinished'>;
 
 /** A provider for this test (closed when it finishes) and a client loaded for it. */
-async function setup(ctx: Context): Promise<{ provider: HostileProvider; client: Client }> {
-  const provider = await startHostileProvider({ slowMs: SLOW_MS });
+async function setup(ctx: Context): Promise<{ provider: FakeProvider; client: Client }> {
+  const provider = await startFakeProvider({ slowMs: SLOW_MS });
   ctx.onTestFinished(() => provider.close());
   return { provider, client: await loadClient(provider.issuer) };
 }
 
 /** startLogin, then the provider's authorization endpoint issues a code with `behaviour`. */
-async function begin(client: Client, provider: HostileProvider, behaviour: Behaviour) {
+async function begin(client: Client, provider: FakeProvider, behaviour: Behaviour) {
   const { authorizationUrl, transaction } = await client.startLogin('/dashboard');
   return { login: provider.nextLogin(behaviour, authorizationUrl), tx: transaction };
 }

@@ -1,17 +1,24 @@
 /**
  * The client (lib/client), loaded in a fresh module graph per provider (a helper module, not a
- * test file): config(), the discovery cache and the JWKS cache are module state.
+ * test file), configured for the fake provider's client (./provider.ts): config(), the discovery
+ * cache and the JWKS cache are module state. Used by test/client/callback.test.ts and the
+ * hostile-provider tests (test/client/hostile-provider/).
  *
  * config() reads process.env once, on first use. Tests run concurrently, so each load happens
  * under a lock: stub the environment, import, and call config() before the next load restubs
  * the environment. After that the loaded client keeps its issuer whatever the environment says.
  * Call vi.unstubAllEnvs() when the file is done.
+ *
+ * Each load stands for a fresh server process, so it also forgets the discovery document that
+ * lib/issuer-http.ts keeps process-wide (on globalThis, outliving vi.resetModules) for this
+ * issuer: a second client loaded for the same provider (another server behind a load balancer)
+ * fetches discovery itself.
  */
 import { vi } from 'vitest';
-import { CLIENT_ID, CLIENT_SECRET } from './provider';
+import { CLIENT_ID, CLIENT_SECRET } from './provider.ts';
 
 /** 40 characters: readConfig requires at least 32. */
-const SESSION_SECRET = 'hostile-session-secret-0123456789-abcdef';
+const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
 
 export type Client = typeof import('@/lib/client/callback') &
   typeof import('@/lib/client/errors') &
@@ -30,6 +37,8 @@ export function loadClient(issuer: string): Promise<Client> {
     vi.stubEnv('OIDC_CLIENT_ID', CLIENT_ID);
     vi.stubEnv('OIDC_CLIENT_SECRET', CLIENT_SECRET);
     for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE', 'SESSION_SECRET_PREVIOUS']) vi.stubEnv(name, undefined);
+    // Discovery is kept per process (lib/issuer-http.ts): a fresh client copy stands for another server.
+    (await import('@/lib/issuer-http')).forgetDiscovery(new URL(issuer));
     const [callback, errors, login, refresh, authorizationServer, config] = await Promise.all([
       import('@/lib/client/callback'),
       import('@/lib/client/errors'),

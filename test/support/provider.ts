@@ -1,26 +1,38 @@
 /**
- * A hostile OpenID provider for the client's tests (a helper module, not a test file).
+ * The fake OpenID provider for the client's unit tests (a helper module, not a test file): one
+ * configurable provider that test/client/callback.test.ts and the hostile-provider tests
+ * (test/client/hostile-provider/) share.
  *
  * A real node:http server on 127.0.0.1 (ephemeral port; issuer `http://localhost:<port>`, plain
- * http being allowed for loopback only) with discovery, a token endpoint and a JWKS. It behaves
- * like a real provider (client_secret_basic, one-time codes bound to the authorization request's
- * redirect_uri, PKCE S256 and nonce) except where a test tells it to misbehave, and it misbehaves
- * PER LOGIN:
+ * http being allowed for loopback only) with discovery, a token endpoint and a JWKS. It records
+ * every request (method, path, form body). It behaves like a real provider (client_secret_basic,
+ * one-time codes bound to the authorization request's redirect_uri, PKCE S256 and nonce) except
+ * where a test tells it to misbehave. The token endpoint answers a code exchange in one of two
+ * ways:
  *
- *   const { authorizationUrl, transaction } = await client.startLogin('/');
- *   const login = provider.nextLogin('expired', authorizationUrl);
- *   await client.completeLogin(login.callbackUrl(), transaction);
+ * - Per login (the default). A test starts a real login and picks a named `Behaviour` for it:
  *
- * `nextLogin` plays the authorization endpoint: it reads the authorization request (state, nonce,
- * code_challenge, redirect_uri), issues a code and remembers the behaviour for it. The token
- * request that carries that code gets the behaviour. JWKS faults are per login too: they apply to
- * the JWKS requests that follow that login's token request (the client fetches the JWKS right
- * after the code exchange). `issueRefreshToken` does the same for the refresh grant.
+ *     const { authorizationUrl, transaction } = await client.startLogin('/');
+ *     const login = provider.nextLogin('expired', authorizationUrl);
+ *     await client.completeLogin(login.callbackUrl(), transaction);
  *
- * The authorization response is built by the test (`login.callbackUrl(variant)`); the provider
- * only supplies its `iss` (RFC 9207). Discovery faults are per provider (`provider.discovery`),
- * since discovery happens before any login, and `refuseConnections()` takes the provider off the
- * network (connection refused).
+ *   `nextLogin` plays the authorization endpoint: it reads the authorization request (state,
+ *   nonce, code_challenge, redirect_uri), issues a code and remembers the behaviour for it. The
+ *   token request that carries that code gets the behaviour. JWKS faults are per login too: they
+ *   apply to the JWKS requests that follow that login's token request (the client fetches the
+ *   JWKS right after the code exchange). `issueRefreshToken` does the same for the refresh grant.
+ *   The authorization response is built by the test (`login.callbackUrl(variant)`); the provider
+ *   only supplies its `iss` (RFC 9207).
+ *
+ * - A fixed reply. A test that builds its own ID tokens sets `provider.tokenReply`: from then on
+ *   every authorization_code request is answered with it once the client authentication checks
+ *   out and code, code_verifier and redirect_uri are present. Codes are not looked up, so any
+ *   code and any transaction will do; such a test signs its tokens with `signingKey()` (published
+ *   in the JWKS) or `unpublishedKey()`.
+ *
+ * Discovery is per provider, since it happens before any login: `provider.discovery` makes it
+ * fail or answer late, `provider.discoveryIssuer` makes the document name another issuer, and
+ * `refuseConnections()` takes the provider off the network (connection refused).
  *
  * Keys: the JWKS always publishes two RSA RS256 keys (the signing key and a standby key, as
  * providers do ahead of a rotation), so an ID token without `kid` matches two keys. A third RSA
@@ -30,10 +42,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
-import { basicCredentials, corruptSignature, listenOnLoopback, readBody, sendJson } from '../../support/http.ts';
+import { basicCredentials, corruptSignature, listenOnLoopback, readBody, sendJson } from './http.ts';
 
-export const CLIENT_ID = 'hostile-test-client';
-export const CLIENT_SECRET = 'hostile-test-client-secret';
+/** The one client the provider knows (client_secret_basic); test/support/client.ts configures it. */
+export const CLIENT_ID = 'test-client';
+export const CLIENT_SECRET = 'test-client-secret';
 /** The subject of every login. */
 export const SUBJECT = 'user-1';
 /** What the `access-denied-html` authorization response carries in error_description. */
@@ -101,9 +114,13 @@ export type DiscoveryMode = 'up' | 'unavailable' /* 503 */ | 'slow' /* answers a
 // ---------------------------------------------------------------------------------------------
 // Keys, shared by every provider in a test file (RSA key generation is slow).
 
-interface Key {
+/** A key a test can sign its own ID tokens with, under `kid`. */
+export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
+}
+
+interface Key extends SigningKey {
   jwk: JWK;
 }
 
@@ -126,6 +143,12 @@ export interface RecordedRequest {
   body: URLSearchParams;
 }
 
+/** What POST /token answers to every code exchange while `provider.tokenReply` is set. */
+export interface TokenReply {
+  status: number;
+  body: Record<string, unknown>;
+}
+
 export interface Login {
   readonly behaviour: Behaviour;
   readonly code: string;
@@ -137,11 +160,25 @@ export interface Login {
   exchanges(): number;
 }
 
-export interface HostileProvider {
+export interface FakeProvider {
   readonly issuer: string;
+  /** Every request the provider received, in order. */
   readonly requests: RecordedRequest[];
   /** How discovery answers; `up` by default. */
   discovery: DiscoveryMode;
+  /** The `issuer` the discovery document claims; the real issuer unless a test says otherwise. */
+  discoveryIssuer: string;
+  /**
+   * When set, every authorization_code request is answered with this, once the client
+   * authentication checks out and code, code_verifier and redirect_uri are present (codes from
+   * nextLogin are then not looked up). Unset by default: each code gets its login's behaviour.
+   * The refresh grant is unaffected.
+   */
+  tokenReply: TokenReply | undefined;
+  /** The key that signs the ID tokens now; the JWKS publishes it. */
+  signingKey(): SigningKey;
+  /** A key the JWKS never publishes. */
+  unpublishedKey(): SigningKey;
   /** Plays the authorization endpoint for `authorizationUrl` (from startLogin). */
   nextLogin(behaviour: Behaviour, authorizationUrl: URL): Login;
   /** A refresh token whose refresh request gets `behaviour`; refreshed ID tokens are for `sub`. */
@@ -150,6 +187,7 @@ export interface HostileProvider {
   rotateKeys(): Promise<void>;
   /** Stops listening: from now on, connections to the issuer are refused. */
   refuseConnections(): Promise<void>;
+  /** The requests to the token endpoint, in order. */
   tokenRequests(): RecordedRequest[];
   jwksRequests(): number;
   discoveryRequests(): number;
@@ -173,7 +211,7 @@ interface AuthorizationRequest {
 const random = () => randomBytes(16).toString('base64url');
 const nowS = () => Math.floor(Date.now() / 1000);
 
-export async function startHostileProvider(options: ProviderOptions = {}): Promise<HostileProvider> {
+export async function startFakeProvider(options: ProviderOptions = {}): Promise<FakeProvider> {
   const slowMs = options.slowMs ?? 10_000;
   const keys = await Promise.all([poolKey(0), poolKey(1), poolKey(2)]);
   let [signingKey, standbyKey] = keys;
@@ -208,7 +246,7 @@ export async function startHostileProvider(options: ProviderOptions = {}): Promi
 
     if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
       const document = {
-        issuer: provider.issuer,
+        issuer: provider.discoveryIssuer,
         authorization_endpoint: `${provider.issuer}/auth`,
         token_endpoint: `${provider.issuer}/token`,
         jwks_uri: `${provider.issuer}/jwks`,
@@ -244,6 +282,12 @@ export async function startHostileProvider(options: ProviderOptions = {}): Promi
       if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET) return sendJson(res, 401, { error: 'invalid_client' });
 
       if (body.get('grant_type') === 'authorization_code') {
+        if (provider.tokenReply) {
+          for (const name of ['code', 'code_verifier', 'redirect_uri']) {
+            if (!body.get(name)) return sendJson(res, 400, { error: 'invalid_request', error_description: `${name} missing` });
+          }
+          return sendJson(res, provider.tokenReply.status, provider.tokenReply.body);
+        }
         const login = logins.get(body.get('code') ?? '');
         if (!login || login.used) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'unknown or used code' });
         login.used = true;
@@ -374,10 +418,14 @@ export async function startHostileProvider(options: ProviderOptions = {}): Promi
     });
   }
 
-  const provider: HostileProvider = {
+  const provider: FakeProvider = {
     issuer: origin,
     requests: [],
     discovery: 'up',
+    discoveryIssuer: origin,
+    tokenReply: undefined,
+    signingKey: () => ({ kid: signingKey.kid, privateKey: signingKey.privateKey }),
+    unpublishedKey: () => ({ kid: unpublishedKey.kid, privateKey: unpublishedKey.privateKey }),
 
     nextLogin(behaviour, authorizationUrl) {
       const q = authorizationUrl.searchParams;
