@@ -1,6 +1,6 @@
 /**
- * Token shapes as the providers document them, for ./token-shapes.test.ts (a data module, not a
- * test file). Each shape names its sources.
+ * Token shapes as the providers document them, for the tests in ./token-shapes/ (a data module,
+ * not a test file). Each shape names its sources.
  *
  * Two kinds of entry:
  * - VECTOR: header and claims copied verbatim from the cited page (an example token).
