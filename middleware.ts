@@ -16,5 +16,7 @@ export const config = {
   // lib/deployment-setup.ts's apiGate() is their setup page. The one exception is /api/notes/…,
   // a dynamic segment: Next answers a malformed percent-encoding there with a 500, and the
   // guard's request-hygiene check makes it a 400 first.
-  matcher: ['/((?!_next/static/|_next/image/|favicon\\.ico$|icon\\.svg$|og\\.png$|robots\\.txt$|bff(?:/|$)|api(?:/|$)(?!notes/)).*)'],
+  matcher: [
+    '/((?!_next/static/|_next/image/|favicon\\.ico$|icon\\.svg$|og\\.png$|robots\\.txt$|bff(?:/|$)|api(?:/|$)(?!notes/)).*)',
+  ],
 };

@@ -25,12 +25,18 @@ const nextConfig: NextConfig = {
         ],
       },
       // Route handlers the Edge guard does not run on (middleware.ts): a policy that allows nothing.
-      ...['/api/:path*', '/api', '/bff/:path*'].map((source) => ({ source, headers: [{ key: 'Content-Security-Policy', value: API_CSP }] })),
+      ...['/api/:path*', '/api', '/bff/:path*'].map((source) => ({
+        source,
+        headers: [{ key: 'Content-Security-Policy', value: API_CSP }],
+      })),
       // Answers about tokens and sessions are never stored by a browser or a shared cache: every
       // response of /api, /bff and /auth, whatever its status, including Next's own 404 and 405.
       // Set here, in one place, rather than by each handler. (Responses the Edge guard makes
       // itself, and the redirect helper it shares with the handlers, lib/origin.ts, set it too.)
-      ...['/api', '/api/:path*', '/bff/:path*', '/auth/:path*'].map((source) => ({ source, headers: [{ key: 'Cache-Control', value: 'no-store' }] })),
+      ...['/api', '/api/:path*', '/bff/:path*', '/auth/:path*'].map((source) => ({
+        source,
+        headers: [{ key: 'Cache-Control', value: 'no-store' }],
+      })),
       {
         // The authorization code and state travel through these URLs: never leak them in Referer.
         source: '/auth/:path*',

@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { chromium, defineConfig, devices } from '@playwright/test';
-import { APP_URL, IDP_URL, STORE_APP_LOG, STORE_APP_LOG_2, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from './e2e/env';
+import {
+  APP_URL,
+  IDP_URL,
+  STORE_APP_LOG,
+  STORE_APP_LOG_2,
+  STORE_APP_URL,
+  STORE_APP_URL_2,
+  STORE_REDIS_PORT,
+  TEST_SESSION_SECRET,
+} from './e2e/env';
 import {
   GLEWLWYD_API_AUDIENCE,
   GLEWLWYD_APP_LOG,
@@ -33,7 +42,9 @@ import {
  */
 function systemChromium(): string | undefined {
   if (existsSync(chromium.executablePath())) return undefined;
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+    existsSync(p),
+  );
 }
 const executablePath = systemChromium();
 
@@ -57,7 +68,13 @@ function appInstance(url: string, log: string, env: Record<string, string>) {
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
     timeout: 60_000,
-    env: { ...env, APP_BASE_URL: url, SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1', ...NO_RATE_LIMITS },
+    env: {
+      ...env,
+      APP_BASE_URL: url,
+      SESSION_SECRET: TEST_SESSION_SECRET,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...NO_RATE_LIMITS,
+    },
   };
 }
 
@@ -98,7 +115,10 @@ export default defineConfig({
       timeout: 30_000,
       // The store-mode instance signs in here too.
       // Back-channel logout goes to the store-mode instance (the main one keeps sessions in cookies).
-      env: { IDP_EXTRA_APP_URLS: `${STORE_APP_URL},${STORE_APP_URL_2}`, IDP_BACKCHANNEL_LOGOUT_URL: `${STORE_APP_URL}/auth/backchannel-logout` },
+      env: {
+        IDP_EXTRA_APP_URLS: `${STORE_APP_URL},${STORE_APP_URL_2}`,
+        IDP_BACKCHANNEL_LOGOUT_URL: `${STORE_APP_URL}/auth/backchannel-logout`,
+      },
     },
     {
       // A real Redis for the store-mode instance (Debian's redis-server; nothing on disk).
@@ -119,11 +139,17 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
       timeout: 240_000,
-      env: { SESSION_SECRET: TEST_SESSION_SECRET, NEXT_TELEMETRY_DISABLED: '1', LAB: 'on', ...NO_RATE_LIMITS },
+      env: {
+        SESSION_SECRET: TEST_SESSION_SECRET,
+        NEXT_TELEMETRY_DISABLED: '1',
+        LAB: 'on',
+        ...NO_RATE_LIMITS,
+      },
     },
     {
       // A hostile OpenID provider for e2e/hostile: misbehaves per login, as the browser asks.
-      command: 'node --experimental-strip-types --disable-warning=ExperimentalWarning e2e/hostile/server.ts',
+      command:
+        'node --experimental-strip-types --disable-warning=ExperimentalWarning e2e/hostile/server.ts',
       url: `${HOSTILE_ISSUER}/.well-known/openid-configuration`,
       reuseExistingServer: !process.env.CI,
       stdout: 'ignore',
@@ -152,7 +178,8 @@ export default defineConfig({
       // An independent, certified OpenID provider: Glewlwyd from Debian (`apt-get install
       // glewlwyd`), set up afresh through its admin API by e2e/glewlwyd/server.ts. Its access
       // tokens live GLEWLWYD_TTL_S seconds, so the suite also runs with short-lived tokens.
-      command: 'node --experimental-strip-types --disable-warning=ExperimentalWarning e2e/glewlwyd/server.ts',
+      command:
+        'node --experimental-strip-types --disable-warning=ExperimentalWarning e2e/glewlwyd/server.ts',
       url: GLEWLWYD_DISCOVERY_URL,
       reuseExistingServer: !process.env.CI,
       stdout: 'ignore',
@@ -169,7 +196,12 @@ export default defineConfig({
       [STORE_APP_URL, STORE_APP_LOG],
       [STORE_APP_URL_2, STORE_APP_LOG_2],
     ].map(([url, log]) =>
-      appInstance(url!, log!, { SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`, API_AUDIENCE: `${APP_URL}/api`, LAB: 'on' }),
+      appInstance(url!, log!, {
+        SESSION_STORE: 'redis',
+        REDIS_URL: `redis://127.0.0.1:${STORE_REDIS_PORT}`,
+        API_AUDIENCE: `${APP_URL}/api`,
+        LAB: 'on',
+      }),
     ),
     // Store mode at the hostile provider: token sets too large for cookies (e2e/hostile/large-tokens).
     appInstance(STORE_HOSTILE_APP_URL, STORE_HOSTILE_APP_LOG, {

@@ -15,7 +15,8 @@ export async function CookieList() {
   const session = sessionCookieName();
   const attributes = describeAttributes();
   const carried = (await cookies()).getAll();
-  const here = (match: (name: string) => boolean) => carried.filter((c) => match(c.name)).map((c) => `${c.name} (${c.value.length} characters)`);
+  const here = (match: (name: string) => boolean) =>
+    carried.filter((c) => match(c.name)).map((c) => `${c.name} (${c.value.length} characters)`);
   const rows = [
     {
       name: cookieNames.transaction('<state>'),
@@ -36,23 +37,33 @@ export async function CookieList() {
     },
     {
       name: cookieNames.logoutState(),
-      holds: 'During sign-out only: the state sent to the provider\'s logout endpoint, and where to return, sealed.',
+      holds:
+        "During sign-out only: the state sent to the provider's logout endpoint, and where to return, sealed.",
       attributes,
       lifetime: `${LOGOUT_STATE_TTL_S / 60} minutes; deleted when the provider sends the browser back`,
       present: here((name) => name === cookieNames.logoutState()),
     },
     {
-      name: 'the provider\'s own cookies',
-      holds: 'Its login session and the interaction in progress, on its own origin: this app never sees them.',
+      name: "the provider's own cookies",
+      holds:
+        'Its login session and the interaction in progress, on its own origin: this app never sees them.',
       attributes: 'set by the provider',
-      lifetime: 'the provider\'s',
+      lifetime: "the provider's",
       present: [] as string[],
     },
   ];
   return (
-    <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="cookies" data-testid="cookie-list">
-      <h2 id="cookies" className="text-lg font-semibold">The cookies of a sign-in</h2>
-      <p className="mb-3 text-sm text-slate-500">No token is ever readable by JavaScript: every cookie of this app is HttpOnly.</p>
+    <section
+      className="rounded-xl border border-slate-200 bg-white p-6"
+      aria-labelledby="cookies"
+      data-testid="cookie-list"
+    >
+      <h2 id="cookies" className="text-lg font-semibold">
+        The cookies of a sign-in
+      </h2>
+      <p className="mb-3 text-sm text-slate-500">
+        No token is ever readable by JavaScript: every cookie of this app is HttpOnly.
+      </p>
       <table className="w-full text-sm">
         <thead>
           <tr className="text-left text-xs text-slate-500">
@@ -65,12 +76,18 @@ export async function CookieList() {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.name} className="border-t border-slate-100 align-top" data-cookie={row.name}>
+            <tr
+              key={row.name}
+              className="border-t border-slate-100 align-top"
+              data-cookie={row.name}
+            >
               <td className="py-1 pr-3 font-mono text-xs">{row.name}</td>
               <td className="py-1 pr-3 text-xs">{row.holds}</td>
               <td className="py-1 pr-3 font-mono text-xs">{row.attributes}</td>
               <td className="py-1 pr-3 text-xs">{row.lifetime}</td>
-              <td className="py-1 font-mono text-xs" data-testid="cookie-present">{row.present.length ? row.present.join(', ') : '—'}</td>
+              <td className="py-1 font-mono text-xs" data-testid="cookie-present">
+                {row.present.length ? row.present.join(', ') : '—'}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -12,8 +12,18 @@ export function generateMetadata(): Metadata {
     metadataBase: appOrigin(),
     title: TITLE,
     description: DESCRIPTION,
-    icons: { icon: [{ url: '/favicon.ico', sizes: '32x32' }, { url: '/icon.svg', type: 'image/svg+xml' }] },
-    openGraph: { title: TITLE, description: DESCRIPTION, type: 'website', images: [{ url: '/og.png', width: 1200, height: 630, alt: TITLE }] },
+    icons: {
+      icon: [
+        { url: '/favicon.ico', sizes: '32x32' },
+        { url: '/icon.svg', type: 'image/svg+xml' },
+      ],
+    },
+    openGraph: {
+      title: TITLE,
+      description: DESCRIPTION,
+      type: 'website',
+      images: [{ url: '/og.png', width: 1200, height: 630, alt: TITLE }],
+    },
     twitter: { card: 'summary_large_image', images: ['/og.png'] },
   };
 }
@@ -27,7 +37,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/" className="font-semibold tracking-tight">
               next-oidc-reference
             </Link>
-            <span className="text-sm text-slate-500">ID token = who you are · access token = what you may do</span>
+            <span className="text-sm text-slate-500">
+              ID token = who you are · access token = what you may do
+            </span>
           </nav>
         </header>
         <main className="mx-auto max-w-5xl px-6 py-10">{children}</main>

@@ -38,7 +38,9 @@ const token = await new SignJWT({ client_id: 'app', scope: 'notes:read' })
   .setIssuedAt()
   .setExpirationTime('5m')
   .sign(privateKey);
-const request = new Request('https://api.example/api/notes', { headers: { Authorization: `Bearer ${token}` } });
+const request = new Request('https://api.example/api/notes', {
+  headers: { Authorization: `Bearer ${token}` },
+});
 
 describe(`session cookie (${sealed.length} bytes)`, () => {
   bench('openSession (Edge guard, every page request)', async () => {

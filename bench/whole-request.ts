@@ -38,7 +38,9 @@ const CONNECTIONS = 8;
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const PROFILE = process.argv.includes('--profile');
 /** Node flags for the app servers: a CPU profile each, written when they stop (--profile). */
-const NODE_FLAGS = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${join(dirname(fileURLToPath(import.meta.url)), 'profiles')}`] : [];
+const NODE_FLAGS = PROFILE
+  ? ['--cpu-prof', `--cpu-prof-dir=${join(dirname(fileURLToPath(import.meta.url)), 'profiles')}`]
+  : [];
 
 const APP_PORT = 3100;
 const BARE_PORT = 3101;
@@ -58,10 +60,19 @@ const children: ChildProcess[] = [];
 /** Whether processes can be pinned to cores (asked once). */
 const CAN_PIN = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length > 1;
 
-const pinned = (core: number, command: string, args: string[]) => (CAN_PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [string, string[]];
+const pinned = (core: number, command: string, args: string[]) =>
+  (CAN_PIN ? ['taskset', ['-c', String(core), command, ...args]] : [command, args]) as [
+    string,
+    string[],
+  ];
 
 function start(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: ['ignore', 'ignore', 'inherit'], detached: true });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
   children.push(child);
   return child;
 }
@@ -81,7 +92,13 @@ process.on('SIGINT', () => process.exit(130));
 async function until(url: string, timeoutMs = 60_000): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
-    if (await fetch(url, { redirect: 'manual' }).then(() => true, () => false)) return performance.now() - started;
+    if (
+      await fetch(url, { redirect: 'manual' }).then(
+        () => true,
+        () => false,
+      )
+    )
+      return performance.now() - started;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
@@ -91,8 +108,12 @@ async function until(url: string, timeoutMs = 60_000): Promise<number> {
 function rssMb(pid: number): number {
   const pids = [pid];
   for (let i = 0; i < pids.length; i++) {
-    for (const task of spawnSync('ls', [`/proc/${pids[i]}/task`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean)) {
-      const kids = spawnSync('cat', [`/proc/${pids[i]}/task/${task}/children`], { encoding: 'utf8' }).stdout.trim();
+    for (const task of spawnSync('ls', [`/proc/${pids[i]}/task`], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)) {
+      const kids = spawnSync('cat', [`/proc/${pids[i]}/task/${task}/children`], {
+        encoding: 'utf8',
+      }).stdout.trim();
       if (kids) pids.push(...kids.split(/\s+/).map(Number));
     }
   }
@@ -145,7 +166,10 @@ function cookiesOf(response: Response, jar: Map<string, string>): void {
 const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
 /** Signs in as alice; the session cookie, and (with the bench's own secret) the access token it holds. */
-async function signIn(secret?: string, base = APP): Promise<{ cookie: string; accessToken?: string; cookieBytes: number }> {
+async function signIn(
+  secret?: string,
+  base = APP,
+): Promise<{ cookie: string; accessToken?: string; cookieBytes: number }> {
   const app = new Map<string, string>();
   const idp = new Map<string, string>();
   let response = await fetch(`${base}/auth/login?returnTo=%2F`, { redirect: 'manual' });
@@ -155,12 +179,20 @@ async function signIn(secret?: string, base = APP): Promise<{ cookie: string; ac
     const url = new URL(location, IDP);
     const uid = /^\/interaction\/([\w-]+)$/.exec(url.pathname)?.[1];
     response = uid
-      ? await fetch(`${IDP}/interaction/${uid}/login`, { method: 'POST', headers: { cookie: header(idp), 'content-type': 'application/x-www-form-urlencoded' }, body: 'login=alice&password=alice', redirect: 'manual' })
+      ? await fetch(`${IDP}/interaction/${uid}/login`, {
+          method: 'POST',
+          headers: { cookie: header(idp), 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'login=alice&password=alice',
+          redirect: 'manual',
+        })
       : await fetch(url, { headers: { cookie: header(idp) }, redirect: 'manual' });
     cookiesOf(response, idp);
     location = response.headers.get('location');
   }
-  response = await fetch(new URL(location!, base), { headers: { cookie: header(app) }, redirect: 'manual' });
+  response = await fetch(new URL(location!, base), {
+    headers: { cookie: header(app) },
+    redirect: 'manual',
+  });
   cookiesOf(response, app);
   // `__Host-session` in production, `session` under `next dev`.
   const name = ['__Host-session', 'session'].find((n) => app.has(n));
@@ -169,9 +201,13 @@ async function signIn(secret?: string, base = APP): Promise<{ cookie: string; ac
   const cookie = { cookie: `${name}=${session}`, cookieBytes: name.length + 1 + session.length };
   if (!secret) return cookie;
   // The app's password map: the id is the first 40 bits of SHA-256(secret), plus one (lib/session/cookie.ts).
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)),
+  );
   const id = digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
-  const { accessToken } = await unsealData<{ accessToken: string }>(session, { password: { [id]: secret } });
+  const { accessToken } = await unsealData<{ accessToken: string }>(session, {
+    password: { [id]: secret },
+  });
   return { ...cookie, accessToken };
 }
 
@@ -181,7 +217,11 @@ async function signIn(secret?: string, base = APP): Promise<{ cookie: string; ac
  */
 async function browserSignIns(count: number): Promise<number> {
   const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  const browser = await chromium.launch(existsSync(chromium.executablePath()) || !system ? {} : { executablePath: system, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch(
+    existsSync(chromium.executablePath()) || !system
+      ? {}
+      : { executablePath: system, args: ['--no-sandbox', '--disable-gpu'] },
+  );
   const times: number[] = [];
   try {
     for (let i = 0; i < count; i++) {
@@ -227,11 +267,27 @@ interface Sample {
 async function load(target: Target, seconds: number): Promise<Sample> {
   const cpu = () => target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const before = cpu();
-  const result = await autocannon({ url: target.url, headers: target.headers?.(), connections: CONNECTIONS, duration: seconds });
+  const result = await autocannon({
+    url: target.url,
+    headers: target.headers?.(),
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
   const cpuMs = ((cpu() - before) * 1000) / Math.max(1, result.requests.total);
-  const wrong = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => Number(code) !== target.expect);
-  if (wrong.length || result.errors) throw new Error(`${target.name}: ${JSON.stringify(result.statusCodeStats)} errors ${result.errors}`);
-  return { rps: result.requests.average, cpuMs, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  const wrong = Object.entries(result.statusCodeStats ?? {}).filter(
+    ([code]) => Number(code) !== target.expect,
+  );
+  if (wrong.length || result.errors)
+    throw new Error(
+      `${target.name}: ${JSON.stringify(result.statusCodeStats)} errors ${result.errors}`,
+    );
+  return {
+    rps: result.requests.average,
+    cpuMs,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -250,7 +306,8 @@ async function coldDev(): Promise<{ readyMs: number; firstDashboardMs: number } 
   const t = performance.now();
   const dashboard = await fetch(`${APP}/dashboard`, { headers: { cookie }, redirect: 'manual' });
   const firstDashboardMs = performance.now() - t;
-  if (dashboard.status !== 200) throw new Error(`next dev: /dashboard answered ${dashboard.status}`);
+  if (dashboard.status !== 200)
+    throw new Error(`next dev: /dashboard answered ${dashboard.status}`);
   process.kill(-dev.pid!, 'SIGTERM');
   await new Promise((r) => dev.once('exit', r));
   await new Promise((r) => setTimeout(r, 500));
@@ -258,21 +315,48 @@ async function coldDev(): Promise<{ readyMs: number; firstDashboardMs: number } 
 }
 
 async function main() {
-  if (spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status !== 0 || cpus().length < 2) {
-    console.warn('taskset or a second core is missing: the server and the load generator share cores; ratios are rough');
+  if (
+    spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status !== 0 ||
+    cpus().length < 2
+  ) {
+    console.warn(
+      'taskset or a second core is missing: the server and the load generator share cores; ratios are rough',
+    );
   }
   if (BUILD) {
     console.log('next build …');
-    if (spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } }).status !== 0) throw new Error('next build failed');
+    if (
+      spawnSync('npx', ['next', 'build'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+      }).status !== 0
+    )
+      throw new Error('next build failed');
   }
   const dev = await coldDev();
 
-  start('node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'idp/server.ts'], { APP_BASE_URL: APP, IDP_EXTRA_APP_URLS: STORE_APP });
+  start(
+    'node',
+    ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'idp/server.ts'],
+    { APP_BASE_URL: APP, IDP_EXTRA_APP_URLS: STORE_APP },
+  );
   await until(`${IDP}/.well-known/openid-configuration`);
 
-  const [cmd, args] = pinned(0, 'node', [...NODE_FLAGS, 'node_modules/next/dist/bin/next', 'start', '-p', String(APP_PORT)]);
+  const [cmd, args] = pinned(0, 'node', [
+    ...NODE_FLAGS,
+    'node_modules/next/dist/bin/next',
+    'start',
+    '-p',
+    String(APP_PORT),
+  ]);
   const t0 = performance.now();
-  const server = start(cmd, args, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: APP, NODE_ENV: 'production' });
+  const server = start(cmd, args, {
+    BENCH: '1',
+    SESSION_SECRET: SECRET,
+    APP_BASE_URL: APP,
+    NODE_ENV: 'production',
+  });
   await until(`${APP}/bench/public`);
   const startReadyMs = performance.now() - t0;
   const t1 = performance.now();
@@ -280,12 +364,45 @@ async function main() {
   const firstRequestMs = performance.now() - t1;
 
   // Store mode: the same build, sessions in a real Redis (nothing on disk), on the same core.
-  const redis = start(...pinned(0, 'redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']), {});
-  const [storeCmd, storeArgs] = pinned(0, 'node', [...NODE_FLAGS, 'node_modules/next/dist/bin/next', 'start', '-p', String(STORE_APP_PORT)]);
-  const storeServer = start(storeCmd, storeArgs, { BENCH: '1', SESSION_SECRET: SECRET, APP_BASE_URL: STORE_APP, API_AUDIENCE: `${APP}/api`, NODE_ENV: 'production', SESSION_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}` });
+  const redis = start(
+    ...pinned(0, 'redis-server', [
+      '--port',
+      String(REDIS_PORT),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]),
+    {},
+  );
+  const [storeCmd, storeArgs] = pinned(0, 'node', [
+    ...NODE_FLAGS,
+    'node_modules/next/dist/bin/next',
+    'start',
+    '-p',
+    String(STORE_APP_PORT),
+  ]);
+  const storeServer = start(storeCmd, storeArgs, {
+    BENCH: '1',
+    SESSION_SECRET: SECRET,
+    APP_BASE_URL: STORE_APP,
+    API_AUDIENCE: `${APP}/api`,
+    NODE_ENV: 'production',
+    SESSION_STORE: 'redis',
+    REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}`,
+  });
   await until(`${STORE_APP}/bench/public`);
 
-  const [bareCmd, bareArgs] = pinned(0, 'node', ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'bench/bare-jose-server.ts', String(BARE_PORT), IDP, `${APP}/api`]);
+  const [bareCmd, bareArgs] = pinned(0, 'node', [
+    '--experimental-strip-types',
+    '--disable-warning=ExperimentalWarning',
+    'bench/bare-jose-server.ts',
+    String(BARE_PORT),
+    IDP,
+    `${APP}/api`,
+  ]);
   const bare = start(bareCmd, bareArgs, {});
   await until(`http://127.0.0.1:${BARE_PORT}/`);
 
@@ -296,30 +413,80 @@ async function main() {
   // once a minute, and the browser sends the new value from then on. autocannon does not, so
   // the cookie is renewed before each run; otherwise every request after the first minute
   // would be a write-back (a seal and a Set-Cookie), which no real browser causes.
-  const cookies: Record<string, string> = { [APP]: signedIn.cookie, [STORE_APP]: (await signIn(undefined, STORE_APP)).cookie };
+  const cookies: Record<string, string> = {
+    [APP]: signedIn.cookie,
+    [STORE_APP]: (await signIn(undefined, STORE_APP)).cookie,
+  };
   const renewCookie = async (base: string) => {
-    const response = await fetch(`${base}/bench/guarded`, { headers: { cookie: cookies[base]! }, redirect: 'manual' });
-    const renewed = response.headers.getSetCookie().map((line) => line.split(';', 1)[0]!).filter((pair) => pair.startsWith('__Host-session=') && pair.length > 15);
+    const response = await fetch(`${base}/bench/guarded`, {
+      headers: { cookie: cookies[base]! },
+      redirect: 'manual',
+    });
+    const renewed = response.headers
+      .getSetCookie()
+      .map((line) => line.split(';', 1)[0]!)
+      .filter((pair) => pair.startsWith('__Host-session=') && pair.length > 15);
     if (renewed.length) cookies[base] = renewed.join('; ');
   };
-  const withCookie = (extra: Record<string, string> = {}, base = APP) => () => ({ cookie: cookies[base]!, ...extra });
+  const withCookie =
+    (extra: Record<string, string> = {}, base = APP) =>
+    () => ({ cookie: cookies[base]!, ...extra });
   const app = [server.pid!];
   const store = [storeServer.pid!, redis.pid!];
   const allTargets: Target[] = [
     { name: 'public page', url: `${APP}/bench/public`, expect: 200, pids: app },
     // The same public page, carrying the session cookie: what carrying it costs, without the guard's checks.
-    { name: 'public page + cookie', url: `${APP}/bench/public`, headers: withCookie(), expect: 200, pids: app },
-    { name: 'guarded page', url: `${APP}/bench/guarded`, headers: withCookie(), expect: 200, pids: app },
-    { name: 'guarded + requireSession', url: `${APP}/bench/checked`, headers: withCookie(), expect: 200, pids: app },
-    { name: 'guarded + requireSession, store mode', url: `${STORE_APP}/bench/checked`, headers: withCookie({}, STORE_APP), expect: 200, pids: store },
+    {
+      name: 'public page + cookie',
+      url: `${APP}/bench/public`,
+      headers: withCookie(),
+      expect: 200,
+      pids: app,
+    },
+    {
+      name: 'guarded page',
+      url: `${APP}/bench/guarded`,
+      headers: withCookie(),
+      expect: 200,
+      pids: app,
+    },
+    {
+      name: 'guarded + requireSession',
+      url: `${APP}/bench/checked`,
+      headers: withCookie(),
+      expect: 200,
+      pids: app,
+    },
+    {
+      name: 'guarded + requireSession, store mode',
+      url: `${STORE_APP}/bench/checked`,
+      headers: withCookie({}, STORE_APP),
+      expect: 200,
+      pids: store,
+    },
     { name: 'empty route handler', url: `${APP}/api/bench/empty`, expect: 200, pids: app },
     { name: 'GET /api/me (JWT)', url: `${APP}/api/me`, headers: bearer, expect: 200, pids: app },
-    { name: 'bare node:http + jose', url: `http://127.0.0.1:${BARE_PORT}/`, headers: bearer, expect: 200, pids: [bare.pid!] },
-    { name: 'GET /bff/notes', url: `${APP}/bff/notes`, headers: withCookie({ 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }), expect: 200, pids: app },
+    {
+      name: 'bare node:http + jose',
+      url: `http://127.0.0.1:${BARE_PORT}/`,
+      headers: bearer,
+      expect: 200,
+      pids: [bare.pid!],
+    },
+    {
+      name: 'GET /bff/notes',
+      url: `${APP}/bff/notes`,
+      headers: withCookie({ 'x-bff-request': '1', 'sec-fetch-site': 'same-origin' }),
+      expect: 200,
+      pids: app,
+    },
   ];
 
   const targets = ONLY ? allTargets.filter((t) => new RegExp(ONLY, 'i').test(t.name)) : allTargets;
-  if (!targets.length) throw new Error(`--only=${ONLY} matches no target: ${allTargets.map((t) => t.name).join(', ')}`);
+  if (!targets.length)
+    throw new Error(
+      `--only=${ONLY} matches no target: ${allTargets.map((t) => t.name).join(', ')}`,
+    );
   console.log(`warming up (${targets.length} targets) …`);
   const renewAll = async () => {
     await renewCookie(APP);
@@ -346,7 +513,12 @@ async function main() {
   const summary = new Map(
     [...samples].map(([name, list]) => [
       name,
-      { rps: median(list.map((x) => x.rps)), cpuMs: median(list.map((x) => x.cpuMs)), p50: median(list.map((x) => x.p50)), p99: median(list.map((x) => x.p99)) },
+      {
+        rps: median(list.map((x) => x.rps)),
+        cpuMs: median(list.map((x) => x.cpuMs)),
+        p50: median(list.map((x) => x.p50)),
+        p99: median(list.map((x) => x.p99)),
+      },
     ]),
   );
   const has = (name: string) => summary.has(name);
@@ -362,18 +534,66 @@ async function main() {
   const ratioRow = (label: string, a: string, b: string, goal: string): string[] => {
     if (!has(a) || !has(b)) return [];
     const [sa, sb] = [samples.get(a)!, samples.get(b)!];
-    const describe = (perRound: number[]) => [`${median(perRound).toFixed(2)}x`, `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`];
-    return [label, ...describe(sa.map((x, i) => x.rps / sb[i]!.rps)), ...describe(sa.map((x, i) => sb[i]!.cpuMs / x.cpuMs)), goal];
+    const describe = (perRound: number[]) => [
+      `${median(perRound).toFixed(2)}x`,
+      `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`,
+    ];
+    return [
+      label,
+      ...describe(sa.map((x, i) => x.rps / sb[i]!.rps)),
+      ...describe(sa.map((x, i) => sb[i]!.cpuMs / x.cpuMs)),
+      goal,
+    ];
   };
   const rows = [
-    ratioRow("public page ÷ guarded page (the guard's cost)", 'public page', 'guarded page', '≤ 1.05x'),
-    ratioRow('public page ÷ guard + requireSession', 'public page', 'guarded + requireSession', '≤ 1.10x'),
-    ratioRow('guard + requireSession: cookie mode ÷ store mode (Redis)', 'guarded + requireSession', 'guarded + requireSession, store mode', 'reported'),
-    ratioRow("public page + cookie ÷ guarded page (the guard's checks alone)", 'public page + cookie', 'guarded page', 'reported'),
-    ratioRow('public page ÷ public page + cookie (carrying the cookie)', 'public page', 'public page + cookie', 'reported'),
-    ratioRow('GET /api/me ÷ empty route handler', 'GET /api/me (JWT)', 'empty route handler', '≥ 0.97x'),
-    ratioRow('GET /api/me ÷ bare node:http + jose', 'GET /api/me (JWT)', 'bare node:http + jose', 'reported'),
-    ratioRow('GET /bff/notes ÷ GET /api/me', 'GET /bff/notes', 'GET /api/me (JWT)', 'reported (the BFF calls /api)'),
+    ratioRow(
+      "public page ÷ guarded page (the guard's cost)",
+      'public page',
+      'guarded page',
+      '≤ 1.05x',
+    ),
+    ratioRow(
+      'public page ÷ guard + requireSession',
+      'public page',
+      'guarded + requireSession',
+      '≤ 1.10x',
+    ),
+    ratioRow(
+      'guard + requireSession: cookie mode ÷ store mode (Redis)',
+      'guarded + requireSession',
+      'guarded + requireSession, store mode',
+      'reported',
+    ),
+    ratioRow(
+      "public page + cookie ÷ guarded page (the guard's checks alone)",
+      'public page + cookie',
+      'guarded page',
+      'reported',
+    ),
+    ratioRow(
+      'public page ÷ public page + cookie (carrying the cookie)',
+      'public page',
+      'public page + cookie',
+      'reported',
+    ),
+    ratioRow(
+      'GET /api/me ÷ empty route handler',
+      'GET /api/me (JWT)',
+      'empty route handler',
+      '≥ 0.97x',
+    ),
+    ratioRow(
+      'GET /api/me ÷ bare node:http + jose',
+      'GET /api/me (JWT)',
+      'bare node:http + jose',
+      'reported',
+    ),
+    ratioRow(
+      'GET /bff/notes ÷ GET /api/me',
+      'GET /bff/notes',
+      'GET /api/me (JWT)',
+      'reported (the BFF calls /api)',
+    ),
   ].filter((row) => row.length);
 
   const node = process.version;
@@ -387,7 +607,10 @@ async function main() {
     '',
     '| target | requests/s | CPU ms per request | p50 ms | p99 ms |',
     '|---|---|---|---|---|',
-    ...[...summary].map(([name, v]) => `| ${name} | ${Math.round(v.rps)} | ${v.cpuMs.toFixed(2)} | ${v.p50} | ${v.p99} |`),
+    ...[...summary].map(
+      ([name, v]) =>
+        `| ${name} | ${Math.round(v.rps)} | ${v.cpuMs.toFixed(2)} | ${v.p50} | ${v.p99} |`,
+    ),
     '',
     '| ratio | throughput | its range | CPU per request | its range | goal |',
     '|---|---|---|---|---|---|',
@@ -397,11 +620,16 @@ async function main() {
     `- Server RSS after each round: ${rssByRound.join(', ')} MB; after the Chromium sign-ins: ${rss} MB.`,
     `- Sign-in round trip in Chromium (the dashboard, the IdP's login form, back on the dashboard with its /api calls; median of ${QUICK ? 1 : 5}, typing included): ${Math.round(signInMs)} ms.`,
     `- \`next start\` to ready: ${Math.round(startReadyMs)} ms; its first request: ${Math.round(firstRequestMs)} ms.`,
-    ...(dev ? [`- \`npm run dev\` to ready: ${Math.round(dev.readyMs)} ms; the first signed-in \`/dashboard\` (compiling it and the /api routes it calls): ${Math.round(dev.firstDashboardMs)} ms.`] : []),
+    ...(dev
+      ? [
+          `- \`npm run dev\` to ready: ${Math.round(dev.readyMs)} ms; the first signed-in \`/dashboard\` (compiling it and the /api routes it calls): ${Math.round(dev.firstDashboardMs)} ms.`,
+        ]
+      : []),
     '',
   ];
   console.log(`\n${lines.join('\n')}`);
-  if (!QUICK && !ONLY && !PROFILE) writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
+  if (!QUICK && !ONLY && !PROFILE)
+    writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), lines.join('\n'));
 }
 
 main().then(
@@ -409,7 +637,13 @@ main().then(
     stopAll();
     if (PROFILE) {
       // The servers write their profiles as they exit.
-      await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+      await Promise.all(
+        children.map((c) =>
+          c.exitCode === null && c.signalCode === null
+            ? new Promise((r) => c.once('exit', r))
+            : undefined,
+        ),
+      );
       console.log(`CPU profiles: ${join(ROOT, 'bench', 'profiles')}`);
     }
     process.exit(0);

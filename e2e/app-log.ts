@@ -15,7 +15,9 @@ export interface LogLine {
 export async function appLog(file: string): Promise<LogLine[]> {
   const absolute = path.resolve(import.meta.dirname, '..', file);
   const text = await readFile(absolute, 'utf8').catch((error: unknown) => {
-    throw new Error(`cannot read the app's log ${absolute} (started by playwright.config.ts): ${String(error)}`);
+    throw new Error(
+      `cannot read the app's log ${absolute} (started by playwright.config.ts): ${String(error)}`,
+    );
   });
   return text
     .split('\n')
@@ -30,10 +32,17 @@ export async function appLog(file: string): Promise<LogLine[]> {
 }
 
 /** The first line of `file` that `match` accepts, waiting a little for it to be written. */
-export async function waitForLogLine(file: string, match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
+export async function waitForLogLine(
+  file: string,
+  match: (line: LogLine) => boolean,
+  what: string,
+): Promise<LogLine> {
   let found: LogLine | undefined;
   await expect
-    .poll(async () => (found = (await appLog(file)).find(match)), { message: `a log line: ${what}`, timeout: 5_000 })
+    .poll(async () => (found = (await appLog(file)).find(match)), {
+      message: `a log line: ${what}`,
+      timeout: 5_000,
+    })
     .toBeDefined();
   return found!;
 }

@@ -9,7 +9,8 @@ import { readSession, signIn, writeSession } from './helpers';
 test('a render error shows the friendly error page, never the error', async ({ page, context }) => {
   const violations: string[] = [];
   page.on('console', (message) => {
-    if (/Content[- ]Security[- ]Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    if (/Content[- ]Security[- ]Policy|Refused to/i.test(message.text()))
+      violations.push(message.text());
   });
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toHaveText('Alice Liddell');
@@ -19,7 +20,14 @@ test('a render error shows the friendly error page, never the error', async ({ p
   await expect(page.getByTestId('error-page')).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Something went wrong' })).toBeVisible();
   const html = await response!.text();
-  for (const leak of ['Invalid JWT', 'JWTInvalid', 'decodeJwt', 'node_modules', '.ts:', 'Error: ']) {
+  for (const leak of [
+    'Invalid JWT',
+    'JWTInvalid',
+    'decodeJwt',
+    'node_modules',
+    '.ts:',
+    'Error: ',
+  ]) {
     expect(html, `the page never shows "${leak}"`).not.toContain(leak);
     await expect(page.locator('body')).not.toContainText(leak);
   }

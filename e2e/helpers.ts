@@ -18,7 +18,11 @@ export interface Session {
 }
 
 /** Signs in through the real local IdP's login page. Starts from `path` (protected or not). */
-export async function signIn(page: Page, user: 'alice' | 'bob', path = '/dashboard'): Promise<void> {
+export async function signIn(
+  page: Page,
+  user: 'alice' | 'bob',
+  path = '/dashboard',
+): Promise<void> {
   await page.goto(path);
   await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/interaction/`));
   await page.getByLabel('Username').fill(user);
@@ -34,7 +38,9 @@ export async function readSession(context: BrowserContext): Promise<Session> {
   const jar = new Map((await sessionCookies(context)).map((c) => [c.name, c.value]));
   const sealed = readSessionCookie(SESSION_COOKIE, (name) => jar.get(name));
   expect(sealed, 'session cookie').toBeTruthy();
-  const data = await unsealData<Session>(sealed!, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
+  const data = await unsealData<Session>(sealed!, {
+    password: (await passwordMaps(TEST_SESSION_SECRET)).open,
+  });
   expect(data.accessToken).toBeTruthy();
   return data;
 }
@@ -49,22 +55,36 @@ export async function sessionCookies(context: BrowserContext, url?: string) {
  * minutes ago (tokens younger than a few seconds are never refreshed: lib/client/refresh.ts).
  */
 export function expired<T extends Session>(session: T, expiresAt = 0): T {
-  return { ...session, accessTokenExpiresAt: expiresAt, tokensReceivedAt: Math.floor(Date.now() / 1000) - 600 };
+  return {
+    ...session,
+    accessTokenExpiresAt: expiresAt,
+    tokensReceivedAt: Math.floor(Date.now() / 1000) - 600,
+  };
 }
 
 /** Replaces the session's content, sealed (and split into cookies) as the app would. */
 export async function writeSession(context: BrowserContext, data: Session): Promise<void> {
   const existing = await sessionCookies(context);
   expect(existing.length, 'session cookies').toBeGreaterThan(0);
-  const sealed = await sealData(data, { password: (await passwordMaps(TEST_SESSION_SECRET)).seal, ttl: 12 * 3600 });
-  for (const write of sessionCookieWrites(SESSION_COOKIE, sealed, existing.map((c) => c.name))) {
-    if (write.value) await context.addCookies([{ ...existing[0]!, name: write.name, value: write.value }]);
+  const sealed = await sealData(data, {
+    password: (await passwordMaps(TEST_SESSION_SECRET)).seal,
+    ttl: 12 * 3600,
+  });
+  for (const write of sessionCookieWrites(
+    SESSION_COOKIE,
+    sealed,
+    existing.map((c) => c.name),
+  )) {
+    if (write.value)
+      await context.addCookies([{ ...existing[0]!, name: write.name, value: write.value }]);
     else await context.clearCookies({ name: write.name });
   }
 }
 
 /** How often the local IdP saw this refresh token used (its development-only counter), by outcome. */
-export async function refreshesAtProvider(refreshToken: string): Promise<{ success: number; error: number }> {
+export async function refreshesAtProvider(
+  refreshToken: string,
+): Promise<{ success: number; error: number }> {
   const hash = createHash('sha256').update(refreshToken).digest('hex');
   return (await fetch(`${IDP_URL}/dev/refreshes/${hash}`)).json();
 }

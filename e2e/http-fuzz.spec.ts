@@ -58,7 +58,8 @@ function prng(seed: number) {
   };
   const chance = (p: number) => next() < p;
   /** `n` characters drawn from `alphabet`. */
-  const chars = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[int(alphabet.length)]).join('');
+  const chars = (alphabet: string, n: number) =>
+    Array.from({ length: n }, () => alphabet[int(alphabet.length)]).join('');
   /**
    * `n` bytes from lo..hi, as a latin1 string (one char per byte). DEL (0x7F) only when asked:
    * in a header Node's parser refuses it, so the request would never reach the app.
@@ -79,8 +80,11 @@ type Rng = ReturnType<typeof prng>;
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const B64TOKEN = `${B64URL}.~+/`;
 /** Printable ASCII without space: tchar, separators, quotes, percent signs. */
-const VISIBLE = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
-const b64u = (value: string | object) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const VISIBLE = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) =>
+  String.fromCharCode(0x21 + i),
+).join('');
+const b64u = (value: string | object) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 interface Material {
   /** alice's real access token and ID token from a real sign-in, a machine JWT, an opaque token. */
@@ -109,7 +113,18 @@ function randomJson(r: Rng, depth = 0): unknown {
       return Array.from({ length: r.length(5) }, () => randomJson(r, depth + 1));
     default:
       return Object.fromEntries(
-        Array.from({ length: r.length(6) }, () => [r.pick(['text', 'sub', 'note', '__proto__', 'constructor', 'access_token', r.chars(B64URL, 1 + r.int(8))]), randomJson(r, depth + 1)]),
+        Array.from({ length: r.length(6) }, () => [
+          r.pick([
+            'text',
+            'sub',
+            'note',
+            '__proto__',
+            'constructor',
+            'access_token',
+            r.chars(B64URL, 1 + r.int(8)),
+          ]),
+          randomJson(r, depth + 1),
+        ]),
       );
   }
 }
@@ -117,23 +132,51 @@ function randomJson(r: Rng, depth = 0): unknown {
 /** A JWT-shaped string: three base64url segments, from plausible to absurd. */
 function randomJwt(r: Rng, m: Material): string {
   const header = r.weighted<object | string>([
-    [3, { alg: r.pick(['RS256', 'PS256', 'ES256', 'HS256', 'none', 'None', 'EdDSA', 'RS1', '']), typ: r.pick(['at+jwt', 'JWT', 'application/at+jwt', 'jwt', undefined]), kid: r.pick([m.kid, r.chars(B64URL, 12), undefined]) }],
-    [1, { alg: 'RS256', typ: 'at+jwt', kid: m.kid, crit: [r.pick(['b64', 'exp', r.chars(B64URL, 5)])], [r.pick(['b64', 'jku', 'x5u', 'jwk'])]: r.pick([false, 'http://localhost:4000/jwks', { kty: 'oct', k: 'AA' }]) }],
+    [
+      3,
+      {
+        alg: r.pick(['RS256', 'PS256', 'ES256', 'HS256', 'none', 'None', 'EdDSA', 'RS1', '']),
+        typ: r.pick(['at+jwt', 'JWT', 'application/at+jwt', 'jwt', undefined]),
+        kid: r.pick([m.kid, r.chars(B64URL, 12), undefined]),
+      },
+    ],
+    [
+      1,
+      {
+        alg: 'RS256',
+        typ: 'at+jwt',
+        kid: m.kid,
+        crit: [r.pick(['b64', 'exp', r.chars(B64URL, 5)])],
+        [r.pick(['b64', 'jku', 'x5u', 'jwk'])]: r.pick([
+          false,
+          'http://localhost:4000/jwks',
+          { kty: 'oct', k: 'AA' },
+        ]),
+      },
+    ],
     [1, randomJson(r) as object],
     [1, r.bytes(r.length(40), 0x20, 0xff)],
   ]);
   const now = Math.floor(Date.now() / 1000);
   const payload = r.weighted<object | string>([
-    [3, {
-      iss: r.pick([IDP_URL, `${IDP_URL}/`, 'http://evil.example', undefined]),
-      aud: r.pick(['http://localhost:3000/api', ['http://localhost:3000/api', 'x'], LOCAL_IDP.clientId, undefined]),
-      sub: r.pick(['alice', 'bob', LOCAL_IDP.machineClientId, '', undefined]),
-      client_id: r.pick([LOCAL_IDP.clientId, LOCAL_IDP.machineClientId, 7, undefined]),
-      scope: r.pick(['notes:read notes:write', 'stats:read', '', ['notes:read'], undefined]),
-      exp: r.pick([now + 300, now - 300, 'soon', 1e20, undefined]),
-      iat: r.pick([now, now + 3600, now - 3 * 86400, -1, undefined]),
-      nbf: r.pick([now + 3600, undefined]),
-    }],
+    [
+      3,
+      {
+        iss: r.pick([IDP_URL, `${IDP_URL}/`, 'http://evil.example', undefined]),
+        aud: r.pick([
+          'http://localhost:3000/api',
+          ['http://localhost:3000/api', 'x'],
+          LOCAL_IDP.clientId,
+          undefined,
+        ]),
+        sub: r.pick(['alice', 'bob', LOCAL_IDP.machineClientId, '', undefined]),
+        client_id: r.pick([LOCAL_IDP.clientId, LOCAL_IDP.machineClientId, 7, undefined]),
+        scope: r.pick(['notes:read notes:write', 'stats:read', '', ['notes:read'], undefined]),
+        exp: r.pick([now + 300, now - 300, 'soon', 1e20, undefined]),
+        iat: r.pick([now, now + 3600, now - 3 * 86400, -1, undefined]),
+        nbf: r.pick([now + 3600, undefined]),
+      },
+    ],
     [1, randomJson(r) as object],
     [1, r.bytes(r.length(60), 0x20, 0xff)],
   ]);
@@ -187,12 +230,29 @@ function mutate(r: Rng, token: string): string {
 }
 
 function randomAuthorization(r: Rng, m: Material): string[] {
-  const real = () => r.pick([m.accessToken, m.accessToken, m.idToken, m.machineToken, m.opaqueToken]);
-  const scheme = () => r.weighted([
-    [6, 'Bearer'],
-    [1, r.pick(['bearer', 'BEARER', 'BeArEr', 'Basic', 'DPoP', 'Token', 'MAC', 'Negotiate', 'Digest', 'Bearer:', 'Bearer\t'])],
-    [1, r.chars(VISIBLE, 1 + r.int(12))],
-  ]);
+  const real = () =>
+    r.pick([m.accessToken, m.accessToken, m.idToken, m.machineToken, m.opaqueToken]);
+  const scheme = () =>
+    r.weighted([
+      [6, 'Bearer'],
+      [
+        1,
+        r.pick([
+          'bearer',
+          'BEARER',
+          'BeArEr',
+          'Basic',
+          'DPoP',
+          'Token',
+          'MAC',
+          'Negotiate',
+          'Digest',
+          'Bearer:',
+          'Bearer\t',
+        ]),
+      ],
+      [1, r.chars(VISIBLE, 1 + r.int(12))],
+    ]);
   const credential = (): string =>
     r.weighted<() => string>([
       [2, () => real()], // valid: the handlers get random queries and bodies
@@ -210,7 +270,10 @@ function randomAuthorization(r: Rng, m: Material): string[] {
     [2, () => []],
     [14, () => [`${scheme()} ${credential()}`]],
     [1, () => [`${scheme()}`]],
-    [1, () => [`${scheme()} ${credential()}${r.pick([', ', ',', ' '])}${scheme()} ${credential()}`]],
+    [
+      1,
+      () => [`${scheme()} ${credential()}${r.pick([', ', ',', ' '])}${scheme()} ${credential()}`],
+    ],
     [1, () => [`${scheme()} ${credential()}`, `${scheme()} ${credential()}`]], // two headers
     [1, () => [r.bytes(r.length(200))]],
   ])();
@@ -228,7 +291,10 @@ function randomQuery(r: Rng, m: Material, path: string): string {
       [1, () => encodeURIComponent(mutate(r, m.accessToken))],
       [1, () => ''],
     ])();
-  const names = path === '/auth/callback' ? ['code', 'state', 'iss', 'error', 'error_description', 'session_state', 'returnTo'] : ['access_token', 'id', 'limit', 'sub', 'scope'];
+  const names =
+    path === '/auth/callback'
+      ? ['code', 'state', 'iss', 'error', 'error_description', 'session_state', 'returnTo']
+      : ['access_token', 'id', 'limit', 'sub', 'scope'];
   const params = Array.from({ length: 1 + r.length(8) }, () =>
     r.weighted<() => string>([
       [4, () => `${r.pick(names)}=${value()}`],
@@ -255,10 +321,27 @@ const CONTENT_TYPES = [
 
 function randomBody(r: Rng, m: Material, type: string): Buffer {
   return r.weighted<() => Buffer>([
-    [4, () => Buffer.from(JSON.stringify({ text: r.chars(VISIBLE + ' éü€😀', 1 + r.length(600)) }))],
+    [
+      4,
+      () => Buffer.from(JSON.stringify({ text: r.chars(VISIBLE + ' éü€😀', 1 + r.length(600)) })),
+    ],
     [2, () => Buffer.from(JSON.stringify(randomJson(r)))],
-    [2, () => Buffer.from(type.toLowerCase().startsWith('application/x-www') || r.chance(0.5) ? `access_token=${encodeURIComponent(mutate(r, m.accessToken))}&text=x` : `text=${r.chars(VISIBLE, r.length(50))}`)],
-    [1, () => Buffer.from(`--xyz\r\nContent-Disposition: form-data; name="access_token"\r\n\r\n${m.accessToken}\r\n--xyz--\r\n`)],
+    [
+      2,
+      () =>
+        Buffer.from(
+          type.toLowerCase().startsWith('application/x-www') || r.chance(0.5)
+            ? `access_token=${encodeURIComponent(mutate(r, m.accessToken))}&text=x`
+            : `text=${r.chars(VISIBLE, r.length(50))}`,
+        ),
+    ],
+    [
+      1,
+      () =>
+        Buffer.from(
+          `--xyz\r\nContent-Disposition: form-data; name="access_token"\r\n\r\n${m.accessToken}\r\n--xyz--\r\n`,
+        ),
+    ],
     [2, () => Buffer.from(r.bytes(r.length(3000), 0x00, 0xff), 'latin1')],
     [1, () => Buffer.from(`{"text": "${r.chars(VISIBLE, r.length(40))}`)], // truncated JSON
     [1, () => Buffer.alloc(0)],
@@ -277,7 +360,13 @@ const TARGETS: ReadonlyArray<readonly [number, (r: Rng) => Target]> = [
   [3, () => ({ method: 'GET', path: '/api/metrics' })],
   // Well-formed percent-encoding only in the dynamic segment: a malformed one is a framework 500
   // (see "known Next.js behaviour" below), before any app code runs.
-  [3, (r) => ({ method: 'GET', path: `/api/notes/${r.pick([r.chars('0123456789abcdef-', 36), encodeURIComponent(r.chars(VISIBLE + ' é', r.length(80)))])}` })],
+  [
+    3,
+    (r) => ({
+      method: 'GET',
+      path: `/api/notes/${r.pick([r.chars('0123456789abcdef-', 36), encodeURIComponent(r.chars(VISIBLE + ' é', r.length(80)))])}`,
+    }),
+  ],
   [5, () => ({ method: 'GET', path: '/bff/notes' })],
   [5, () => ({ method: 'POST', path: '/bff/notes' })],
   [10, () => ({ method: 'GET', path: '/auth/callback' })],
@@ -287,25 +376,45 @@ function randomRequest(r: Rng, m: Material): Buffer {
   let { method, path } = r.weighted(TARGETS)(r);
   // Not TRACE: a framework 500 before any app code runs (see "known Next.js behaviour" below).
   if (r.chance(0.03)) method = r.pick(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'get', 'FOO']);
-  if (r.chance(0.02)) path = r.pick([`${path}/`, `${path}/..`, `${path}%00`, `${path}/%2e%2e/me`, path.toUpperCase(), `//${path}`]);
+  if (r.chance(0.02))
+    path = r.pick([
+      `${path}/`,
+      `${path}/..`,
+      `${path}%00`,
+      `${path}/%2e%2e/me`,
+      path.toUpperCase(),
+      `//${path}`,
+    ]);
   const headers: string[] = [`Host: ${new URL(APP_URL).host}`];
-  for (const value of randomAuthorization(r, m)) headers.push(`${r.pick(['Authorization', 'authorization', 'AUTHORIZATION'])}: ${value}`);
+  for (const value of randomAuthorization(r, m))
+    headers.push(`${r.pick(['Authorization', 'authorization', 'AUTHORIZATION'])}: ${value}`);
 
   const bff = path.startsWith('/bff');
-  if (bff ? r.chance(0.8) : r.chance(0.1)) headers.push(`x-bff-request: ${r.pick(['1', '1', '1', '0', 'true', r.bytes(4)])}`);
-  if (bff ? r.chance(0.8) : r.chance(0.1)) headers.push(`Origin: ${r.pick([APP_URL, APP_URL, 'http://evil.example', 'null', r.bytes(10)])}`);
-  if (r.chance(0.05)) headers.push(`Sec-Fetch-Site: ${r.pick(['same-origin', 'cross-site', 'none'])}`);
+  if (bff ? r.chance(0.8) : r.chance(0.1))
+    headers.push(`x-bff-request: ${r.pick(['1', '1', '1', '0', 'true', r.bytes(4)])}`);
+  if (bff ? r.chance(0.8) : r.chance(0.1))
+    headers.push(
+      `Origin: ${r.pick([APP_URL, APP_URL, 'http://evil.example', 'null', r.bytes(10)])}`,
+    );
+  if (r.chance(0.05))
+    headers.push(`Sec-Fetch-Site: ${r.pick(['same-origin', 'cross-site', 'none'])}`);
   // The real session cookie, often where it matters (the BFF uses it; /api must ignore it).
   if (r.chance(bff ? 0.6 : 0.15)) {
-    headers.push(`Cookie: ${r.weighted([
-      [4, `${SESSION_COOKIE}=${m.sessionCookie}`],
-      [1, `${SESSION_COOKIE}=${mutate(r, m.sessionCookie)}`],
-      [1, `${SESSION_COOKIE}=${r.bytes(r.length(200))}`],
-      [1, r.bytes(r.length(200))],
-      [1, `oidc_tx_${r.chars(B64URL, 10)}=${r.chars(B64URL, 50)}; ${SESSION_COOKIE}=${m.sessionCookie}`],
-    ])}`);
+    headers.push(
+      `Cookie: ${r.weighted([
+        [4, `${SESSION_COOKIE}=${m.sessionCookie}`],
+        [1, `${SESSION_COOKIE}=${mutate(r, m.sessionCookie)}`],
+        [1, `${SESSION_COOKIE}=${r.bytes(r.length(200))}`],
+        [1, r.bytes(r.length(200))],
+        [
+          1,
+          `oidc_tx_${r.chars(B64URL, 10)}=${r.chars(B64URL, 50)}; ${SESSION_COOKIE}=${m.sessionCookie}`,
+        ],
+      ])}`,
+    );
   }
-  if (r.chance(0.1)) headers.push(`Accept: ${r.pick(['application/json', 'text/html', '*/*', r.bytes(20)])}`);
+  if (r.chance(0.1))
+    headers.push(`Accept: ${r.pick(['application/json', 'text/html', '*/*', r.bytes(20)])}`);
 
   let body: Buffer = Buffer.alloc(0);
   if (method !== 'GET' || r.chance(0.05)) {
@@ -314,14 +423,16 @@ function randomRequest(r: Rng, m: Material): Buffer {
     body = randomBody(r, m, type);
     headers.push(`Content-Length: ${body.length}`);
   }
-  if (r.chance(0.05)) headers.push(`X-${r.chars(B64URL, 1 + r.int(10))}: ${r.bytes(r.length(100))}`);
+  if (r.chance(0.05))
+    headers.push(`X-${r.chars(B64URL, 1 + r.int(10))}: ${r.bytes(r.length(100))}`);
   headers.push('Connection: close');
 
   const head = `${method} ${path}${randomQuery(r, m, path)} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
-type Outcome = { status: number; parser: boolean; response: string } | { error: string; response: string };
+type Outcome =
+  { status: number; parser: boolean; response: string } | { error: string; response: string };
 
 /** One request on its own socket; the status line and whether Node's parser wrote the answer. */
 function send(request: Buffer): Promise<Outcome> {
@@ -336,7 +447,8 @@ function send(request: Buffer): Promise<Outcome> {
       socket.destroy();
       const text = Buffer.concat(chunks).toString('latin1');
       const status = /^HTTP\/1\.[01] (\d{3}) /.exec(text);
-      if (!status) return resolve({ error: error ?? 'no status line', response: text.slice(0, 1000) });
+      if (!status)
+        return resolve({ error: error ?? 'no status line', response: text.slice(0, 1000) });
       const head = text.slice(0, Math.max(0, text.indexOf('\r\n\r\n')));
       // Node's own "400 Bad Request" (http.Server on a parser error): no header but Connection.
       const parser = head.split('\r\n').length <= 2 && /^connection: close$/im.test(head);
@@ -355,14 +467,20 @@ function send(request: Buffer): Promise<Outcome> {
 async function clientCredentials(id: string, secret: string, scope: string): Promise<string> {
   const response = await fetch(`${IDP_URL}/token`, {
     method: 'POST',
-    headers: { Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
   });
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, async ({ page, context }) => {
+test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000); // about 10 s for 10,000 requests on 2 cores, with a second worker busy
   const seed = Number(process.env.FUZZ_SEED) || randomInt(1, 2 ** 31);
   test.info().annotations.push({ type: 'fuzz seed', description: String(seed) });
@@ -372,14 +490,28 @@ test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, asyn
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const session = await readSession(context);
-  const sessionCookie = (await context.cookies(APP_URL)).find((c) => c.name === SESSION_COOKIE)!.value;
+  const sessionCookie = (await context.cookies(APP_URL)).find(
+    (c) => c.name === SESSION_COOKIE,
+  )!.value;
   const material: Material = {
     accessToken: session.accessToken,
     idToken: session.idToken,
-    machineToken: await clientCredentials(LOCAL_IDP.machineClientId, LOCAL_IDP.machineClientSecret, 'stats:read metrics:read'),
-    opaqueToken: await clientCredentials(LOCAL_IDP.opaqueMachineClientId, LOCAL_IDP.opaqueMachineClientSecret, 'stats:read'),
+    machineToken: await clientCredentials(
+      LOCAL_IDP.machineClientId,
+      LOCAL_IDP.machineClientSecret,
+      'stats:read metrics:read',
+    ),
+    opaqueToken: await clientCredentials(
+      LOCAL_IDP.opaqueMachineClientId,
+      LOCAL_IDP.opaqueMachineClientSecret,
+      'stats:read',
+    ),
     sessionCookie,
-    kid: (JSON.parse(Buffer.from(session.accessToken.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid,
+    kid: (
+      JSON.parse(Buffer.from(session.accessToken.split('.')[0]!, 'base64url').toString()) as {
+        kid: string;
+      }
+    ).kid,
   };
 
   const r = prng(seed);
@@ -400,14 +532,21 @@ test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, asyn
         histogram[key] = (histogram[key] ?? 0) + 1;
         if ('status' in outcome && outcome.parser) parser[key] = (parser[key] ?? 0) + 1;
         if (!('status' in outcome) || outcome.status >= 500) {
-          failures.push({ index, outcome: key, request: requests[index]!.toString('latin1'), response: outcome.response });
+          failures.push({
+            index,
+            outcome: key,
+            request: requests[index]!.toString('latin1'),
+            response: outcome.response,
+          });
         }
       }
     }),
   );
   const ms = Date.now() - started;
 
-  const sorted = Object.fromEntries(Object.entries(histogram).sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = Object.fromEntries(
+    Object.entries(histogram).sort(([a], [b]) => a.localeCompare(b)),
+  );
   console.log(
     `http-fuzz seed=${seed}: ${requests.length} requests in ${ms} ms (${Math.round((requests.length * 1000) / ms)}/s, concurrency ${CONCURRENCY}); ` +
       `statuses ${JSON.stringify(sorted)}; of which written by Node's HTTP parser ${JSON.stringify(parser)}; 5xx or no answer: ${failures.length}`,
@@ -420,7 +559,9 @@ test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, asyn
   }
 
   // The server is still up and still right.
-  const alive = await fetch(`${APP_URL}/api/me`, { headers: { Authorization: `Bearer ${material.accessToken}` } });
+  const alive = await fetch(`${APP_URL}/api/me`, {
+    headers: { Authorization: `Bearer ${material.accessToken}` },
+  });
   expect(alive.status, `seed ${seed}: /api/me after the run`).toBe(200);
 
   expect(requests.length).toBeGreaterThanOrEqual(10_000);
@@ -428,11 +569,20 @@ test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, asyn
     const lines = f.request.split('\r\n');
     const auth = lines.find((l) => /^authorization:/i.test(l)) ?? '(no Authorization)';
     const credential = auth.split(' ').at(-1) ?? '';
-    const shown = auth.length > 110 ? `${auth.slice(0, 70)}…${auth.slice(-30)} (${credential.split('.').length} segments)` : auth;
-    const body = f.response.slice(f.response.indexOf('\r\n\r\n') + 4).replace(/^[0-9a-f]+\r\n/, '').slice(0, 100);
+    const shown =
+      auth.length > 110
+        ? `${auth.slice(0, 70)}…${auth.slice(-30)} (${credential.split('.').length} segments)`
+        : auth;
+    const body = f.response
+      .slice(f.response.indexOf('\r\n\r\n') + 4)
+      .replace(/^[0-9a-f]+\r\n/, '')
+      .slice(0, 100);
     return `#${f.index} ${f.outcome}: ${lines[0]!.slice(0, 100)} | ${shown} -> ${body}`;
   });
-  expect(summary, `seed ${seed} (FUZZ_SEED=${seed} replays; all in fuzz-failures.json): ${failures.length} requests got a 5xx or no answer`).toEqual([]);
+  expect(
+    summary,
+    `seed ${seed} (FUZZ_SEED=${seed} replays; all in fuzz-failures.json): ${failures.length} requests got a 5xx or no answer`,
+  ).toEqual([]);
   // Sanity: the run reached the interesting paths, not only the parser.
   expect(histogram['200'] ?? 0, `seed ${seed}: some requests succeed`).toBeGreaterThan(0);
   expect(histogram['401'] ?? 0, `seed ${seed}: some requests are invalid_token`).toBeGreaterThan(0);
@@ -446,13 +596,19 @@ test(`${REQUESTS} random raw HTTP requests: never a 5xx, always an answer`, asyn
  */
 test.describe('known Next.js behaviour (not app code)', () => {
   test('TRACE is answered 500 ("\'TRACE\' HTTP method is unsupported" from the Request constructor)', async () => {
-    test.fail(true, 'Next.js builds a Fetch Request from every request; undici refuses TRACE, and the error becomes a 500.');
+    test.fail(
+      true,
+      'Next.js builds a Fetch Request from every request; undici refuses TRACE, and the error becomes a 500.',
+    );
     for (const path of ['/', '/api/me', '/bff/notes', '/auth/callback']) {
-      const outcome = await send(Buffer.from(`TRACE ${path} HTTP/1.1\r\nHost: ${new URL(APP_URL).host}\r\nConnection: close\r\n\r\n`));
+      const outcome = await send(
+        Buffer.from(
+          `TRACE ${path} HTTP/1.1\r\nHost: ${new URL(APP_URL).host}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
       expect('status' in outcome && outcome.status, path).toBeLessThan(500);
     }
   });
-
 });
 
 /**
@@ -460,8 +616,18 @@ test.describe('known Next.js behaviour (not app code)', () => {
  * with a 500 ("failed to decode param"), so lib/guard.ts refuses such paths with 400 first.
  */
 test('a malformed percent-encoding in the path is a 400, not a 500', async () => {
-  for (const path of ['/api/notes/%zz', '/api/notes/abc%', '/api/notes/%E0%A4%A', '/api/notes/%C0%AF', '/dashboard/%zz']) {
-    const outcome = await send(Buffer.from(`GET ${path} HTTP/1.1\r\nHost: ${new URL(APP_URL).host}\r\nConnection: close\r\n\r\n`));
+  for (const path of [
+    '/api/notes/%zz',
+    '/api/notes/abc%',
+    '/api/notes/%E0%A4%A',
+    '/api/notes/%C0%AF',
+    '/dashboard/%zz',
+  ]) {
+    const outcome = await send(
+      Buffer.from(
+        `GET ${path} HTTP/1.1\r\nHost: ${new URL(APP_URL).host}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
     expect('status' in outcome && outcome.status, path).toBe(400);
   }
 });

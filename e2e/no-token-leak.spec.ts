@@ -44,7 +44,9 @@ test('no raw token is ever sent to the browser', async ({ page, context }) => {
   await expect(page.getByTestId('flow-step-8')).toBeVisible();
   await page.goto('/lab');
   await page.getByTestId('lab-id-token-at-api').getByRole('button', { name: 'Run' }).click();
-  await expect(page.getByTestId('lab-id-token-at-api').getByTestId('lab-verdict')).toHaveText('Stopped');
+  await expect(page.getByTestId('lab-id-token-at-api').getByTestId('lab-verdict')).toHaveText(
+    'Stopped',
+  );
   await page.goto('/dashboard');
 
   await writeSession(context, expired(first));
@@ -62,7 +64,10 @@ test('no raw token is ever sent to the browser', async ({ page, context }) => {
   for (const { url, text: raw } of captured) {
     // RP-initiated logout (OpenID RP-Initiated Logout §2) sends the ID token as id_token_hint
     // in the redirect to the provider's end_session_endpoint: by spec, and only there.
-    const text = url === `${APP_URL}/auth/logout` ? raw.replace(/id_token_hint=[^&"]+/, 'id_token_hint=…') : raw;
+    const text =
+      url === `${APP_URL}/auth/logout`
+        ? raw.replace(/id_token_hint=[^&"]+/, 'id_token_hint=…')
+        : raw;
     for (const token of tokens) {
       expect(text.includes(token), `a token in the response to ${url}`).toBe(false);
       // Nor any part of one: the dashboard shows tokens decoded, never their encoded header,

@@ -11,7 +11,12 @@ import { signIn } from './helpers';
 
 const APP = new URL(APP_URL);
 const EVIL = 'evil.example';
-const SPOOFED = { host: EVIL, 'x-forwarded-host': EVIL, 'x-forwarded-proto': 'https', forwarded: `host=${EVIL};proto=https` };
+const SPOOFED = {
+  host: EVIL,
+  'x-forwarded-host': EVIL,
+  'x-forwarded-proto': 'https',
+  forwarded: `host=${EVIL};proto=https`,
+};
 
 interface Answer {
   status: number;
@@ -22,10 +27,19 @@ interface Answer {
 /** One request to the app on loopback, with exactly these headers (Host included). */
 function send(method: string, path: string, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: APP.port, method, path, headers: { host: APP.host, ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, setCookie: res.headers['set-cookie'] ?? [] }));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: APP.port, method, path, headers: { host: APP.host, ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            location: res.headers.location,
+            setCookie: res.headers['set-cookie'] ?? [],
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(method === 'POST' ? '' : undefined);
   });
@@ -43,12 +57,30 @@ function stable(location: string | undefined, requested: string): string {
   return url.href;
 }
 
-const ROUTES: Array<{ name: string; method: string; path: string; headers?: Record<string, string> }> = [
+const ROUTES: Array<{
+  name: string;
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+}> = [
   { name: 'the page guard', method: 'GET', path: '/dashboard?tab=notes' },
-  { name: 'the callback without a transaction', method: 'GET', path: '/auth/callback?code=x&state=y' },
-  { name: 'the refresh without a session', method: 'GET', path: '/auth/refresh?returnTo=%2Fdashboard' },
+  {
+    name: 'the callback without a transaction',
+    method: 'GET',
+    path: '/auth/callback?code=x&state=y',
+  },
+  {
+    name: 'the refresh without a session',
+    method: 'GET',
+    path: '/auth/refresh?returnTo=%2Fdashboard',
+  },
   { name: 'the post-logout callback', method: 'GET', path: '/auth/logout/callback?state=x' },
-  { name: 'sign-out', method: 'POST', path: '/auth/logout', headers: { origin: APP_URL, 'content-length': '0' } },
+  {
+    name: 'sign-out',
+    method: 'POST',
+    path: '/auth/logout',
+    headers: { origin: APP_URL, 'content-length': '0' },
+  },
 ];
 
 for (const route of ROUTES) {
@@ -64,9 +96,13 @@ for (const route of ROUTES) {
   });
 }
 
-test('sign-in at the configured host: the authorization request\'s redirect_uri ignores X-Forwarded-Host', async () => {
+test("sign-in at the configured host: the authorization request's redirect_uri ignores X-Forwarded-Host", async () => {
   const honest = await send('GET', '/auth/login?returnTo=%2Fdashboard', {});
-  const forwarded = await send('GET', '/auth/login?returnTo=%2Fdashboard', { 'x-forwarded-host': EVIL, 'x-forwarded-proto': 'https', forwarded: `host=${EVIL}` });
+  const forwarded = await send('GET', '/auth/login?returnTo=%2Fdashboard', {
+    'x-forwarded-host': EVIL,
+    'x-forwarded-proto': 'https',
+    forwarded: `host=${EVIL}`,
+  });
   for (const answer of [honest, forwarded]) {
     expect(answer.status).toBe(303);
     const authorize = new URL(answer.location!);
@@ -79,14 +115,19 @@ test('sign-in at the configured host: the authorization request\'s redirect_uri 
 
 test('sign-in on another host goes to the configured origin first, before any transaction cookie', async () => {
   for (const host of [EVIL, `127.0.0.1:${APP.port}`]) {
-    const answer = await send('GET', '/auth/login?returnTo=%2Fdashboard%3Fa%3D1', { host, 'x-forwarded-host': host });
+    const answer = await send('GET', '/auth/login?returnTo=%2Fdashboard%3Fa%3D1', {
+      host,
+      'x-forwarded-host': host,
+    });
     expect(answer.status).toBe(307);
     expect(answer.location).toBe(`${APP_URL}/auth/login?returnTo=%2Fdashboard%3Fa%3D1`);
     expect(answer.setCookie).toEqual([]);
   }
 });
 
-test('a browser that opens the app on 127.0.0.1 still signs in, on the configured origin', async ({ page }) => {
+test('a browser that opens the app on 127.0.0.1 still signs in, on the configured origin', async ({
+  page,
+}) => {
   await signIn(page, 'alice', `http://127.0.0.1:${APP.port}/dashboard`);
   await expect(page).toHaveURL(`${APP_URL}/dashboard`);
   await expect(page.getByTestId('user-name')).toBeVisible();

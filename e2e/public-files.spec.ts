@@ -10,7 +10,9 @@ const FILES: Array<[string, RegExp]> = [
 ];
 
 for (const [path, type] of FILES) {
-  test(`${path} is a file (200, ${type.source}), not a redirect to sign in`, async ({ request }) => {
+  test(`${path} is a file (200, ${type.source}), not a redirect to sign in`, async ({
+    request,
+  }) => {
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toMatch(type);
@@ -24,9 +26,14 @@ test('robots.txt keeps crawlers out of sign-in, the API and the BFF', async ({ r
   for (const path of ['/auth/', '/api/', '/bff/']) expect(robots).toContain(`Disallow: ${path}`);
 });
 
-test('pages link the icons and an absolute Open Graph image on the configured origin', async ({ page }) => {
+test('pages link the icons and an absolute Open Graph image on the configured origin', async ({
+  page,
+}) => {
   await page.goto('/');
-  await expect(page.locator('meta[property="og:image"]')).toHaveAttribute('content', `${APP_URL}/og.png`);
+  await expect(page.locator('meta[property="og:image"]')).toHaveAttribute(
+    'content',
+    `${APP_URL}/og.png`,
+  );
   await expect(page.locator('link[rel="icon"][href^="/favicon.ico"]')).toHaveCount(1);
   await expect(page.locator('link[rel="icon"][href^="/icon.svg"]')).toHaveCount(1);
 });

@@ -30,10 +30,16 @@ test.afterAll(async () => {
   await server.exited;
 });
 
-const from = (address: string, extra: Record<string, string> = {}) => ({ 'X-Real-IP': address, ...extra });
+const from = (address: string, extra: Record<string, string> = {}) => ({
+  'X-Real-IP': address,
+  ...extra,
+});
 
-test('/auth: after RATE_LIMIT_AUTH requests an address gets 429 with Retry-After; others and the error page do not', async ({ request }) => {
-  const login = (headers: Record<string, string>) => request.get(`${APP}/auth/login?returnTo=%2F`, { headers, maxRedirects: 0 });
+test('/auth: after RATE_LIMIT_AUTH requests an address gets 429 with Retry-After; others and the error page do not', async ({
+  request,
+}) => {
+  const login = (headers: Record<string, string>) =>
+    request.get(`${APP}/auth/login?returnTo=%2F`, { headers, maxRedirects: 0 });
   for (let i = 0; i < 4; i++) expect((await login(from('198.51.100.1'))).status()).toBe(303);
 
   const limited = await login(from('198.51.100.1'));
@@ -42,14 +48,23 @@ test('/auth: after RATE_LIMIT_AUTH requests an address gets 429 with Retry-After
   expect(retryAfter).toBeGreaterThanOrEqual(1);
   expect(retryAfter).toBeLessThanOrEqual(60);
   expect(limited.headers()['cache-control']).toBe('no-store');
-  expect(limited.headers()['set-cookie'], 'no transaction cookie for a refused request').toBeUndefined();
+  expect(
+    limited.headers()['set-cookie'],
+    'no transaction cookie for a refused request',
+  ).toBeUndefined();
   expect(await limited.text()).toContain('Too many requests');
 
   // A header the client adds does not make it someone else: only X-Real-IP (the proxy's) counts.
-  expect((await login(from('198.51.100.1', { 'X-Forwarded-For': '203.0.113.50' }))).status()).toBe(429);
+  expect((await login(from('198.51.100.1', { 'X-Forwarded-For': '203.0.113.50' }))).status()).toBe(
+    429,
+  );
   // Another address is not affected; the limited one can still read the sign-in error page.
   expect((await login(from('198.51.100.2'))).status()).toBe(303);
-  expect((await request.get(`${APP}/auth/error?reason=access_denied`, { headers: from('198.51.100.1') })).status()).toBe(200);
+  expect(
+    (
+      await request.get(`${APP}/auth/error?reason=access_denied`, { headers: from('198.51.100.1') })
+    ).status(),
+  ).toBe(200);
   expect(server.output()).toContain('"event":"rate_limited","scope":"auth"');
   expect(server.output(), 'the address is never logged').not.toContain('198.51.100.1');
 });

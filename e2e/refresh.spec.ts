@@ -38,20 +38,28 @@ test('an expired access token is refreshed inline by the BFF', async ({ page, co
   expect(after.accessToken).not.toBe(before.accessToken);
 });
 
-test('a refused refresh (invalid_grant) ends the session and sends the user to sign in', async ({ page, context }) => {
+test('a refused refresh (invalid_grant) ends the session and sends the user to sign in', async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
   await writeSession(context, { ...expired(before), refreshToken: 'not-a-refresh-token' });
 
-  const response = await context.request.get(`${APP_URL}/auth/refresh?returnTo=/dashboard`, { maxRedirects: 0 });
+  const response = await context.request.get(`${APP_URL}/auth/refresh?returnTo=/dashboard`, {
+    maxRedirects: 0,
+  });
   expect(response.status()).toBe(303);
   expect(response.headers().location).toBe(`${APP_URL}/auth/login?returnTo=%2Fdashboard`);
   expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
 });
 
 /** How often the local IdP saw this refresh token used (a development-only IdP endpoint). */
-test('twelve parallel requests with an expired access token cause exactly one refresh, and all succeed', async ({ page, context }) => {
+test('twelve parallel requests with an expired access token cause exactly one refresh, and all succeed', async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
@@ -59,7 +67,11 @@ test('twelve parallel requests with an expired access token cause exactly one re
 
   // From the page, like a busy front end: all twelve carry the same (old) cookie.
   const statuses = await page.evaluate(() =>
-    Promise.all(Array.from({ length: 12 }, () => fetch('/bff/notes', { headers: { 'x-bff-request': '1' } }).then((r) => r.status))),
+    Promise.all(
+      Array.from({ length: 12 }, () =>
+        fetch('/bff/notes', { headers: { 'x-bff-request': '1' } }).then((r) => r.status),
+      ),
+    ),
   );
   expect(statuses).toEqual(Array(12).fill(200));
   // The provider saw the old refresh token exactly once: no reuse, so the grant was not revoked.

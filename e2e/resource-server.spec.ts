@@ -12,7 +12,8 @@ import { APP_URL, IDP_URL, SESSION_COOKIE } from './env';
 import { readSession, signIn, type Session } from './helpers';
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 const OPAQUE_CLIENT = basic(LOCAL_IDP.opaqueMachineClientId, LOCAL_IDP.opaqueMachineClientSecret);
 const MACHINE_CLIENT = basic(LOCAL_IDP.machineClientId, LOCAL_IDP.machineClientSecret);
 
@@ -24,7 +25,11 @@ async function clientCredentials(authorization: string, scope: string): Promise<
     body: new URLSearchParams({ grant_type: 'client_credentials', scope }),
   });
   expect(response.status).toBe(200);
-  const body = (await response.json()) as { access_token: string; token_type: string; scope: string };
+  const body = (await response.json()) as {
+    access_token: string;
+    token_type: string;
+    scope: string;
+  };
   expect(body.token_type).toBe('Bearer');
   expect(body.scope).toBe(scope);
   return body.access_token;
@@ -46,7 +51,9 @@ async function signedIn(browser: Browser, user: 'alice' | 'bob') {
 
 /** RFC 6750 §5.1 / RFC 9111: no /api response may be stored. */
 function expectNoStore(response: APIResponse) {
-  expect(response.headers()['cache-control'], `Cache-Control of ${response.url()}`).toBe('no-store');
+  expect(response.headers()['cache-control'], `Cache-Control of ${response.url()}`).toBe(
+    'no-store',
+  );
 }
 
 /** One raw HTTP/1.1 exchange on a fresh socket (Connection: close): the status and the headers. */
@@ -63,8 +70,13 @@ function rawRequest(request: string): Promise<{ status: number; headers: string;
       const split = text.indexOf('\r\n\r\n');
       const head = split < 0 ? text : text.slice(0, split);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(head);
-      if (!status) return reject(new Error(`no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
-      resolve({ status: Number(status[1]), headers: head, body: split < 0 ? '' : text.slice(split + 4) });
+      if (!status)
+        return reject(new Error(`no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
+      resolve({
+        status: Number(status[1]),
+        headers: head,
+        body: split < 0 ? '' : text.slice(split + 4),
+      });
     });
     socket.write(request, 'latin1');
   });
@@ -97,7 +109,10 @@ test.describe('opaque access tokens (RFC 7662 introspection)', () => {
     const stats = await request.get('/api/stats', { headers: bearer(token) });
     expect(stats.status()).toBe(200);
     expectNoStore(stats);
-    expect(await stats.json()).toMatchObject({ client_id: LOCAL_IDP.opaqueMachineClientId, users: expect.any(Number) });
+    expect(await stats.json()).toMatchObject({
+      client_id: LOCAL_IDP.opaqueMachineClientId,
+      users: expect.any(Number),
+    });
 
     const me = await request.get('/api/me', { headers: bearer(token) });
     expect(me.status()).toBe(200);
@@ -120,7 +135,9 @@ test.describe('opaque access tokens (RFC 7662 introspection)', () => {
     const response = await request.get('/api/stats', { headers: bearer(token) });
     expect(response.status()).toBe(401);
     expectNoStore(response);
-    expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+    expect(response.headers()['www-authenticate']).toMatch(
+      /^Bearer realm="api", error="invalid_token"/,
+    );
     expect((await response.json()).error).toBe('invalid_token');
   });
 
@@ -133,17 +150,24 @@ test.describe('opaque access tokens (RFC 7662 introspection)', () => {
       const response = await request.get('/api/me', { headers: bearer(token) });
       expect(response.status(), token.slice(-30)).toBe(401);
       expectNoStore(response);
-      expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+      expect(response.headers()['www-authenticate']).toMatch(
+        /^Bearer realm="api", error="invalid_token"/,
+      );
       expect((await response.json()).error).toBe('invalid_token');
     }
   });
 
-  test('an opaque token revoked at the IdP before its first use is invalid_token', async ({ request }) => {
+  test('an opaque token revoked at the IdP before its first use is invalid_token', async ({
+    request,
+  }) => {
     const token = await opaqueToken();
     // RFC 7009: the client revokes its own token.
     const revoked = await fetch(`${IDP_URL}/token/revocation`, {
       method: 'POST',
-      headers: { Authorization: OPAQUE_CLIENT, 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Authorization: OPAQUE_CLIENT,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ token, token_type_hint: 'access_token' }),
     });
     expect(revoked.status).toBe(200);
@@ -152,7 +176,9 @@ test.describe('opaque access tokens (RFC 7662 introspection)', () => {
       const response = await request.get(path, { headers: bearer(token) });
       expect(response.status(), path).toBe(401);
       expectNoStore(response);
-      expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+      expect(response.headers()['www-authenticate']).toMatch(
+        /^Bearer realm="api", error="invalid_token"/,
+      );
       expect((await response.json()).error).toBe('invalid_token');
     }
   });
@@ -160,9 +186,12 @@ test.describe('opaque access tokens (RFC 7662 introspection)', () => {
 
 test.describe('GET /api/metrics', () => {
   const LINE = /^api_rejections_total\{reason="([a-z_]+)"\} (\d+)$/gm;
-  const parse = (text: string) => Object.fromEntries([...text.matchAll(LINE)].map((m) => [m[1]!, Number(m[2])]));
+  const parse = (text: string) =>
+    Object.fromEntries([...text.matchAll(LINE)].map((m) => [m[1]!, Number(m[2])]));
 
-  test('a machine token with metrics:read reads the rejection counters, text and JSON', async ({ request }) => {
+  test('a machine token with metrics:read reads the rejection counters, text and JSON', async ({
+    request,
+  }) => {
     const token = await metricsToken();
     const read = async () => {
       const response = await request.get('/api/metrics', { headers: bearer(token) });
@@ -172,7 +201,10 @@ test.describe('GET /api/metrics', () => {
       const text = await response.text();
       expect(text).toContain('# TYPE api_rejections_total counter');
       // Every line is a comment or a sample of the one counter.
-      for (const line of text.trimEnd().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) api_rejections_total .+|api_rejections_total\{reason="[a-z_]+"\} \d+)$/);
+      for (const line of text.trimEnd().split('\n'))
+        expect(line).toMatch(
+          /^(# (HELP|TYPE) api_rejections_total .+|api_rejections_total\{reason="[a-z_]+"\} \d+)$/,
+        );
       return { text, counts: parse(text) };
     };
 
@@ -189,19 +221,27 @@ test.describe('GET /api/metrics', () => {
     expect(after.text).toMatch(/^api_rejections_total\{reason="missing_token"\} \d+$/m);
     expect(after.text).toMatch(/^api_rejections_total\{reason="malformed"\} \d+$/m);
     // Other tests run in parallel against the same server: at least one more each.
-    expect(after.counts.missing_token).toBeGreaterThanOrEqual((before.counts.missing_token ?? 0) + 1);
+    expect(after.counts.missing_token).toBeGreaterThanOrEqual(
+      (before.counts.missing_token ?? 0) + 1,
+    );
     expect(after.counts.malformed).toBeGreaterThanOrEqual((before.counts.malformed ?? 0) + 1);
 
-    const json = await request.get('/api/metrics', { headers: { ...bearer(token), Accept: 'application/json' } });
+    const json = await request.get('/api/metrics', {
+      headers: { ...bearer(token), Accept: 'application/json' },
+    });
     expect(json.status()).toBe(200);
     expectNoStore(json);
     expect(json.headers()['content-type']).toMatch(/^application\/json/);
     const { rejections } = (await json.json()) as { rejections: Record<string, number> };
     expect(Object.keys(rejections)).toEqual(expect.arrayContaining(['missing_token', 'malformed']));
-    for (const [reason, count] of Object.entries(after.counts)) expect(rejections[reason], reason).toBeGreaterThanOrEqual(count);
+    for (const [reason, count] of Object.entries(after.counts))
+      expect(rejections[reason], reason).toBeGreaterThanOrEqual(count);
   });
 
-  test('metrics are refused without a token, without metrics:read, and to a user', async ({ request, browser }) => {
+  test('metrics are refused without a token, without metrics:read, and to a user', async ({
+    request,
+    browser,
+  }) => {
     const none = await request.get('/api/metrics');
     expect(none.status()).toBe(401);
     expectNoStore(none);
@@ -224,7 +264,10 @@ test.describe('GET /api/metrics', () => {
 });
 
 test.describe('RFC 6750 over the wire', () => {
-  test('the token travels in the Authorization header and nowhere else', async ({ browser, request }) => {
+  test('the token travels in the Authorization header and nowhere else', async ({
+    browser,
+    request,
+  }) => {
     const { context, session } = await signedIn(browser, 'alice');
     const token = session.accessToken;
 
@@ -232,14 +275,20 @@ test.describe('RFC 6750 over the wire', () => {
     const query = await request.get(`/api/me?access_token=${encodeURIComponent(token)}`);
     expect(query.status()).toBe(400);
     expectNoStore(query);
-    expect(query.headers()['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request"/);
+    expect(query.headers()['www-authenticate']).toMatch(
+      /^Bearer realm="api", error="invalid_request"/,
+    );
     expect((await query.json()).error).toBe('invalid_request');
 
     // §2.2 form-encoded body: refused.
-    const form = await request.post('/api/notes', { form: { access_token: token, text: 'from a form' } });
+    const form = await request.post('/api/notes', {
+      form: { access_token: token, text: 'from a form' },
+    });
     expect(form.status()).toBe(400);
     expectNoStore(form);
-    expect(form.headers()['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request"/);
+    expect(form.headers()['www-authenticate']).toMatch(
+      /^Bearer realm="api", error="invalid_request"/,
+    );
     expect((await form.json()).error).toBe('invalid_request');
 
     // `Bearer` with nothing after it.
@@ -247,7 +296,9 @@ test.describe('RFC 6750 over the wire', () => {
       const response = await request.get('/api/me', { headers: { Authorization: empty } });
       expect(response.status(), JSON.stringify(empty)).toBe(400);
       expectNoStore(response);
-      expect(response.headers()['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_request"/);
+      expect(response.headers()['www-authenticate']).toMatch(
+        /^Bearer realm="api", error="invalid_request"/,
+      );
     }
 
     // The signed-in browser's real session cookie alone: no credential at all, so a bare
@@ -257,11 +308,18 @@ test.describe('RFC 6750 over the wire', () => {
     expect(cookie, 'session cookie').toBeDefined();
     const metrics = await metricsToken();
     const counted = async () => {
-      const response = await request.get('/api/metrics', { headers: { ...bearer(metrics), Accept: 'application/json' } });
-      return ((await response.json()) as { rejections: Record<string, number> }).rejections.cookie_instead_of_token ?? 0;
+      const response = await request.get('/api/metrics', {
+        headers: { ...bearer(metrics), Accept: 'application/json' },
+      });
+      return (
+        ((await response.json()) as { rejections: Record<string, number> }).rejections
+          .cookie_instead_of_token ?? 0
+      );
     };
     const before = await counted();
-    const cookieOnly = await request.get('/api/me', { headers: { Cookie: `${SESSION_COOKIE}=${cookie!.value}` } });
+    const cookieOnly = await request.get('/api/me', {
+      headers: { Cookie: `${SESSION_COOKIE}=${cookie!.value}` },
+    });
     expect(cookieOnly.status()).toBe(401);
     expectNoStore(cookieOnly);
     expect(cookieOnly.headers()['www-authenticate']).toBe('Bearer realm="api"');
@@ -274,7 +332,9 @@ test.describe('RFC 6750 over the wire', () => {
 
     // RFC 7235 §2.1: the scheme is case-insensitive.
     for (const scheme of ['bearer', 'BEARER']) {
-      const response = await request.get('/api/me', { headers: { Authorization: `${scheme} ${token}` } });
+      const response = await request.get('/api/me', {
+        headers: { Authorization: `${scheme} ${token}` },
+      });
       expect(response.status(), scheme).toBe(200);
       expectNoStore(response);
       expect((await response.json()).sub).toBe('alice');
@@ -286,7 +346,9 @@ test.describe('RFC 6750 over the wire', () => {
     await context.close();
   });
 
-  test('two Authorization headers on a raw socket: the first one wins, the second is dropped', async ({ browser }) => {
+  test('two Authorization headers on a raw socket: the first one wins, the second is dropped', async ({
+    browser,
+  }) => {
     const alice = await signedIn(browser, 'alice');
     const bob = await signedIn(browser, 'bob');
     const a = alice.session.accessToken;
@@ -302,7 +364,9 @@ test.describe('RFC 6750 over the wire', () => {
 
     const garbageFirst = await rawRequest(twoAuthorizationHeaders('garbage', a));
     expect(garbageFirst.status).toBe(401);
-    expect(garbageFirst.headers).toMatch(/^www-authenticate: Bearer realm="api", error="invalid_token"/im);
+    expect(garbageFirst.headers).toMatch(
+      /^www-authenticate: Bearer realm="api", error="invalid_token"/im,
+    );
     expect(garbageFirst.headers).toMatch(/^cache-control: no-store$/im);
 
     // Two valid tokens of different users: the identity is the first header's, never a mix.
@@ -315,9 +379,13 @@ test.describe('RFC 6750 over the wire', () => {
 
     // Two credentials in ONE header do reach the app, which refuses them.
     const { host } = new URL(APP_URL);
-    const oneHeader = await rawRequest(`GET /api/me HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${a}, Bearer garbage\r\nConnection: close\r\n\r\n`);
+    const oneHeader = await rawRequest(
+      `GET /api/me HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${a}, Bearer garbage\r\nConnection: close\r\n\r\n`,
+    );
     expect(oneHeader.status).toBe(400);
-    expect(oneHeader.headers).toMatch(/^www-authenticate: Bearer realm="api", error="invalid_request"/im);
+    expect(oneHeader.headers).toMatch(
+      /^www-authenticate: Bearer realm="api", error="invalid_request"/im,
+    );
     expect(oneHeader.headers).toMatch(/^cache-control: no-store$/im);
 
     await alice.context.close();
@@ -330,19 +398,26 @@ test('a note is visible to its owner only: 404 for another user', async ({ brows
   const bob = await signedIn(browser, 'bob');
 
   const text = `private note ${randomBytes(6).toString('hex')}`;
-  const created = await request.post('/api/notes', { headers: bearer(alice.session.accessToken), data: { text } });
+  const created = await request.post('/api/notes', {
+    headers: bearer(alice.session.accessToken),
+    data: { text },
+  });
   expect(created.status()).toBe(201);
   expectNoStore(created);
   const { note } = (await created.json()) as { note: { id: string; text: string } };
   expect(note).toMatchObject({ id: expect.any(String), text });
 
-  const mine = await request.get(`/api/notes/${note.id}`, { headers: bearer(alice.session.accessToken) });
+  const mine = await request.get(`/api/notes/${note.id}`, {
+    headers: bearer(alice.session.accessToken),
+  });
   expect(mine.status()).toBe(200);
   expectNoStore(mine);
   expect(await mine.json()).toMatchObject({ sub: 'alice', note: { id: note.id, text } });
 
   // Not 403: bob does not learn that the note exists.
-  const theirs = await request.get(`/api/notes/${note.id}`, { headers: bearer(bob.session.accessToken) });
+  const theirs = await request.get(`/api/notes/${note.id}`, {
+    headers: bearer(bob.session.accessToken),
+  });
   expect(theirs.status()).toBe(404);
   expectNoStore(theirs);
   expect(await theirs.json()).toEqual({ error: 'not_found' });
@@ -351,7 +426,9 @@ test('a note is visible to its owner only: 404 for another user', async ({ brows
   expect(JSON.stringify(await list.json())).not.toContain(note.id);
 
   // A note id that does not exist at all looks the same to alice.
-  const missing = await request.get(`/api/notes/${crypto.randomUUID()}`, { headers: bearer(alice.session.accessToken) });
+  const missing = await request.get(`/api/notes/${crypto.randomUUID()}`, {
+    headers: bearer(alice.session.accessToken),
+  });
   expect(missing.status()).toBe(404);
 
   await alice.context.close();

@@ -5,7 +5,10 @@ import { readSession, signIn, writeSession } from './helpers';
 
 const now = () => Math.floor(Date.now() / 1000);
 
-test('activity restarts the idle timer: the guard writes lastSeenAt back', async ({ page, context }) => {
+test('activity restarts the idle timer: the guard writes lastSeenAt back', async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
   const before = await readSession(context);
@@ -20,7 +23,10 @@ test('activity restarts the idle timer: the guard writes lastSeenAt back', async
 
 for (const [name, change] of [
   ['idle for longer than SESSION_IDLE_TIMEOUT (1 h)', { lastSeenAt: now() - 3601 }],
-  ['older than SESSION_MAX_AGE (12 h), though active', { createdAt: now() - 12 * 3600 - 1, lastSeenAt: now() - 5 }],
+  [
+    'older than SESSION_MAX_AGE (12 h), though active',
+    { createdAt: now() - 12 * 3600 - 1, lastSeenAt: now() - 5 },
+  ],
 ] as const) {
   test(`a session ${name} is over: sign in again`, async ({ page, context }) => {
     await signIn(page, 'alice');
@@ -33,13 +39,18 @@ for (const [name, change] of [
     expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
     // The BFF and the refresh route agree.
     await writeSession(context, { ...(await readSessionAfterSignIn(page, context)), ...change });
-    const bff = await context.request.get(`${APP_URL}/bff/notes`, { headers: { 'x-bff-request': '1', Origin: APP_URL } });
+    const bff = await context.request.get(`${APP_URL}/bff/notes`, {
+      headers: { 'x-bff-request': '1', Origin: APP_URL },
+    });
     expect(bff.status()).toBe(401);
   });
 }
 
 /** The session cookie was deleted above; sign in again (the IdP remembers us) to get a fresh one. */
-async function readSessionAfterSignIn(page: import('@playwright/test').Page, context: import('@playwright/test').BrowserContext) {
+async function readSessionAfterSignIn(
+  page: import('@playwright/test').Page,
+  context: import('@playwright/test').BrowserContext,
+) {
   await page.goto('/dashboard');
   await expect(page.getByTestId('user-name')).toBeVisible();
   return readSession(context);

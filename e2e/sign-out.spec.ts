@@ -13,15 +13,22 @@ test('sign-out ends the session here and at the identity provider', async ({ pag
   // RP-initiated logout: the IdP confirms, then sends us to the post-logout redirect URI.
   await expect(page).toHaveURL(new RegExp(`^${IDP_URL}/session/end`));
   // Meanwhile the logout state waits in a sealed __Host- cookie: nothing in it can be read.
-  const [logoutState] = (await context.cookies(APP_URL)).filter((c) => c.name === '__Host-logout-state');
+  const [logoutState] = (await context.cookies(APP_URL)).filter(
+    (c) => c.name === '__Host-logout-state',
+  );
   expect(logoutState?.value).toMatch(/^Fe26\.2\*/);
   expect(logoutState).toMatchObject({ path: '/', secure: true, httpOnly: true });
-  const callback = page.waitForResponse((r) => r.url().startsWith(`${APP_URL}/auth/logout/callback`));
+  const callback = page.waitForResponse((r) =>
+    r.url().startsWith(`${APP_URL}/auth/logout/callback`),
+  );
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
   // allHeaders(): Playwright's headers() leaves out security-related headers such as this one.
   expect((await (await callback).allHeaders())['clear-site-data']).toBe('"cookies"');
   await expect(page).toHaveURL(`${APP_URL}/?signedOut=1`);
-  expect((await context.cookies(APP_URL)).map((c) => c.name), 'Clear-Site-Data cleared every cookie of the site').toEqual([]);
+  expect(
+    (await context.cookies(APP_URL)).map((c) => c.name),
+    'Clear-Site-Data cleared every cookie of the site',
+  ).toEqual([]);
   await expect(page.getByRole('status')).toContainText('signed out');
   expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
 
@@ -43,12 +50,21 @@ test('sign-out ends the session here and at the identity provider', async ({ pag
   await expect(page.getByLabel('Password')).toBeVisible();
 });
 
-test('a cross-site sign-out POST does nothing, and GET is not allowed', async ({ page, context }) => {
+test('a cross-site sign-out POST does nothing, and GET is not allowed', async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toBeVisible();
-  const forged = await context.request.post(`${APP_URL}/auth/logout`, { headers: { Origin: 'http://evil.example' }, maxRedirects: 0 });
+  const forged = await context.request.post(`${APP_URL}/auth/logout`, {
+    headers: { Origin: 'http://evil.example' },
+    maxRedirects: 0,
+  });
   expect(forged.status()).toBe(403);
-  const noOrigin = await context.request.post(`${APP_URL}/auth/logout`, { headers: { 'Sec-Fetch-Site': 'cross-site' }, maxRedirects: 0 });
+  const noOrigin = await context.request.post(`${APP_URL}/auth/logout`, {
+    headers: { 'Sec-Fetch-Site': 'cross-site' },
+    maxRedirects: 0,
+  });
   expect(noOrigin.status()).toBe(403);
   const get = await context.request.get(`${APP_URL}/auth/logout`, { maxRedirects: 0 });
   expect(get.status()).toBe(405);

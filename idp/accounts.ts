@@ -46,7 +46,8 @@ export const ACCOUNTS: readonly DemoAccount[] = [
     email: 'bob@example.com',
     apiScopes: [API_SCOPES.read, API_SCOPES.write],
     roles: [],
-    description: 'may only read his notes: his token has the notes:write scope, but no role, so the API refuses his writes',
+    description:
+      'may only read his notes: his token has the notes:write scope, but no role, so the API refuses his writes',
   },
 ];
 

@@ -12,14 +12,24 @@ import { escape, page } from './views.ts';
 const env = process.env;
 export const APP_BASE_URL = env.APP_BASE_URL || DEFAULTS.appBaseUrl;
 /** Origins of further app instances (tests: the store-mode instance), comma-separated. */
-const APP_ORIGINS = [APP_BASE_URL, ...(env.IDP_EXTRA_APP_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean)];
+const APP_ORIGINS = [
+  APP_BASE_URL,
+  ...(env.IDP_EXTRA_APP_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean),
+];
 /** The app's default: its own /api (lib/config.ts). */
 export const API_AUDIENCE = env.API_AUDIENCE || new URL('/api', APP_BASE_URL).href;
 /** Access tokens are short-lived; the app refreshes them. Tests may shorten it further. */
 const ACCESS_TOKEN_TTL = Number(env.IDP_ACCESS_TOKEN_TTL) || 300;
 
 /** Clients of the same organisation as the IdP: they skip the consent screen. */
-const FIRST_PARTY = new Set<string>([LOCAL_IDP.clientId, LOCAL_IDP.machineClientId, LOCAL_IDP.opaqueMachineClientId]);
+const FIRST_PARTY = new Set<string>([
+  LOCAL_IDP.clientId,
+  LOCAL_IDP.machineClientId,
+  LOCAL_IDP.opaqueMachineClientId,
+]);
 
 /** API scopes each client may obtain for the API resource. */
 const CLIENT_API_SCOPES: Record<string, readonly string[]> = {
@@ -44,10 +54,14 @@ async function loadExistingGrant(ctx: KoaContextWithOIDC) {
   const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
   if (!FIRST_PARTY.has(client.clientId)) return existing;
 
-  const grant = existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+  const grant =
+    existing ??
+    new oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
   grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
   const account = findAccountBySub(session.accountId ?? '');
-  const requested = [...oidc.requestParamScopes].filter((s) => CLIENT_API_SCOPES[client.clientId]?.includes(s));
+  const requested = [...oidc.requestParamScopes].filter((s) =>
+    CLIENT_API_SCOPES[client.clientId]?.includes(s),
+  );
   const allowed = requested.filter((s) => account?.apiScopes.includes(s));
   const refused = requested.filter((s) => !allowed.includes(s));
   if (allowed.length) grant.addResourceScope(API_AUDIENCE, allowed.join(' '));
@@ -67,10 +81,13 @@ export function configuration(jwks: { keys: object[] }): Configuration {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: APP_ORIGINS.map((origin) => new URL(ROUTES.callback, origin).href),
-        post_logout_redirect_uris: APP_ORIGINS.map((origin) => new URL(ROUTES.logoutCallback, origin).href),
+        post_logout_redirect_uris: APP_ORIGINS.map(
+          (origin) => new URL(ROUTES.logoutCallback, origin).href,
+        ),
         // OpenID Connect Back-Channel Logout 1.0: signing out here reaches the app's sessions
         // (store mode), with the provider session id in the logout token and the ID token.
-        backchannel_logout_uri: env.IDP_BACKCHANNEL_LOGOUT_URL || new URL(ROUTES.backchannelLogout, APP_BASE_URL).href,
+        backchannel_logout_uri:
+          env.IDP_BACKCHANNEL_LOGOUT_URL || new URL(ROUTES.backchannelLogout, APP_BASE_URL).href,
         backchannel_logout_session_required: true,
         scope: `openid profile email offline_access ${CLIENT_API_SCOPES[LOCAL_IDP.clientId]!.join(' ')}`,
       },
@@ -149,10 +166,15 @@ export function configuration(jwks: { keys: object[] }): Configuration {
       introspection: {
         enabled: true,
         allowedPolicy: async (_ctx, client, token) =>
-          client.clientId === LOCAL_IDP.resourceServerId && 'aud' in token && token.aud === API_AUDIENCE,
+          client.clientId === LOCAL_IDP.resourceServerId &&
+          'aud' in token &&
+          token.aud === API_AUDIENCE,
       },
       // A client may revoke only its own tokens (RFC 7009 §2.1); the app revokes at sign-out.
-      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -189,7 +211,8 @@ export function configuration(jwks: { keys: object[] }): Configuration {
     // a loopback app origin go without that check.
     fetch: (url, options) => {
       const target = new URL(String(url));
-      const local = isLoopback(target) && APP_ORIGINS.some((origin) => new URL(origin).host === target.host);
+      const local =
+        isLoopback(target) && APP_ORIGINS.some((origin) => new URL(origin).host === target.host);
       if (!local) return globalThis.fetch(url, options);
       const rest: RequestInit & { dispatcher?: unknown } = { ...options };
       delete rest.dispatcher;

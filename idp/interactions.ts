@@ -19,7 +19,8 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 
 function loginPage(uid: string, clientId: string, error?: string, login = ''): string {
   const rows = ACCOUNTS.map(
-    (a) => `<tr><td><code>${escape(a.login)}</code></td><td><code>${escape(a.password)}</code></td><td>${escape(a.description)}</td></tr>`,
+    (a) =>
+      `<tr><td><code>${escape(a.login)}</code></td><td><code>${escape(a.password)}</code></td><td>${escape(a.description)}</td></tr>`,
   ).join('');
   return page(
     'Sign in',
@@ -65,12 +66,22 @@ export function interactions(provider: Provider) {
       if (!account) {
         ctx.status = 401;
         ctx.type = 'html';
-        ctx.body = loginPage(uid, clientId, 'Unknown username or wrong password.', form.get('login') ?? '');
+        ctx.body = loginPage(
+          uid,
+          clientId,
+          'Unknown username or wrong password.',
+          form.get('login') ?? '',
+        );
         return;
       }
-      const to = await provider.interactionResult(ctx.req, ctx.res, { login: { accountId: account.sub } }, {
-        mergeWithLastSubmission: false,
-      });
+      const to = await provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        { login: { accountId: account.sub } },
+        {
+          mergeWithLastSubmission: false,
+        },
+      );
       ctx.status = 303;
       ctx.redirect(to);
       return;
@@ -78,10 +89,15 @@ export function interactions(provider: Provider) {
 
     if (ctx.method === 'POST' && action === 'abort') {
       // The user cancelled: the client receives error=access_denied (RFC 6749 §4.1.2.1).
-      const to = await provider.interactionResult(ctx.req, ctx.res, {
-        error: 'access_denied',
-        error_description: 'The user cancelled the sign-in.',
-      }, { mergeWithLastSubmission: false });
+      const to = await provider.interactionResult(
+        ctx.req,
+        ctx.res,
+        {
+          error: 'access_denied',
+          error_description: 'The user cancelled the sign-in.',
+        },
+        { mergeWithLastSubmission: false },
+      );
       ctx.status = 303;
       ctx.redirect(to);
       return;

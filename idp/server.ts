@@ -14,7 +14,9 @@ import { interactions } from './interactions.ts';
 import { loadOrCreateKeys } from './keys.ts';
 
 if (process.env.OIDC_ISSUER) {
-  console.error(`OIDC_ISSUER is set (${process.env.OIDC_ISSUER}): the local identity provider is not started.`);
+  console.error(
+    `OIDC_ISSUER is set (${process.env.OIDC_ISSUER}): the local identity provider is not started.`,
+  );
   process.exit(1);
 }
 
@@ -26,7 +28,10 @@ provider.use(interactions(provider));
 // Development and tests only: how often each refresh token was used, and with what outcome,
 // so a test can check that ten parallel requests caused exactly one refresh. Keyed by a hash.
 const refreshes: Record<string, { success: number; error: number }> = {};
-function recordRefresh(ctx: { oidc: { params?: Record<string, unknown> } }, outcome: 'success' | 'error') {
+function recordRefresh(
+  ctx: { oidc: { params?: Record<string, unknown> } },
+  outcome: 'success' | 'error',
+) {
   const token = ctx.oidc.params?.refresh_token;
   if (ctx.oidc.params?.grant_type !== 'refresh_token' || typeof token !== 'string') return;
   const key = createHash('sha256').update(token).digest('hex');
@@ -56,7 +61,10 @@ provider.use(async (ctx, next) => {
   const jwk = jwks.keys.find((k) => k.alg === 'RS256')!;
   const now = Math.floor(Date.now() / 1000) + kind.iatOffsetS;
   const sub = ctx.query.sub === 'bob' ? 'bob' : 'alice';
-  const token = await new SignJWT({ client_id: LOCAL_IDP.clientId, scope: 'notes:read notes:write' })
+  const token = await new SignJWT({
+    client_id: LOCAL_IDP.clientId,
+    scope: 'notes:read notes:write',
+  })
     .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: jwk.kid })
     .setIssuer(issuer.origin)
     .setSubject(sub)
@@ -70,7 +78,11 @@ provider.use(async (ctx, next) => {
 });
 
 provider.on('server_error', (_ctx, err) => console.error('server_error', err));
-provider.on('backchannel.error', (_ctx, err, client) => console.error(`back-channel logout to ${client.clientId} failed: ${err.message}${err.cause ? ` (${String((err.cause as Error).message ?? err.cause)})` : ""}`));
+provider.on('backchannel.error', (_ctx, err, client) =>
+  console.error(
+    `back-channel logout to ${client.clientId} failed: ${err.message}${err.cause ? ` (${String((err.cause as Error).message ?? err.cause)})` : ''}`,
+  ),
+);
 
 const server = provider.listen(Number(issuer.port), 'localhost', () => {
   console.log(`local identity provider ready on ${issuer.origin} (development and tests only)`);

@@ -63,7 +63,17 @@ export const DEFAULTS = {
 export const MIN_SECRET_LENGTH = 32;
 
 /** Words that mark a value written by hand for an example or a test, not generated. */
-const SAMPLE_WORDS = ['secret', 'password', 'changeme', 'change-me', 'change_me', 'example', 'sample', 'placeholder', 'replace'];
+const SAMPLE_WORDS = [
+  'secret',
+  'password',
+  'changeme',
+  'change-me',
+  'change_me',
+  'example',
+  'sample',
+  'placeholder',
+  'replace',
+];
 /** A generated secret of 32+ characters has far more distinct characters than this. */
 const MIN_DISTINCT_CHARACTERS = 8;
 
@@ -76,8 +86,10 @@ const MIN_DISTINCT_CHARACTERS = 8;
 export function weakSecretReason(secret: string): string | undefined {
   const lower = secret.toLowerCase();
   const word = SAMPLE_WORDS.find((w) => lower.includes(w));
-  if (word) return `contains "${word}": it looks like a sample or test value, not a generated secret`;
-  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`;
+  if (word)
+    return `contains "${word}": it looks like a sample or test value, not a generated secret`;
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS)
+    return `has fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters`;
   return undefined;
 }
 
@@ -85,7 +97,12 @@ export function weakSecretReason(secret: string): string | undefined {
 export type ClientCredentials =
   | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
   /** The PKCS #8 PEM itself or a file holding it (read by the Node-only client), its `kid` and `alg`. */
-  | { method: 'private_key_jwt'; privateKey: { pem?: string; file?: string }; keyId?: string; alg: string };
+  | {
+      method: 'private_key_jwt';
+      privateKey: { pem?: string; file?: string };
+      keyId?: string;
+      alg: string;
+    };
 
 export interface Config {
   production: boolean;
@@ -129,7 +146,8 @@ export interface Config {
   rateLimitClientHeader?: string;
 }
 
-export type SessionStoreConfig = { kind: 'cookie' } | { kind: 'memory' } | { kind: 'redis'; url: string };
+export type SessionStoreConfig =
+  { kind: 'cookie' } | { kind: 'memory' } | { kind: 'redis'; url: string };
 
 /** SESSION_STORE, defaulting to redis when a Redis URL is set (Vercel's Redis integrations set KV_URL / REDIS_URL). */
 function sessionStoreConfig(env: Env): SessionStoreConfig {
@@ -149,14 +167,18 @@ function sessionStoreConfig(env: Env): SessionStoreConfig {
     case 'memory':
       return { kind };
     case 'redis': {
-      if (!url) throw new ConfigError('SESSION_STORE=redis needs REDIS_URL (or KV_URL): redis://[user:password@]host:port or rediss://….');
+      if (!url)
+        throw new ConfigError(
+          'SESSION_STORE=redis needs REDIS_URL (or KV_URL): redis://[user:password@]host:port or rediss://….',
+        );
       let parsed: URL;
       try {
         parsed = new URL(url);
       } catch {
         throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
       }
-      if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
+      if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+        throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL.');
       return { kind, url };
     }
     default:
@@ -173,7 +195,8 @@ function rateLimit(env: Env, name: string, fallback: RateLimit): RateLimit | und
   if (v === 'off') return undefined;
   const match = /^(\d{1,7})\/(\d{1,5})$/.exec(v);
   const [limit, windowS] = [Number(match?.[1]), Number(match?.[2])];
-  if (!match || limit < 1 || windowS < 1) throw new ConfigError(`${name} takes <requests>/<seconds>, such as 60/60, or off; got "${v}".`);
+  if (!match || limit < 1 || windowS < 1)
+    throw new ConfigError(`${name} takes <requests>/<seconds>, such as 60/60, or off; got "${v}".`);
   return { limit, windowS };
 }
 
@@ -185,9 +208,13 @@ function rateLimit(env: Env, name: string, fallback: RateLimit): RateLimit | und
  */
 function clientHeader(env: Env): string | undefined {
   const v = value(env, 'RATE_LIMIT_CLIENT_HEADER')?.toLowerCase();
-  if (v === undefined) return onVercelDeployment(env) || value(env, 'VERCEL') === '1' ? 'x-real-ip' : undefined;
+  if (v === undefined)
+    return onVercelDeployment(env) || value(env, 'VERCEL') === '1' ? 'x-real-ip' : undefined;
   if (v === 'none') return undefined;
-  if (!/^[a-z0-9-]{1,64}$/.test(v)) throw new ConfigError(`RATE_LIMIT_CLIENT_HEADER must be a header name, such as x-real-ip, or none; got "${v}".`);
+  if (!/^[a-z0-9-]{1,64}$/.test(v))
+    throw new ConfigError(
+      `RATE_LIMIT_CLIENT_HEADER must be a header name, such as x-real-ip, or none; got "${v}".`,
+    );
   return v;
 }
 
@@ -195,7 +222,8 @@ function clientHeader(env: Env): string | undefined {
 function count(env: Env, name: string, fallback: number): number {
   const v = value(env, name);
   if (v === undefined) return fallback;
-  if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 10_000) throw new ConfigError(`${name} must be a whole number from 1 to 10000; got "${v}".`);
+  if (!/^\d{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 10_000)
+    throw new ConfigError(`${name} must be a whole number from 1 to 10000; got "${v}".`);
   return Number(v);
 }
 
@@ -238,12 +266,26 @@ export function appOrigin(env: Env = process.env): URL {
     fallback = `https://${host}`;
   }
   const origin = url(env, 'APP_BASE_URL', fallback);
-  if (origin.pathname !== '/' || origin.search || origin.hash || origin.username || origin.password) {
-    throw new ConfigError(`APP_BASE_URL must be an origin such as https://app.example.com, without a path; got "${origin.href}".`);
+  if (
+    origin.pathname !== '/' ||
+    origin.search ||
+    origin.hash ||
+    origin.username ||
+    origin.password
+  ) {
+    throw new ConfigError(
+      `APP_BASE_URL must be an origin such as https://app.example.com, without a path; got "${origin.href}".`,
+    );
   }
   // Production cookies are Secure: over http they would never come back, except on localhost.
-  if (env.NODE_ENV === 'production' && origin.protocol !== 'https:' && !(origin.protocol === 'http:' && isLoopback(origin))) {
-    throw new ConfigError(`APP_BASE_URL must be an https:// origin in production (http:// only for localhost), got "${origin.href}".`);
+  if (
+    env.NODE_ENV === 'production' &&
+    origin.protocol !== 'https:' &&
+    !(origin.protocol === 'http:' && isLoopback(origin))
+  ) {
+    throw new ConfigError(
+      `APP_BASE_URL must be an https:// origin in production (http:// only for localhost), got "${origin.href}".`,
+    );
   }
   return origin;
 }
@@ -270,7 +312,8 @@ function seconds(env: Env, name: string, fallback: number): number {
   const raw = value(env, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 60) throw new ConfigError(`${name} must be a whole number of seconds, at least 60; got "${raw}".`);
+  if (!Number.isInteger(n) || n < 60)
+    throw new ConfigError(`${name} must be a whole number of seconds, at least 60; got "${raw}".`);
   return n;
 }
 
@@ -283,22 +326,35 @@ function profile(env: Env): ProviderProfile {
   }
 }
 
-function clientCredentials(env: Env, method: ClientAuthMethod, localIdp: boolean): ClientCredentials {
+function clientCredentials(
+  env: Env,
+  method: ClientAuthMethod,
+  localIdp: boolean,
+): ClientCredentials {
   if (method === 'private_key_jwt') {
     const pem = value(env, 'OIDC_CLIENT_PRIVATE_KEY')?.replaceAll('\\n', '\n');
     const file = value(env, 'OIDC_CLIENT_PRIVATE_KEY_FILE');
     if (!pem === !file) {
-      throw new ConfigError('OIDC_CLIENT_AUTH_METHOD=private_key_jwt needs exactly one of OIDC_CLIENT_PRIVATE_KEY (a PKCS #8 PEM) or OIDC_CLIENT_PRIVATE_KEY_FILE.');
+      throw new ConfigError(
+        'OIDC_CLIENT_AUTH_METHOD=private_key_jwt needs exactly one of OIDC_CLIENT_PRIVATE_KEY (a PKCS #8 PEM) or OIDC_CLIENT_PRIVATE_KEY_FILE.',
+      );
     }
     if (pem && !pem.includes('-----BEGIN PRIVATE KEY-----')) {
-      throw new ConfigError('OIDC_CLIENT_PRIVATE_KEY must be a PKCS #8 PEM ("-----BEGIN PRIVATE KEY-----"; newlines may be written as \\n).');
+      throw new ConfigError(
+        'OIDC_CLIENT_PRIVATE_KEY must be a PKCS #8 PEM ("-----BEGIN PRIVATE KEY-----"; newlines may be written as \\n).',
+      );
     }
     const alg = value(env, 'OIDC_CLIENT_KEY_ALG') ?? 'RS256';
-    if (!ASYMMETRIC_ALGORITHMS.includes(alg)) throw new ConfigError(`OIDC_CLIENT_KEY_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${alg}".`);
+    if (!ASYMMETRIC_ALGORITHMS.includes(alg))
+      throw new ConfigError(
+        `OIDC_CLIENT_KEY_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${alg}".`,
+      );
     return { method, privateKey: { pem, file }, keyId: value(env, 'OIDC_CLIENT_KEY_ID'), alg };
   }
-  const secret = value(env, 'OIDC_CLIENT_SECRET') ?? (localIdp ? LOCAL_IDP.clientSecret : undefined);
-  if (!secret) throw new ConfigError(`OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set (${method}).`);
+  const secret =
+    value(env, 'OIDC_CLIENT_SECRET') ?? (localIdp ? LOCAL_IDP.clientSecret : undefined);
+  if (!secret)
+    throw new ConfigError(`OIDC_CLIENT_SECRET is required when OIDC_ISSUER is set (${method}).`);
   return { method, secret };
 }
 
@@ -311,7 +367,9 @@ export function readConfig(env: Env = process.env): Config {
   const issuer = url(env, 'OIDC_ISSUER', LOCAL_IDP.issuer);
   // RFC 9700 §2.6 / OIDC Discovery §4.1: the issuer is https, except on this machine.
   if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isLoopback(issuer))) {
-    throw new ConfigError(`OIDC_ISSUER must be an https:// URL (http:// only for localhost), got "${issuer.href}".`);
+    throw new ConfigError(
+      `OIDC_ISSUER must be an https:// URL (http:// only for localhost), got "${issuer.href}".`,
+    );
   }
   const appBaseUrl = appOrigin(env);
 
@@ -319,7 +377,9 @@ export function readConfig(env: Env = process.env): Config {
   if (!clientId) throw new ConfigError('OIDC_CLIENT_ID is required when OIDC_ISSUER is set.');
   const credentials = clientCredentials(env, provider.clientAuthMethod, localIdp);
 
-  const requested = (value(env, 'OIDC_SCOPES') ?? provider.defaultScopes ?? DEFAULTS.scopes).split(/\s+/);
+  const requested = (value(env, 'OIDC_SCOPES') ?? provider.defaultScopes ?? DEFAULTS.scopes).split(
+    /\s+/,
+  );
   if (!requested.includes('openid')) {
     throw new ConfigError('OIDC_SCOPES must include "openid".');
   }
@@ -327,7 +387,9 @@ export function readConfig(env: Env = process.env): Config {
 
   const idTokenSigningAlg = value(env, 'OIDC_ID_TOKEN_SIGNING_ALG') ?? 'RS256';
   if (!ASYMMETRIC_ALGORITHMS.includes(idTokenSigningAlg)) {
-    throw new ConfigError(`OIDC_ID_TOKEN_SIGNING_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${idTokenSigningAlg}".`);
+    throw new ConfigError(
+      `OIDC_ID_TOKEN_SIGNING_ALG must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}; got "${idTokenSigningAlg}".`,
+    );
   }
 
   const apiAudience = value(env, 'API_AUDIENCE') ?? defaultApiAudience(appBaseUrl);
@@ -353,12 +415,22 @@ export function readConfig(env: Env = process.env): Config {
   const weak = production ? weakSecretReason(sessionSecret) : undefined;
   if (weak) throw new ConfigError(`SESSION_SECRET ${weak}. Generate one: openssl rand -base64 32.`);
 
-  const previousSessionSecrets = (value(env, 'SESSION_SECRET_PREVIOUS') ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+  const previousSessionSecrets = (value(env, 'SESSION_SECRET_PREVIOUS') ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (previousSessionSecrets.some((v) => v.length < MIN_SECRET_LENGTH)) {
-    throw new ConfigError(`Every secret in SESSION_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters long.`);
+    throw new ConfigError(
+      `Every secret in SESSION_SECRET_PREVIOUS must be at least ${MIN_SECRET_LENGTH} characters long.`,
+    );
   }
-  const weakPrevious = production ? previousSessionSecrets.map(weakSecretReason).find(Boolean) : undefined;
-  if (weakPrevious) throw new ConfigError(`A secret in SESSION_SECRET_PREVIOUS ${weakPrevious}: remove it (cookies sealed with it could be forged).`);
+  const weakPrevious = production
+    ? previousSessionSecrets.map(weakSecretReason).find(Boolean)
+    : undefined;
+  if (weakPrevious)
+    throw new ConfigError(
+      `A secret in SESSION_SECRET_PREVIOUS ${weakPrevious}: remove it (cookies sealed with it could be forged).`,
+    );
   const sessionMaxAgeS = seconds(env, 'SESSION_MAX_AGE', DEFAULTS.sessionMaxAgeS);
   const sessionIdleTimeoutS = seconds(env, 'SESSION_IDLE_TIMEOUT', DEFAULTS.sessionIdleTimeoutS);
   if (sessionIdleTimeoutS > sessionMaxAgeS) {
@@ -390,7 +462,19 @@ export function readConfig(env: Env = process.env): Config {
 }
 
 /** Algorithms a resource server may accept: asymmetric only (RFC 8725 §3.1, §3.2). */
-export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 /** The most clock tolerance the resource server allows itself (documented in docs/api.md). */
 export const MAX_CLOCK_TOLERANCE_S = 60;
 
@@ -433,19 +517,31 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
   const provider = profile(env);
   const jwks = value(env, 'API_JWKS_URI');
   const jwksUri = jwks === undefined ? undefined : url(env, 'API_JWKS_URI', jwks);
-  if (jwksUri && jwksUri.protocol !== 'https:' && !(jwksUri.protocol === 'http:' && isLoopback(jwksUri))) {
-    throw new ConfigError(`API_JWKS_URI must be an https:// URL (http:// only for localhost), got "${jwksUri.href}".`);
+  if (
+    jwksUri &&
+    jwksUri.protocol !== 'https:' &&
+    !(jwksUri.protocol === 'http:' && isLoopback(jwksUri))
+  ) {
+    throw new ConfigError(
+      `API_JWKS_URI must be an https:// URL (http:// only for localhost), got "${jwksUri.href}".`,
+    );
   }
 
-  const algorithms = (value(env, 'API_ALGORITHMS') ?? 'RS256 PS256 ES256').split(/[\s,]+/).filter(Boolean);
+  const algorithms = (value(env, 'API_ALGORITHMS') ?? 'RS256 PS256 ES256')
+    .split(/[\s,]+/)
+    .filter(Boolean);
   const refused = algorithms.filter((a) => !ASYMMETRIC_ALGORITHMS.includes(a));
   if (refused.length || !algorithms.length) {
-    throw new ConfigError(`API_ALGORITHMS may list only asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); refused: ${refused.join(', ') || '(empty)'}.`);
+    throw new ConfigError(
+      `API_ALGORITHMS may list only asymmetric algorithms (${ASYMMETRIC_ALGORITHMS.join(', ')}); refused: ${refused.join(', ') || '(empty)'}.`,
+    );
   }
 
   const tolerance = Number(value(env, 'API_CLOCK_TOLERANCE') ?? 30);
   if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > MAX_CLOCK_TOLERANCE_S) {
-    throw new ConfigError(`API_CLOCK_TOLERANCE must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_S}.`);
+    throw new ConfigError(
+      `API_CLOCK_TOLERANCE must be a whole number of seconds from 0 to ${MAX_CLOCK_TOLERANCE_S}.`,
+    );
   }
 
   let clientId = value(env, 'API_INTROSPECTION_CLIENT_ID');
@@ -455,14 +551,19 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
     clientSecret ??= LOCAL_IDP.resourceServerSecret;
   }
   if (Boolean(clientId) !== Boolean(clientSecret)) {
-    throw new ConfigError('API_INTROSPECTION_CLIENT_ID and API_INTROSPECTION_CLIENT_SECRET go together: set both or neither.');
+    throw new ConfigError(
+      'API_INTROSPECTION_CLIENT_ID and API_INTROSPECTION_CLIENT_SECRET go together: set both or neither.',
+    );
   }
 
   const writerRole = value(env, 'API_WRITER_ROLE') ?? DEFAULTS.writerRole;
   const scopeMap: Record<string, string> = {};
   for (const pair of (value(env, 'API_SCOPE_MAP') ?? '').split(/[\s,]+/).filter(Boolean)) {
     const [from, to] = pair.split('=');
-    if (!from || !to || pair.split('=').length !== 2) throw new ConfigError(`API_SCOPE_MAP takes provider=api pairs, such as "Notes.Read=notes:read"; got "${pair}".`);
+    if (!from || !to || pair.split('=').length !== 2)
+      throw new ConfigError(
+        `API_SCOPE_MAP takes provider=api pairs, such as "Notes.Read=notes:read"; got "${pair}".`,
+      );
     scopeMap[from] = to;
   }
   return {
@@ -479,7 +580,11 @@ export function readResourceServerConfig(env: Env = process.env): ResourceServer
     writerRole: writerRole === 'none' ? undefined : writerRole,
     writers: (value(env, 'API_WRITERS') ?? '').split(/[\s,]+/).filter(Boolean),
     introspection: clientId && clientSecret ? { clientId, clientSecret } : undefined,
-    introspectionMaxConcurrent: count(env, 'API_INTROSPECTION_MAX_CONCURRENT', DEFAULTS.introspectionMaxConcurrent),
+    introspectionMaxConcurrent: count(
+      env,
+      'API_INTROSPECTION_MAX_CONCURRENT',
+      DEFAULTS.introspectionMaxConcurrent,
+    ),
     unauthenticatedRateLimit: rateLimit(env, 'RATE_LIMIT_API', DEFAULTS.apiRateLimit),
     rateLimitClientHeader: clientHeader(env),
     metrics: value(env, 'API_METRICS') !== 'off',

@@ -5,7 +5,13 @@
  * 503 page from the Edge guard: it names each missing variable and how to set it, never shows a
  * value, and never serves a half-configured sign-in. Web APIs only (the Edge guard uses it).
  */
-import { ConfigError, MIN_SECRET_LENGTH, onVercelDeployment, readConfig, readResourceServerConfig } from './config';
+import {
+  ConfigError,
+  MIN_SECRET_LENGTH,
+  onVercelDeployment,
+  readConfig,
+  readResourceServerConfig,
+} from './config';
 
 export interface MissingSetting {
   name: string;
@@ -23,7 +29,12 @@ const set = (env: Env, name: string) => Boolean(env[name]?.trim());
  */
 export function deploymentProblems(env: Env = process.env): MissingSetting[] {
   if (set(env, 'PREVIEW_SIGN_IN') && env.VERCEL_ENV?.trim() !== 'preview') {
-    return [{ name: 'PREVIEW_SIGN_IN', how: 'is for the Preview environment only: remove it from this environment\'s variables.' }];
+    return [
+      {
+        name: 'PREVIEW_SIGN_IN',
+        how: "is for the Preview environment only: remove it from this environment's variables.",
+      },
+    ];
   }
   if (signInOff(env)) return []; // nothing signs in, so nothing is required
   const missing: MissingSetting[] = [];
@@ -35,20 +46,36 @@ export function deploymentProblems(env: Env = process.env): MissingSetting[] {
     });
   }
   if (!set(env, 'OIDC_ISSUER')) {
-    missing.push({ name: 'OIDC_ISSUER', how: 'your provider\'s issuer URL (https://…). The bundled local identity provider does not run on a deployment.' });
+    missing.push({
+      name: 'OIDC_ISSUER',
+      how: "your provider's issuer URL (https://…). The bundled local identity provider does not run on a deployment.",
+    });
   }
-  if (!set(env, 'OIDC_CLIENT_ID')) missing.push({ name: 'OIDC_CLIENT_ID', how: 'the client id of the app registered at your provider.' });
+  if (!set(env, 'OIDC_CLIENT_ID'))
+    missing.push({
+      name: 'OIDC_CLIENT_ID',
+      how: 'the client id of the app registered at your provider.',
+    });
   if (env.OIDC_CLIENT_AUTH_METHOD?.trim() === 'private_key_jwt') {
     if (!set(env, 'OIDC_CLIENT_PRIVATE_KEY') && !set(env, 'OIDC_CLIENT_PRIVATE_KEY_FILE')) {
-      missing.push({ name: 'OIDC_CLIENT_PRIVATE_KEY', how: 'the client\'s PKCS #8 private key (PEM; newlines may be written as \\n).' });
+      missing.push({
+        name: 'OIDC_CLIENT_PRIVATE_KEY',
+        how: "the client's PKCS #8 private key (PEM; newlines may be written as \\n).",
+      });
     }
   } else if (!set(env, 'OIDC_CLIENT_SECRET')) {
-    missing.push({ name: 'OIDC_CLIENT_SECRET', how: 'the client secret from your provider, as a Sensitive variable.' });
+    missing.push({
+      name: 'OIDC_CLIENT_SECRET',
+      how: 'the client secret from your provider, as a Sensitive variable.',
+    });
   }
   const stage = env.VERCEL_ENV?.trim();
   const vercelHost = stage === 'production' ? 'VERCEL_PROJECT_PRODUCTION_URL' : 'VERCEL_BRANCH_URL';
   if (!set(env, 'APP_BASE_URL') && !set(env, vercelHost)) {
-    missing.push({ name: 'APP_BASE_URL', how: 'the https:// origin users sign in on, registered at the provider with /auth/callback.' });
+    missing.push({
+      name: 'APP_BASE_URL',
+      how: 'the https:// origin users sign in on, registered at the provider with /auth/callback.',
+    });
   }
   if (missing.length) return missing;
   try {
@@ -80,12 +107,18 @@ export function unfinishedDeployment(): MissingSetting[] {
 }
 
 const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** The 503 setup page. */
 export function setupRequiredResponse(problems: MissingSetting[]): Response {
   const items = problems
-    .map((p) => `<li><code>${escapeHtml(p.name)}</code>: ${escapeHtml(p.how).replace(/`([^`]+)`/g, '<code>$1</code>')}</li>`)
+    .map(
+      (p) =>
+        `<li><code>${escapeHtml(p.name)}</code>: ${escapeHtml(p.how).replace(/`([^`]+)`/g, '<code>$1</code>')}</li>`,
+    )
     .join('\n');
   return servicePage(
     'This deployment needs its settings',
@@ -150,7 +183,13 @@ export function apiGate(): Response | undefined {
     );
   }
   if (signInOff()) {
-    return Response.json({ error: 'sign_in_off', error_description: 'Sign-in is off on this preview (PREVIEW_SIGN_IN=off).' }, { status: 503, headers });
+    return Response.json(
+      {
+        error: 'sign_in_off',
+        error_description: 'Sign-in is off on this preview (PREVIEW_SIGN_IN=off).',
+      },
+      { status: 503, headers },
+    );
   }
   return undefined;
 }

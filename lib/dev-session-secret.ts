@@ -20,5 +20,7 @@ export function ensureDevSessionSecret(env: NodeJS.ProcessEnv = process.env): vo
     writeFileSync(DEV_SECRET_FILE, `${secret}\n`, { mode: 0o600 });
   }
   env.SESSION_SECRET = secret;
-  console.log(`SESSION_SECRET is not set: using a development secret from ${path.relative(process.cwd(), DEV_SECRET_FILE)} (never in production).`);
+  console.log(
+    `SESSION_SECRET is not set: using a development secret from ${path.relative(process.cwd(), DEV_SECRET_FILE)} (never in production).`,
+  );
 }

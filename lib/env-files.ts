@@ -8,7 +8,11 @@
  */
 import nextEnv from '@next/env';
 
-const { loadedEnvFiles } = nextEnv.loadEnvConfig(process.cwd(), process.env.NODE_ENV !== 'production', { info: () => {}, error: console.error });
+const { loadedEnvFiles } = nextEnv.loadEnvConfig(
+  process.cwd(),
+  process.env.NODE_ENV !== 'production',
+  { info: () => {}, error: console.error },
+);
 
 /** The files read, for the dev runner to say so. */
 export const LOADED_ENV_FILES: readonly string[] = loadedEnvFiles.map((f) => f.path);

@@ -11,7 +11,13 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { BENCH_PUBLIC_PAGE, benchEnabled } from './bench/enabled';
-import { apiGate, setupRequiredResponse, signInOff, signInOffResponse, unfinishedDeployment } from './deployment-setup';
+import {
+  apiGate,
+  setupRequiredResponse,
+  signInOff,
+  signInOffResponse,
+  unfinishedDeployment,
+} from './deployment-setup';
 import { LAB_PATH, labEnabled } from './lab/enabled';
 import { config } from './config';
 import { redirectTo } from './origin';
@@ -37,7 +43,10 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
     decodeURIComponent(pathname);
   } catch {
     // Next.js would answer a "failed to decode param" 500 further in; it is the client's error.
-    return new NextResponse('Bad request: malformed percent-encoding in the path.', { status: 400, headers: { 'Cache-Control': 'no-store' } });
+    return new NextResponse('Bad request: malformed percent-encoding in the path.', {
+      status: 400,
+      headers: { 'Cache-Control': 'no-store' },
+    });
   }
 
   // /api/notes/… is the one /api path the guard runs on: its callers get the JSON answer.
@@ -53,9 +62,18 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   if (signInOff() && pathname !== '/') return signInOffResponse() as NextResponse;
   // Sign-in, callback, refresh and sign-out: a per-address limit (RATE_LIMIT_AUTH). Not the
   // back-channel logout, which only the provider calls, from one address, for every user.
-  if (pathname.startsWith('/auth/') && pathname !== ROUTES.error && pathname !== ROUTES.backchannelLogout) {
+  if (
+    pathname.startsWith('/auth/') &&
+    pathname !== ROUTES.error &&
+    pathname !== ROUTES.backchannelLogout
+  ) {
     const { authRateLimit, rateLimitClientHeader } = config();
-    const limited = rateLimited('auth', { rate: authRateLimit, clientHeader: rateLimitClientHeader }, request, 'text');
+    const limited = rateLimited(
+      'auth',
+      { rate: authRateLimit, clientHeader: rateLimitClientHeader },
+      request,
+      'text',
+    );
     if (limited) return limited as NextResponse;
   }
 
@@ -78,11 +96,14 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
     return response;
   };
 
-  if (PUBLIC_PAGES.has(pathname) || (pathname === BENCH_PUBLIC_PAGE && benchEnabled())) return next();
+  if (PUBLIC_PAGES.has(pathname) || (pathname === BENCH_PUBLIC_PAGE && benchEnabled()))
+    return next();
   // The attack lab, when off, is a 404 for everyone: the page says so itself.
   if (pathname === LAB_PATH && !labEnabled()) return next();
 
-  const opened = await openSession(readSessionCookie(sessionCookieName(), (cookie) => request.cookies.get(cookie)?.value));
+  const opened = await openSession(
+    readSessionCookie(sessionCookieName(), (cookie) => request.cookies.get(cookie)?.value),
+  );
   // The names of the cookies carried, read only when cookies are written.
   const present = () => request.cookies.getAll().map((c) => c.name);
   if (opened.status === 'valid') {

@@ -34,10 +34,17 @@ const NULL_BODY = new Set([101, 103, 204, 205, 304]);
  * fetch() under the policy: the time limit (unless the caller brings a signal of its own) and the
  * body cap. The body is read here, within the limit, and handed on as a new Response.
  */
-export async function issuerFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export async function issuerFetch(
+  input: string | URL | Request,
+  init: RequestInit = {},
+): Promise<Response> {
   const url = new URL(input instanceof Request ? input.url : input);
-  if (url.protocol !== 'https:' && !plainHttpAllowed(url)) throw new TypeError(`refusing ${url.protocol} to ${url.host}: https:// only, but for loopback`);
-  const response = await fetch(input, { ...init, signal: init.signal ?? AbortSignal.timeout(ISSUER_TIMEOUT_MS) });
+  if (url.protocol !== 'https:' && !plainHttpAllowed(url))
+    throw new TypeError(`refusing ${url.protocol} to ${url.host}: https:// only, but for loopback`);
+  const response = await fetch(input, {
+    ...init,
+    signal: init.signal ?? AbortSignal.timeout(ISSUER_TIMEOUT_MS),
+  });
   if (Number(response.headers.get('content-length')) > MAX_RESPONSE_BYTES) {
     await response.body?.cancel();
     throw new ResponseTooLargeError(`${url.host} answered more than ${MAX_RESPONSE_BYTES} bytes`);
@@ -62,7 +69,11 @@ export async function issuerFetch(input: string | URL | Request, init: RequestIn
     body.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  const copy = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const copy = new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
   // oauth4webapi reads `url` (where a response came from) in some checks: keep it.
   Object.defineProperty(copy, 'url', { value: response.url });
   return copy;
@@ -79,7 +90,8 @@ export function issuerHttpOptions(issuer: URL) {
 }
 
 type Discovery = { as: Promise<oauth.AuthorizationServer>; at: number };
-const discoveries = () => ((globalThis as { __issuerDiscovery?: Map<string, Discovery> }).__issuerDiscovery ??= new Map());
+const discoveries = () =>
+  ((globalThis as { __issuerDiscovery?: Map<string, Discovery> }).__issuerDiscovery ??= new Map());
 
 /** Forgets what discovery found for `issuer`: the next request asks again (tests: a "restarted" server). */
 export function forgetDiscovery(issuer: URL): void {
@@ -96,7 +108,9 @@ export function discover(issuer: URL): Promise<oauth.AuthorizationServer> {
   const cache = discoveries();
   const hit = cache.get(issuer.href);
   if (hit && Date.now() - hit.at < DISCOVERY_TTL_MS) return hit.as;
-  const as = oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...issuerHttpOptions(issuer) }).then((response) => oauth.processDiscoveryResponse(issuer, response));
+  const as = oauth
+    .discoveryRequest(issuer, { algorithm: 'oidc', ...issuerHttpOptions(issuer) })
+    .then((response) => oauth.processDiscoveryResponse(issuer, response));
   cache.set(issuer.href, { as, at: Date.now() });
   as.catch(() => {
     if (cache.get(issuer.href)?.as === as) cache.delete(issuer.href);

@@ -1,5 +1,8 @@
 /** One structured line per security-relevant event. Never pass a token or a cookie here. */
-export function logEvent(event: string, fields: Record<string, string | number | boolean | undefined> = {}): void {
+export function logEvent(
+  event: string,
+  fields: Record<string, string | number | boolean | undefined> = {},
+): void {
   console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
 }
 

@@ -23,7 +23,10 @@ export function appUrl(path: string): URL {
  * built from the provider's metadata (`URL`). 303 See Other unless said otherwise.
  */
 export function redirectTo(target: string | URL, status: 303 | 307 | 308 = 303): NextResponse {
-  const response = NextResponse.redirect(typeof target === 'string' ? appUrl(target) : target, status);
+  const response = NextResponse.redirect(
+    typeof target === 'string' ? appUrl(target) : target,
+    status,
+  );
   response.headers.set('Cache-Control', 'no-store');
   return response;
 }
@@ -57,5 +60,10 @@ export function fetchApp(path: string, init: RequestInit = {}): Promise<Response
   const headers = new Headers(init.headers);
   const bypass = process.env.VERCEL_AUTOMATION_BYPASS_SECRET?.trim();
   if (bypass) headers.set('x-vercel-protection-bypass', bypass);
-  return fetch(appUrl(path), { ...init, headers, cache: 'no-store', signal: init.signal ?? AbortSignal.timeout(8_000) });
+  return fetch(appUrl(path), {
+    ...init,
+    headers,
+    cache: 'no-store',
+    signal: init.signal ?? AbortSignal.timeout(8_000),
+  });
 }

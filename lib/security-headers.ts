@@ -43,4 +43,5 @@ export function pageCsp(nonce: string): string {
   ].join('; ');
 }
 
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+export const API_CSP =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

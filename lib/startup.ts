@@ -9,7 +9,10 @@ import { deploymentProblems } from './deployment-setup';
 export function assertConfiguration(): void {
   if (onVercelDeployment()) {
     const problems = deploymentProblems();
-    if (problems.length) console.error(`\nSetup needed: ${problems.map((p) => p.name).join(', ')} (every request answers the setup page, 503)\n`);
+    if (problems.length)
+      console.error(
+        `\nSetup needed: ${problems.map((p) => p.name).join(', ')} (every request answers the setup page, 503)\n`,
+      );
     return;
   }
   try {

@@ -37,7 +37,8 @@ async function tokenArgument(args: string[]): Promise<string | undefined> {
       process.exit(0);
     } else if (arg === '--token') {
       token = args[++i];
-      if (token === undefined) throw new Error('--token needs a value (or - to read it from stdin).');
+      if (token === undefined)
+        throw new Error('--token needs a value (or - to read it from stdin).');
     } else if (arg.startsWith('--token=')) {
       token = arg.slice('--token='.length);
     } else {
@@ -63,7 +64,9 @@ async function main(): Promise<number> {
     console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;
   }
-  console.log(paint(1, 'Setup doctor') + ': the configured identity provider, as this app will use it\n');
+  console.log(
+    paint(1, 'Setup doctor') + ': the configured identity provider, as this app will use it\n',
+  );
   const findings = await runDoctor(process.env, { token });
   for (const finding of findings) print(finding);
   const counts = summarize(findings);

@@ -15,7 +15,17 @@
  * `--keep` leaves the temporary folder for a look at .vercel/output.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +34,9 @@ import { gzipSync } from 'node:zlib';
 const VERCEL_VERSION = '60.1.3';
 const EDGE_LIMIT_BYTES = 256 * 1024;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CACHE = process.env.VERCEL_CLI_PREFIX ?? join(process.env.HOME ?? homedir(), '.cache', 'next-oidc-reference', `vercel-${VERCEL_VERSION}`);
+const CACHE =
+  process.env.VERCEL_CLI_PREFIX ??
+  join(process.env.HOME ?? homedir(), '.cache', 'next-oidc-reference', `vercel-${VERCEL_VERSION}`);
 
 /** Values that must never appear in the build output: each is only in the build's environment. */
 const SENTINELS = {
@@ -79,7 +91,17 @@ function vercelCli(): string {
   if (!existsSync(bin)) {
     console.log(`Installing vercel@${VERCEL_VERSION} into ${CACHE}`);
     mkdirSync(CACHE, { recursive: true });
-    if (run('npm', ['install', '--prefix', CACHE, '--no-save', '--no-audit', '--no-fund', `vercel@${VERCEL_VERSION}`]) !== 0) {
+    if (
+      run('npm', [
+        'install',
+        '--prefix',
+        CACHE,
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        `vercel@${VERCEL_VERSION}`,
+      ]) !== 0
+    ) {
       fail(`could not install vercel@${VERCEL_VERSION}`);
     }
   }
@@ -89,7 +111,11 @@ function vercelCli(): string {
 /** The project's files (tracked, and new ones not ignored), copied; node_modules hard-linked. */
 function copyProject(): string {
   const dir = mkdtempSync(join(tmpdir(), 'nor-vercel-check-'));
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  const listed = spawnSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   if (listed.status !== 0) fail('git ls-files failed: run this from a git checkout');
   for (const file of listed.stdout.split('\0').filter(Boolean)) {
     if (!existsSync(join(ROOT, file))) continue; // deleted in the working tree
@@ -97,12 +123,24 @@ function copyProject(): string {
     cpSync(join(ROOT, file), join(dir, file));
   }
   // Hard links are instant on one file system; a plain copy elsewhere.
-  if (run('cp', ['-al', join(ROOT, 'node_modules'), join(dir, 'node_modules')], { stdio: 'ignore' }) !== 0) {
-    cpSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+  if (
+    run('cp', ['-al', join(ROOT, 'node_modules'), join(dir, 'node_modules')], {
+      stdio: 'ignore',
+    }) !== 0
+  ) {
+    cpSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
   }
   mkdirSync(join(dir, '.vercel'));
   writeFileSync(join(dir, '.vercel', 'project.json'), JSON.stringify(PROJECT, null, 2));
-  writeFileSync(join(dir, '.vercel', '.env.production.local'), Object.entries(ENV_PRODUCTION).map(([k, v]) => `${k}="${v}"`).join('\n') + '\n');
+  writeFileSync(
+    join(dir, '.vercel', '.env.production.local'),
+    Object.entries(ENV_PRODUCTION)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join('\n') + '\n',
+  );
   return dir;
 }
 
@@ -110,21 +148,36 @@ const LOOPBACK_UP = 'ip link set lo up';
 
 /** unshare's flags for a network namespace with loopback up (as root, or in a user namespace), if this machine can make one. */
 function isolation(): string[] | undefined {
-  return [['-n'], ['-rn']].find((flags) => spawnSync('unshare', [...flags, 'sh', '-c', LOOPBACK_UP], { stdio: 'ignore' }).status === 0);
+  return [['-n'], ['-rn']].find(
+    (flags) =>
+      spawnSync('unshare', [...flags, 'sh', '-c', LOOPBACK_UP], { stdio: 'ignore' }).status === 0,
+  );
 }
 
 function build(dir: string, cli: string): void {
-  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', VERCEL_TELEMETRY_DISABLED: '1', CI: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: '1',
+    VERCEL_TELEMETRY_DISABLED: '1',
+    CI: '1',
+  };
   // Nothing from this machine's own settings reaches the build: only .vercel/.env.production.local.
-  for (const name of Object.keys(env)) if (/^(SESSION_|OIDC_|API_|APP_BASE_URL|REDIS_URL|KV_|VERCEL_(?!TELEMETRY))/.test(name)) delete env[name];
+  for (const name of Object.keys(env))
+    if (/^(SESSION_|OIDC_|API_|APP_BASE_URL|REDIS_URL|KV_|VERCEL_(?!TELEMETRY))/.test(name))
+      delete env[name];
   const command = `${JSON.stringify(cli)} build --prod --yes`;
   let status: number;
   const flags = isolation();
   if (flags) {
     console.log('vercel build --prod, with no network (a network namespace with only loopback up)');
-    status = run('unshare', [...flags, 'sh', '-c', `${LOOPBACK_UP} && exec ${command}`], { cwd: dir, env });
+    status = run('unshare', [...flags, 'sh', '-c', `${LOOPBACK_UP} && exec ${command}`], {
+      cwd: dir,
+      env,
+    });
   } else {
-    console.warn('vercel build --prod: this machine cannot make a network namespace (unshare, ip); building with network');
+    console.warn(
+      'vercel build --prod: this machine cannot make a network namespace (unshare, ip); building with network',
+    );
     status = run('sh', ['-c', command], { cwd: dir, env });
   }
   if (status !== 0) fail(`vercel build --prod exited with ${status}`);
@@ -150,7 +203,11 @@ function functions(output: string): FunctionInfo[] {
     .map((file) => {
       const config = JSON.parse(readFileSync(file, 'utf8')) as { runtime?: string };
       const dir = dirname(file);
-      return { name: relative(root, dir).replace(/\.func$/, ''), runtime: config.runtime ?? '(none)', dir };
+      return {
+        name: relative(root, dir).replace(/\.func$/, ''),
+        runtime: config.runtime ?? '(none)',
+        dir,
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -170,12 +227,17 @@ function check(dir: string): void {
 
   const problems: string[] = [];
   const middleware = list.find((f) => f.name === '_middleware' || f.name === 'middleware');
-  if (!middleware) problems.push(`no middleware function among: ${list.map((f) => f.name).join(', ')}`);
+  if (!middleware)
+    problems.push(`no middleware function among: ${list.map((f) => f.name).join(', ')}`);
   else {
-    if (middleware.runtime !== 'edge') problems.push(`the middleware runs on "${middleware.runtime}", not edge`);
+    if (middleware.runtime !== 'edge')
+      problems.push(`the middleware runs on "${middleware.runtime}", not edge`);
     const size = gzippedSize(middleware.dir);
-    console.log(`\nmiddleware (${middleware.runtime}): ${(size / 1024).toFixed(1)} KB gzipped (limit ${EDGE_LIMIT_BYTES / 1024} KB)`);
-    if (size >= EDGE_LIMIT_BYTES) problems.push(`the middleware is ${size} bytes gzipped, over ${EDGE_LIMIT_BYTES}`);
+    console.log(
+      `\nmiddleware (${middleware.runtime}): ${(size / 1024).toFixed(1)} KB gzipped (limit ${EDGE_LIMIT_BYTES / 1024} KB)`,
+    );
+    if (size >= EDGE_LIMIT_BYTES)
+      problems.push(`the middleware is ${size} bytes gzipped, over ${EDGE_LIMIT_BYTES}`);
   }
   const others = list.filter((f) => f !== middleware);
   // Routes, without their RSC and segment variants (the same function under other names).
@@ -184,11 +246,15 @@ function check(dir: string): void {
   for (const f of routes) runtimes.set(f.runtime, [...(runtimes.get(f.runtime) ?? []), f.name]);
   console.log(`${others.length} other functions (${routes.length} routes and their RSC variants):`);
   for (const [runtime, names] of runtimes) console.log(`  ${runtime}: ${names.join(', ')}`);
-  for (const f of others) if (!f.runtime.startsWith('nodejs')) problems.push(`${f.name} runs on "${f.runtime}", not Node`);
+  for (const f of others)
+    if (!f.runtime.startsWith('nodejs'))
+      problems.push(`${f.name} runs on "${f.runtime}", not Node`);
 
   // No sentinel in anything the build produced or would upload.
   const scanned = [...files(join(dir, '.next')), ...files(output)];
-  const needles = Object.entries(SENTINELS).map(([name, value]) => [name, Buffer.from(value)] as const);
+  const needles = Object.entries(SENTINELS).map(
+    ([name, value]) => [name, Buffer.from(value)] as const,
+  );
   let leaks = 0;
   for (const file of scanned) {
     if (statSync(file).size > 64 * 1024 * 1024) continue;
@@ -200,7 +266,9 @@ function check(dir: string): void {
       }
     }
   }
-  console.log(`secrets: none of ${needles.length} sentinel values in ${scanned.length} files under .next and .vercel/output${leaks ? ` (${leaks} found)` : ''}`);
+  console.log(
+    `secrets: none of ${needles.length} sentinel values in ${scanned.length} files under .next and .vercel/output${leaks ? ` (${leaks} found)` : ''}`,
+  );
   if (problems.length) fail(`\n  - ${problems.join('\n  - ')}`);
   console.log('\nvercel:check passed');
 }

@@ -24,7 +24,10 @@ describe('readConfig', () => {
     expect(c.issuer).toBeInstanceOf(URL);
     expect(c.issuer.href).toBe('http://localhost:4000/');
     expect(c.clientId).toBe('next-oidc-reference');
-    expect(c.clientCredentials).toEqual({ method: 'client_secret_basic', secret: 'local-idp-client-secret-for-development-only' });
+    expect(c.clientCredentials).toEqual({
+      method: 'client_secret_basic',
+      secret: 'local-idp-client-secret-for-development-only',
+    });
     expect(c.redirectUri).toBe('http://localhost:3000/auth/callback');
     expect(c.postLogoutRedirectUri).toBe('http://localhost:3000/auth/logout/callback');
     expect(c.appBaseUrl.href).toBe('http://localhost:3000/');
@@ -55,12 +58,21 @@ describe('readConfig', () => {
     });
 
     it('refuses such a value in SESSION_SECRET_PREVIOUS too', () => {
-      expect(configError({ ...production, SESSION_SECRET: SECRET, SESSION_SECRET_PREVIOUS: `${randomBytes(32).toString('base64')},${'z'.repeat(40)}` }).message).toContain('SESSION_SECRET_PREVIOUS');
+      expect(
+        configError({
+          ...production,
+          SESSION_SECRET: SECRET,
+          SESSION_SECRET_PREVIOUS: `${randomBytes(32).toString('base64')},${'z'.repeat(40)}`,
+        }).message,
+      ).toContain('SESSION_SECRET_PREVIOUS');
     });
 
     it('accepts generated secrets (openssl rand -base64 32, -hex 32), 200 of each', () => {
       for (let i = 0; i < 200; i++) {
-        for (const secret of [randomBytes(32).toString('base64'), randomBytes(32).toString('hex')]) {
+        for (const secret of [
+          randomBytes(32).toString('base64'),
+          randomBytes(32).toString('hex'),
+        ]) {
           expect(readConfig({ ...production, SESSION_SECRET: secret }).sessionSecret).toBe(secret);
         }
       }
@@ -68,14 +80,22 @@ describe('readConfig', () => {
 
     it('lets any 32 characters through outside production', () => {
       expect(readConfig({ SESSION_SECRET: 'a'.repeat(32) }).sessionSecret).toBe('a'.repeat(32));
-      expect(readConfig({ NODE_ENV: 'development', SESSION_SECRET: 'dev-session-secret-0123456789abcd' }).production).toBe(false);
+      expect(
+        readConfig({ NODE_ENV: 'development', SESSION_SECRET: 'dev-session-secret-0123456789abcd' })
+          .production,
+      ).toBe(false);
     });
   });
 
   it('SIGN_OUT_CLEAR_SITE_DATA: on by default, off when said, anything else refused', () => {
     expect(readConfig({ SESSION_SECRET: SECRET }).clearSiteDataOnSignOut).toBe(true);
-    expect(readConfig({ SESSION_SECRET: SECRET, SIGN_OUT_CLEAR_SITE_DATA: 'off' }).clearSiteDataOnSignOut).toBe(false);
-    expect(configError({ SESSION_SECRET: SECRET, SIGN_OUT_CLEAR_SITE_DATA: 'no' }).message).toContain('SIGN_OUT_CLEAR_SITE_DATA');
+    expect(
+      readConfig({ SESSION_SECRET: SECRET, SIGN_OUT_CLEAR_SITE_DATA: 'off' })
+        .clearSiteDataOnSignOut,
+    ).toBe(false);
+    expect(
+      configError({ SESSION_SECRET: SECRET, SIGN_OUT_CLEAR_SITE_DATA: 'no' }).message,
+    ).toContain('SIGN_OUT_CLEAR_SITE_DATA');
   });
 
   it('requires SESSION_SECRET in production', () => {
@@ -100,7 +120,10 @@ describe('readConfig', () => {
   });
 
   it('requires OIDC_CLIENT_ID once OIDC_ISSUER is set', () => {
-    const message = configError({ SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://idp.example' }).message;
+    const message = configError({
+      SESSION_SECRET: SECRET,
+      OIDC_ISSUER: 'https://idp.example',
+    }).message;
     expect(message).toContain('OIDC_CLIENT_ID');
   });
 
@@ -132,7 +155,9 @@ describe('readConfig', () => {
   });
 
   it('names APP_BASE_URL when it is not an absolute URL', () => {
-    expect(configError({ SESSION_SECRET: SECRET, APP_BASE_URL: '/relative' }).message).toContain('APP_BASE_URL');
+    expect(configError({ SESSION_SECRET: SECRET, APP_BASE_URL: '/relative' }).message).toContain(
+      'APP_BASE_URL',
+    );
   });
 
   it('requires openid in OIDC_SCOPES', () => {
@@ -141,11 +166,15 @@ describe('readConfig', () => {
   });
 
   it('does not mistake a scope that merely contains "openid" for openid', () => {
-    expect(configError({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid_extra profile' }).message).toContain('OIDC_SCOPES');
+    expect(
+      configError({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid_extra profile' }).message,
+    ).toContain('OIDC_SCOPES');
   });
 
   it('accepts custom OIDC_SCOPES that include openid', () => {
-    expect(readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid notes:read' }).scopes).toBe('openid notes:read');
+    expect(readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid notes:read' }).scopes).toBe(
+      'openid notes:read',
+    );
   });
 
   it('derives the redirect URIs from APP_BASE_URL', () => {
@@ -155,26 +184,40 @@ describe('readConfig', () => {
   });
 
   it('reads API_AUDIENCE and NODE_ENV=production', () => {
-    const c = readConfig({ SESSION_SECRET: SECRET, API_AUDIENCE: 'https://api.example', NODE_ENV: 'production' });
+    const c = readConfig({
+      SESSION_SECRET: SECRET,
+      API_AUDIENCE: 'https://api.example',
+      NODE_ENV: 'production',
+    });
     expect(c.apiAudience).toBe('https://api.example');
     expect(c.production).toBe(true);
   });
   it('refuses a plain-http issuer unless it is on this machine', () => {
     const base = { SESSION_SECRET: SECRET, OIDC_CLIENT_ID: 'c', OIDC_CLIENT_SECRET: 's' };
-    expect(configError({ ...base, OIDC_ISSUER: 'http://idp.example' }).message).toContain('OIDC_ISSUER');
-    expect(configError({ ...base, OIDC_ISSUER: 'ftp://idp.example' }).message).toContain('https://');
-    expect(readConfig({ ...base, OIDC_ISSUER: 'http://127.0.0.1:8080/realms/x' }).issuer.port).toBe('8080');
-  });
-
-  it('requires APP_BASE_URL to be an origin, since redirect URIs are built from it', () => {
-    expect(configError({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example/base/' }).message).toContain('APP_BASE_URL');
-    expect(readConfig({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example/' }).redirectUri).toBe(
-      'https://app.example/auth/callback',
+    expect(configError({ ...base, OIDC_ISSUER: 'http://idp.example' }).message).toContain(
+      'OIDC_ISSUER',
+    );
+    expect(configError({ ...base, OIDC_ISSUER: 'ftp://idp.example' }).message).toContain(
+      'https://',
+    );
+    expect(readConfig({ ...base, OIDC_ISSUER: 'http://127.0.0.1:8080/realms/x' }).issuer.port).toBe(
+      '8080',
     );
   });
 
+  it('requires APP_BASE_URL to be an origin, since redirect URIs are built from it', () => {
+    expect(
+      configError({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example/base/' }).message,
+    ).toContain('APP_BASE_URL');
+    expect(
+      readConfig({ SESSION_SECRET: SECRET, APP_BASE_URL: 'https://app.example/' }).redirectUri,
+    ).toBe('https://app.example/auth/callback');
+  });
+
   it('splits OIDC_SCOPES on any whitespace', () => {
-    expect(readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid\tprofile\n email' }).scopes).toBe('openid profile email');
+    expect(
+      readConfig({ SESSION_SECRET: SECRET, OIDC_SCOPES: 'openid\tprofile\n email' }).scopes,
+    ).toBe('openid profile email');
   });
 });
 
@@ -185,34 +228,47 @@ describe('SESSION_STORE: which session mode', () => {
     expect(readConfig(env({})).sessionStore).toEqual({ kind: 'cookie' });
   });
 
-  it('is redis when Vercel\'s Redis variables arrive (KV_URL or REDIS_URL, rediss://), REDIS_URL first', () => {
+  it("is redis when Vercel's Redis variables arrive (KV_URL or REDIS_URL, rediss://), REDIS_URL first", () => {
     const kv = 'rediss://default:tok%2Fen@eu1-x.upstash.io:6379';
     expect(readConfig(env({ KV_URL: kv })).sessionStore).toEqual({ kind: 'redis', url: kv });
-    expect(readConfig(env({ KV_URL: kv, REDIS_URL: 'redis://localhost:6379' })).sessionStore).toEqual({ kind: 'redis', url: 'redis://localhost:6379' });
+    expect(
+      readConfig(env({ KV_URL: kv, REDIS_URL: 'redis://localhost:6379' })).sessionStore,
+    ).toEqual({ kind: 'redis', url: 'redis://localhost:6379' });
   });
 
   it('an explicit SESSION_STORE wins over a Redis URL', () => {
-    expect(readConfig(env({ SESSION_STORE: 'cookie', REDIS_URL: 'redis://localhost:6379' })).sessionStore).toEqual({ kind: 'cookie' });
+    expect(
+      readConfig(env({ SESSION_STORE: 'cookie', REDIS_URL: 'redis://localhost:6379' }))
+        .sessionStore,
+    ).toEqual({ kind: 'cookie' });
     expect(readConfig(env({ SESSION_STORE: 'memory' })).sessionStore).toEqual({ kind: 'memory' });
   });
 
   it('refuses SESSION_STORE=redis without a URL, a URL of another scheme, and an unknown mode', () => {
     expect(configError(env({ SESSION_STORE: 'redis' })).message).toContain('REDIS_URL');
-    expect(configError(env({ REDIS_URL: 'https://eu1-x.upstash.io' })).message).toContain('rediss://');
-    expect(configError(env({ SESSION_STORE: 'postgres' })).message).toContain('cookie, memory or redis');
+    expect(configError(env({ REDIS_URL: 'https://eu1-x.upstash.io' })).message).toContain(
+      'rediss://',
+    );
+    expect(configError(env({ SESSION_STORE: 'postgres' })).message).toContain(
+      'cookie, memory or redis',
+    );
   });
 
   it('refuses to stay silently in cookie mode when only the REST address of a Redis arrived', () => {
     const rest = { KV_REST_API_URL: 'https://eu1-x.upstash.io', KV_REST_API_TOKEN: 'token' };
     const err = configError(env(rest));
     expect(err.message).toContain('REDIS_URL');
-    expect(configError(env({ UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io' })).message).toContain('SESSION_STORE=cookie');
+    expect(
+      configError(env({ UPSTASH_REDIS_REST_URL: 'https://eu1-x.upstash.io' })).message,
+    ).toContain('SESSION_STORE=cookie');
     // Saying which mode is enough.
-    expect(readConfig(env({ ...rest, SESSION_STORE: 'cookie' })).sessionStore).toEqual({ kind: 'cookie' });
+    expect(readConfig(env({ ...rest, SESSION_STORE: 'cookie' })).sessionStore).toEqual({
+      kind: 'cookie',
+    });
   });
 });
 
-describe('the app\'s origin: from configuration only', () => {
+describe("the app's origin: from configuration only", () => {
   const env = (extra: Record<string, string>) => ({ SESSION_SECRET: SECRET, ...extra });
 
   it('APP_BASE_URL decides, and API_AUDIENCE defaults to its /api (the resource server agrees)', () => {
@@ -221,36 +277,69 @@ describe('the app\'s origin: from configuration only', () => {
     expect(c.redirectUri).toBe('https://app.example.com/auth/callback');
     expect(c.postLogoutRedirectUri).toBe('https://app.example.com/auth/logout/callback');
     expect(c.apiAudience).toBe('https://app.example.com/api');
-    expect(readResourceServerConfig(env({ APP_BASE_URL: 'https://app.example.com' })).audience).toBe('https://app.example.com/api');
+    expect(
+      readResourceServerConfig(env({ APP_BASE_URL: 'https://app.example.com' })).audience,
+    ).toBe('https://app.example.com/api');
   });
 
   it('on a Vercel production deployment without APP_BASE_URL: the production domain, never VERCEL_URL', () => {
-    const vercel = { VERCEL: '1', VERCEL_ENV: 'production', VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com', VERCEL_URL: 'app-git-x-abc123.vercel.app', VERCEL_BRANCH_URL: 'app-git-main.vercel.app' };
+    const vercel = {
+      VERCEL: '1',
+      VERCEL_ENV: 'production',
+      VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com',
+      VERCEL_URL: 'app-git-x-abc123.vercel.app',
+      VERCEL_BRANCH_URL: 'app-git-main.vercel.app',
+    };
     const c = readConfig(env(vercel));
     expect(c.appBaseUrl.href).toBe('https://app.example.com/');
     expect(c.apiAudience).toBe('https://app.example.com/api');
     // APP_BASE_URL still wins.
-    expect(readConfig(env({ ...vercel, APP_BASE_URL: 'https://login.example.com' })).redirectUri).toBe('https://login.example.com/auth/callback');
+    expect(
+      readConfig(env({ ...vercel, APP_BASE_URL: 'https://login.example.com' })).redirectUri,
+    ).toBe('https://login.example.com/auth/callback');
   });
 
   it('on a preview deployment: the branch URL (stable, registrable), never the per-deployment VERCEL_URL', () => {
-    const c = readConfig(env({ VERCEL: '1', VERCEL_ENV: 'preview', VERCEL_BRANCH_URL: 'app-git-feature-team.vercel.app', VERCEL_URL: 'app-abc123-team.vercel.app', VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com' }));
+    const c = readConfig(
+      env({
+        VERCEL: '1',
+        VERCEL_ENV: 'preview',
+        VERCEL_BRANCH_URL: 'app-git-feature-team.vercel.app',
+        VERCEL_URL: 'app-abc123-team.vercel.app',
+        VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com',
+      }),
+    );
     expect(c.redirectUri).toBe('https://app-git-feature-team.vercel.app/auth/callback');
   });
 
   it('a deployment with neither APP_BASE_URL nor its Vercel URL is a configuration error naming APP_BASE_URL', () => {
-    expect(configError(env({ VERCEL_ENV: 'preview', VERCEL_URL: 'app-abc123-team.vercel.app' })).message).toContain('APP_BASE_URL');
-    expect(configError(env({ VERCEL_ENV: 'production' })).message).toContain('VERCEL_PROJECT_PRODUCTION_URL');
+    expect(
+      configError(env({ VERCEL_ENV: 'preview', VERCEL_URL: 'app-abc123-team.vercel.app' })).message,
+    ).toContain('APP_BASE_URL');
+    expect(configError(env({ VERCEL_ENV: 'production' })).message).toContain(
+      'VERCEL_PROJECT_PRODUCTION_URL',
+    );
   });
 
   it('`vercel dev` (VERCEL_ENV=development) stays on localhost', () => {
-    expect(readConfig(env({ VERCEL_ENV: 'development' })).appBaseUrl.href).toBe('http://localhost:3000/');
+    expect(readConfig(env({ VERCEL_ENV: 'development' })).appBaseUrl.href).toBe(
+      'http://localhost:3000/',
+    );
   });
 
   it('refuses an origin with a path, credentials, or plain http in production (but localhost)', () => {
-    expect(configError(env({ APP_BASE_URL: 'https://app.example.com/app' })).message).toContain('without a path');
-    expect(configError(env({ APP_BASE_URL: 'https://user:pw@app.example.com' })).message).toContain('APP_BASE_URL');
-    expect(configError(env({ NODE_ENV: 'production', APP_BASE_URL: 'http://app.example.com' })).message).toContain('https://');
-    expect(readConfig(env({ NODE_ENV: 'production', APP_BASE_URL: 'http://localhost:3001' })).appBaseUrl.port).toBe('3001');
+    expect(configError(env({ APP_BASE_URL: 'https://app.example.com/app' })).message).toContain(
+      'without a path',
+    );
+    expect(configError(env({ APP_BASE_URL: 'https://user:pw@app.example.com' })).message).toContain(
+      'APP_BASE_URL',
+    );
+    expect(
+      configError(env({ NODE_ENV: 'production', APP_BASE_URL: 'http://app.example.com' })).message,
+    ).toContain('https://');
+    expect(
+      readConfig(env({ NODE_ENV: 'production', APP_BASE_URL: 'http://localhost:3001' })).appBaseUrl
+        .port,
+    ).toBe('3001');
   });
 });

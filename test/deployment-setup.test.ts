@@ -9,14 +9,31 @@ import { appUrl, onConfiguredHost, redirectTo } from '@/lib/origin';
 
 const SECRET = 'x'.repeat(32);
 const names = (env: Record<string, string>) => deploymentProblems(env).map((p) => p.name);
-const PRODUCTION = { VERCEL: '1', VERCEL_ENV: 'production', VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com' };
-const COMPLETE = { ...PRODUCTION, SESSION_SECRET: SECRET, OIDC_ISSUER: 'https://idp.example.com', OIDC_CLIENT_ID: 'client', OIDC_CLIENT_SECRET: 'secret' };
+const PRODUCTION = {
+  VERCEL: '1',
+  VERCEL_ENV: 'production',
+  VERCEL_PROJECT_PRODUCTION_URL: 'app.example.com',
+};
+const COMPLETE = {
+  ...PRODUCTION,
+  SESSION_SECRET: SECRET,
+  OIDC_ISSUER: 'https://idp.example.com',
+  OIDC_CLIENT_ID: 'client',
+  OIDC_CLIENT_SECRET: 'secret',
+};
 
 describe('deploymentProblems: every missing variable at once', () => {
   it('names all four on an empty production deployment, and APP_BASE_URL when Vercel gives no URL', () => {
-    expect(names(PRODUCTION)).toEqual(['SESSION_SECRET', 'OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET']);
+    expect(names(PRODUCTION)).toEqual([
+      'SESSION_SECRET',
+      'OIDC_ISSUER',
+      'OIDC_CLIENT_ID',
+      'OIDC_CLIENT_SECRET',
+    ]);
     expect(names({ VERCEL_ENV: 'preview' })).toContain('APP_BASE_URL');
-    expect(names({ VERCEL_ENV: 'preview', VERCEL_BRANCH_URL: 'app-git-x.vercel.app' })).not.toContain('APP_BASE_URL');
+    expect(
+      names({ VERCEL_ENV: 'preview', VERCEL_BRANCH_URL: 'app-git-x.vercel.app' }),
+    ).not.toContain('APP_BASE_URL');
   });
 
   it('nothing when complete; a too-short secret is named without its value', () => {
@@ -36,11 +53,17 @@ describe('deploymentProblems: every missing variable at once', () => {
     const [problem] = deploymentProblems({ ...COMPLETE, OIDC_ISSUER: 'http://idp.example.com' });
     expect(problem).toMatchObject({ name: 'configuration' });
     expect(problem!.how).toContain('OIDC_ISSUER must be an https:// URL');
-    expect(deploymentProblems({ ...COMPLETE, API_ALGORITHMS: 'HS256' })[0]!.how).toContain('API_ALGORITHMS');
+    expect(deploymentProblems({ ...COMPLETE, API_ALGORITHMS: 'HS256' })[0]!.how).toContain(
+      'API_ALGORITHMS',
+    );
   });
 
   it('PREVIEW_SIGN_IN=off: nothing required on a preview, refused anywhere else', () => {
-    const preview = { VERCEL_ENV: 'preview', VERCEL_BRANCH_URL: 'app-git-x.vercel.app', PREVIEW_SIGN_IN: 'off' };
+    const preview = {
+      VERCEL_ENV: 'preview',
+      VERCEL_BRANCH_URL: 'app-git-x.vercel.app',
+      PREVIEW_SIGN_IN: 'off',
+    };
     expect(signInOff(preview)).toBe(true);
     expect(deploymentProblems(preview)).toEqual([]);
     expect(signInOff({ ...preview, VERCEL_ENV: 'production' })).toBe(false);
@@ -48,10 +71,17 @@ describe('deploymentProblems: every missing variable at once', () => {
   });
 
   it('the page escapes what it shows and answers 503, no-store, with a CSP that runs nothing', async () => {
-    const response = setupRequiredResponse([{ name: 'configuration', how: 'APP_BASE_URL must be an origin; got "<script>alert(1)</script>".' }]);
+    const response = setupRequiredResponse([
+      {
+        name: 'configuration',
+        how: 'APP_BASE_URL must be an origin; got "<script>alert(1)</script>".',
+      },
+    ]);
     expect(response.status).toBe(503);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'nonce-[^']+'/);
+    expect(response.headers.get('content-security-policy')).toMatch(
+      /^default-src 'none'; style-src 'nonce-[^']+'/,
+    );
     const html = await response.text();
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');
@@ -64,23 +94,32 @@ describe('lib/origin.ts: URLs from the configured origin', () => {
     vi.stubEnv('APP_BASE_URL', 'https://app.example.com');
   });
 
-  it('appUrl builds on APP_BASE_URL and takes only this app\'s paths', () => {
+  it("appUrl builds on APP_BASE_URL and takes only this app's paths", () => {
     expect(appUrl('/auth/error?reason=x').href).toBe('https://app.example.com/auth/error?reason=x');
-    for (const bad of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'relative', 'javascript:alert(1)']) {
+    for (const bad of [
+      'https://evil.example/',
+      '//evil.example/x',
+      '/\\evil.example',
+      'relative',
+      'javascript:alert(1)',
+    ]) {
       expect(() => appUrl(bad), bad).toThrow(TypeError);
     }
   });
 
-  it('redirectTo: 303 by default, never cached; a URL object (the provider\'s) is used as is', () => {
+  it("redirectTo: 303 by default, never cached; a URL object (the provider's) is used as is", () => {
     const response = redirectTo('/dashboard');
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('https://app.example.com/dashboard');
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(redirectTo(new URL('https://idp.example.com/logout'), 307).headers.get('location')).toBe('https://idp.example.com/logout');
+    expect(redirectTo(new URL('https://idp.example.com/logout'), 307).headers.get('location')).toBe(
+      'https://idp.example.com/logout',
+    );
   });
 
   it('onConfiguredHost compares Host with the configured host, nothing else', () => {
-    const at = (host: string) => new Request('https://anything.invalid/auth/login', { headers: { host } });
+    const at = (host: string) =>
+      new Request('https://anything.invalid/auth/login', { headers: { host } });
     expect(onConfiguredHost(at('app.example.com'))).toBe(true);
     expect(onConfiguredHost(at('APP.example.com'))).toBe(true);
     expect(onConfiguredHost(at('app.example.com.evil.example'))).toBe(false);

@@ -20,26 +20,53 @@ afterEach(() => {
 });
 
 /** What a process started in `dir` sees after importing lib/env-files.ts. */
-function seen(names: string[], env: Record<string, string> = {}, nodeEnv?: string): Record<string, string | undefined> {
+function seen(
+  names: string[],
+  env: Record<string, string> = {},
+  nodeEnv?: string,
+): Record<string, string | undefined> {
   const script = `const m = await import(${JSON.stringify(MODULE)}); console.log(JSON.stringify({ files: m.LOADED_ENV_FILES, ...Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, process.env[n]])) }));`;
-  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '', ...env, ...(nodeEnv ? { NODE_ENV: nodeEnv } : {}) };
-  const out = execFileSync(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script], {
-    cwd: dir,
-    env: childEnv as unknown as NodeJS.ProcessEnv,
-    encoding: 'utf8',
-  });
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ...env,
+    ...(nodeEnv ? { NODE_ENV: nodeEnv } : {}),
+  };
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--experimental-strip-types',
+      '--disable-warning=ExperimentalWarning',
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    {
+      cwd: dir,
+      env: childEnv as unknown as NodeJS.ProcessEnv,
+      encoding: 'utf8',
+    },
+  );
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, string | undefined>;
 }
 
 describe('lib/env-files.ts', () => {
   it('reads IDP_ACCESS_TOKEN_TTL and OIDC_ISSUER from .env.local (what .env.example tells users to create)', () => {
-    writeFileSync(join(dir, '.env.local'), 'IDP_ACCESS_TOKEN_TTL=42\nOIDC_ISSUER=https://idp.example.com\n');
-    expect(seen(['IDP_ACCESS_TOKEN_TTL', 'OIDC_ISSUER'])).toMatchObject({ IDP_ACCESS_TOKEN_TTL: '42', OIDC_ISSUER: 'https://idp.example.com', files: ['.env.local'] });
+    writeFileSync(
+      join(dir, '.env.local'),
+      'IDP_ACCESS_TOKEN_TTL=42\nOIDC_ISSUER=https://idp.example.com\n',
+    );
+    expect(seen(['IDP_ACCESS_TOKEN_TTL', 'OIDC_ISSUER'])).toMatchObject({
+      IDP_ACCESS_TOKEN_TTL: '42',
+      OIDC_ISSUER: 'https://idp.example.com',
+      files: ['.env.local'],
+    });
   });
 
   it('lets the real environment win over the files', () => {
     writeFileSync(join(dir, '.env.local'), 'IDP_ACCESS_TOKEN_TTL=42\n');
-    expect(seen(['IDP_ACCESS_TOKEN_TTL'], { IDP_ACCESS_TOKEN_TTL: '7' }).IDP_ACCESS_TOKEN_TTL).toBe('7');
+    expect(seen(['IDP_ACCESS_TOKEN_TTL'], { IDP_ACCESS_TOKEN_TTL: '7' }).IDP_ACCESS_TOKEN_TTL).toBe(
+      '7',
+    );
   });
 
   it('follows Next: .env.development.local, .env.local, .env.development, .env, the first wins', () => {
@@ -47,7 +74,12 @@ describe('lib/env-files.ts', () => {
     writeFileSync(join(dir, '.env.development'), 'A=development\nB=development\nC=development\n');
     writeFileSync(join(dir, '.env.local'), 'A=local\nB=local\n');
     writeFileSync(join(dir, '.env.development.local'), 'A=development.local\n');
-    expect(seen(['A', 'B', 'C', 'D'])).toMatchObject({ A: 'development.local', B: 'local', C: 'development', D: 'env' });
+    expect(seen(['A', 'B', 'C', 'D'])).toMatchObject({
+      A: 'development.local',
+      B: 'local',
+      C: 'development',
+      D: 'env',
+    });
   });
 
   it('reads nothing, and fails on nothing, without .env files', () => {

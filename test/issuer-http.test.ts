@@ -4,7 +4,12 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { discover, issuerFetch, MAX_RESPONSE_BYTES, ResponseTooLargeError } from '@/lib/issuer-http';
+import {
+  discover,
+  issuerFetch,
+  MAX_RESPONSE_BYTES,
+  ResponseTooLargeError,
+} from '@/lib/issuer-http';
 import { createJwksCache, JwksUnavailableError } from '@/lib/resource-server/jwks';
 import { listenOnLoopback } from './support/http';
 
@@ -16,7 +21,9 @@ afterEach(async () => {
   }
 });
 
-async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<string> {
   const server = createServer(handler);
   servers.push(server);
   return listenOnLoopback(server);
@@ -42,8 +49,13 @@ function streamed(size: number) {
 
 describe('issuerFetch', () => {
   it('passes a body up to the cap through intact, with its status, headers and url', async () => {
-    const body = JSON.stringify({ fill: 'x'.repeat(MAX_RESPONSE_BYTES - 20) }).slice(0, MAX_RESPONSE_BYTES);
-    const base = await serve((_req, res) => res.writeHead(201, { 'content-type': 'application/json', 'x-kept': 'yes' }).end(body));
+    const body = JSON.stringify({ fill: 'x'.repeat(MAX_RESPONSE_BYTES - 20) }).slice(
+      0,
+      MAX_RESPONSE_BYTES,
+    );
+    const base = await serve((_req, res) =>
+      res.writeHead(201, { 'content-type': 'application/json', 'x-kept': 'yes' }).end(body),
+    );
     const response = await issuerFetch(`${base}/doc`);
     expect(response.status).toBe(201);
     expect(response.headers.get('x-kept')).toBe('yes');
@@ -65,7 +77,11 @@ describe('issuerFetch', () => {
   });
 
   it('speaks plain http only to loopback: anything else is refused before a request is made', async () => {
-    for (const url of ['http://idp.example.com/.well-known/openid-configuration', 'http://10.0.0.1/token', 'ftp://localhost/x']) {
+    for (const url of [
+      'http://idp.example.com/.well-known/openid-configuration',
+      'http://10.0.0.1/token',
+      'ftp://localhost/x',
+    ]) {
       await expect(issuerFetch(url), url).rejects.toThrow(/https:\/\/ only/);
     }
   });
@@ -73,7 +89,9 @@ describe('issuerFetch', () => {
   it('keeps a signal the caller brings (its own time limit)', async () => {
     const base = await serve(() => undefined); // never answers
     const started = Date.now();
-    await expect(issuerFetch(`${base}/slow`, { signal: AbortSignal.timeout(200) })).rejects.toThrow();
+    await expect(
+      issuerFetch(`${base}/slow`, { signal: AbortSignal.timeout(200) }),
+    ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
@@ -82,7 +100,13 @@ describe('through the roles', () => {
   it("the resource server's JWKS: an oversized key set is an outage (JwksUnavailableError, a 503), not a bad token", async () => {
     const base = await serve(streamed(MAX_RESPONSE_BYTES + 1));
     const jwks = createJwksCache(new URL(`${base}/jwks`));
-    await expect(jwks.getKey({ alg: 'RS256', kid: 'k' }, { payload: '', signature: '', protected: '' } as never)).rejects.toBeInstanceOf(JwksUnavailableError);
+    await expect(
+      jwks.getKey({ alg: 'RS256', kid: 'k' }, {
+        payload: '',
+        signature: '',
+        protected: '',
+      } as never),
+    ).rejects.toBeInstanceOf(JwksUnavailableError);
   });
 
   it('discovery: once per issuer for the client and the resource server together; a failure is not kept', async () => {
@@ -91,7 +115,9 @@ describe('through the roles', () => {
     const base = await serve((_req, res) => {
       hits++;
       if (!up) return void res.writeHead(503).end();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ issuer: base, jwks_uri: `${base}/jwks` }));
     });
     const issuer = new URL(base);
     await expect(discover(issuer)).rejects.toThrow();

@@ -19,12 +19,22 @@ interface Result {
  */
 function why(result: Omit<Result, 'why'>): string | undefined {
   if (result.status < 400) return undefined;
-  const code = /error="([^"]+)"/.exec(result.challenge ?? '')?.[1] ?? (result.body as { error?: string } | null)?.error;
+  const code =
+    /error="([^"]+)"/.exec(result.challenge ?? '')?.[1] ??
+    (result.body as { error?: string } | null)?.error;
   const description = (result.body as { error_description?: string } | null)?.error_description;
   const scope = /scope="([^"]+)"/.exec(result.challenge ?? '')?.[1];
   const origin =
-    code === 'insufficient_scope' ? 'the token lacks what this call needs' : code === 'forbidden' ? 'the token has the scope; the API\'s own rule refused it' : code === 'invalid_token' ? 'the token itself was refused' : undefined;
-  return [code, origin, description, scope ? `needs scope: ${scope}` : undefined].filter(Boolean).join(' · ');
+    code === 'insufficient_scope'
+      ? 'the token lacks what this call needs'
+      : code === 'forbidden'
+        ? "the token has the scope; the API's own rule refused it"
+        : code === 'invalid_token'
+          ? 'the token itself was refused'
+          : undefined;
+  return [code, origin, description, scope ? `needs scope: ${scope}` : undefined]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 const noSubscription = () => () => {};
@@ -34,12 +44,19 @@ export function ApiConsole() {
   const [result, setResult] = useState<Result | null>(null);
   const [busy, setBusy] = useState(false);
   // False in the server render, true once hydrated: a click never lands on a dead button.
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   async function call(label: string, init: RequestInit) {
     setBusy(true);
     try {
-      const response = await fetch('/bff/notes', { ...init, headers: { ...init.headers, [BFF_HEADER]: '1' } });
+      const response = await fetch('/bff/notes', {
+        ...init,
+        headers: { ...init.headers, [BFF_HEADER]: '1' },
+      });
       const answer: Result = {
         label,
         status: response.status,
@@ -56,9 +73,12 @@ export function ApiConsole() {
 
   return (
     <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="bff">
-      <h2 id="bff" className="text-lg font-semibold">Call the API through the BFF</h2>
+      <h2 id="bff" className="text-lg font-semibold">
+        Call the API through the BFF
+      </h2>
       <p className="mb-4 text-sm text-slate-500">
-        The browser calls <code>/bff/notes</code> with its session cookie; the server attaches the access token.
+        The browser calls <code>/bff/notes</code> with its session cookie; the server attaches the
+        access token.
       </p>
       <div className="flex flex-wrap gap-3">
         <button
@@ -80,7 +100,11 @@ export function ApiConsole() {
           type="button"
           disabled={busy || !hydrated}
           onClick={() =>
-            call('POST /api/notes', { method: 'POST', body: JSON.stringify({ text }), headers: { 'Content-Type': 'application/json' } })
+            call('POST /api/notes', {
+              method: 'POST',
+              body: JSON.stringify({ text }),
+              headers: { 'Content-Type': 'application/json' },
+            })
           }
           className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-50"
         >
@@ -93,7 +117,10 @@ export function ApiConsole() {
             {result.label}: status <span data-testid="bff-status">{result.status}</span>
           </p>
           {result.challenge && (
-            <p className="mt-1 font-mono text-xs break-all text-rose-700" data-testid="bff-www-authenticate">
+            <p
+              className="mt-1 font-mono text-xs break-all text-rose-700"
+              data-testid="bff-www-authenticate"
+            >
               WWW-Authenticate: {result.challenge}
             </p>
           )}
@@ -102,7 +129,10 @@ export function ApiConsole() {
               Why: {result.why}
             </p>
           )}
-          <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="bff-body">
+          <pre
+            className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100"
+            data-testid="bff-body"
+          >
             {JSON.stringify(result.body, null, 2)}
           </pre>
         </div>

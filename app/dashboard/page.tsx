@@ -15,10 +15,22 @@ import { labEnabled } from '@/lib/lab/enabled';
 
 export const dynamic = 'force-dynamic';
 
-async function callApi(path: string, session: SessionData): Promise<{ status: number; body: unknown }> {
+async function callApi(
+  path: string,
+  session: SessionData,
+): Promise<{ status: number; body: unknown }> {
   try {
-    const response = await fetchApp(path, { headers: { Authorization: `Bearer ${session.accessToken}` } });
-    recordApiCall(session, { at: Date.now(), via: 'dashboard', method: 'GET', path, status: response.status, wwwAuthenticate: response.headers.get('www-authenticate') ?? undefined });
+    const response = await fetchApp(path, {
+      headers: { Authorization: `Bearer ${session.accessToken}` },
+    });
+    recordApiCall(session, {
+      at: Date.now(),
+      via: 'dashboard',
+      method: 'GET',
+      path,
+      status: response.status,
+      wwwAuthenticate: response.headers.get('www-authenticate') ?? undefined,
+    });
     return { status: response.status, body: await response.json().catch(() => null) };
   } catch {
     return { status: 503, body: { error: 'api_unreachable' } };
@@ -57,8 +69,12 @@ export default async function Dashboard() {
       </div>
       <div className="grid gap-6 md:grid-cols-2">
         <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="who">
-          <h2 id="who" className="text-lg font-semibold">Who you are</h2>
-          <p className="mb-4 text-sm text-slate-500">From the ID token (OpenID Connect), validated at sign-in: all its claims are below</p>
+          <h2 id="who" className="text-lg font-semibold">
+            Who you are
+          </h2>
+          <p className="mb-4 text-sm text-slate-500">
+            From the ID token (OpenID Connect), validated at sign-in: all its claims are below
+          </p>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             {(['name', 'email', 'sub'] as const).map((name) =>
               claims[name] === undefined ? null : (
@@ -71,28 +87,41 @@ export default async function Dashboard() {
           </dl>
         </section>
         <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="what">
-          <h2 id="what" className="text-lg font-semibold">What you may do</h2>
+          <h2 id="what" className="text-lg font-semibold">
+            What you may do
+          </h2>
           {api ? (
             <>
               <p className="mb-4 text-sm text-slate-500">
-                <code>GET /api/me</code> and <code>GET /api/notes</code>, called by the server with the access token (OAuth 2.0)
+                <code>GET /api/me</code> and <code>GET /api/notes</code>, called by the server with
+                the access token (OAuth 2.0)
               </p>
               <p className="text-sm">
                 Status <span data-testid="api-me-status">{api[0].status}</span>
               </p>
-              <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-me-body">
+              <pre
+                className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100"
+                data-testid="api-me-body"
+              >
                 {JSON.stringify(api[0].body, null, 2)}
               </pre>
               <p className="mt-4 text-sm">
                 Notes: status <span data-testid="api-notes-status">{api[1].status}</span>
               </p>
-              <pre className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100" data-testid="api-notes-body">
+              <pre
+                className="mt-2 overflow-auto rounded bg-slate-900 p-3 text-xs text-slate-100"
+                data-testid="api-notes-body"
+              >
                 {JSON.stringify(api[1].body, null, 2)}
               </pre>
             </>
           ) : (
-            <p className="rounded-lg bg-amber-50 p-4 text-sm text-amber-900" data-testid="api-unsupported">
-              {provider.label}: {provider.api.supported ? '' : provider.api.reason} See <code>{provider.guide}</code>.
+            <p
+              className="rounded-lg bg-amber-50 p-4 text-sm text-amber-900"
+              data-testid="api-unsupported"
+            >
+              {provider.label}: {provider.api.supported ? '' : provider.api.reason} See{' '}
+              <code>{provider.guide}</code>.
             </p>
           )}
         </section>

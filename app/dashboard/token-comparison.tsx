@@ -3,7 +3,15 @@
  * each claim explained, the differences marked, and the checks each one passed. Only decoded
  * headers and claims reach the browser, never a token or its signature.
  */
-import { ACCESS_TOKEN_CHECKS, explainToken, ID_TOKEN_CHECKS, readableTime, type Check, type ShownClaim, type ShownToken } from '@/lib/explain/tokens';
+import {
+  ACCESS_TOKEN_CHECKS,
+  explainToken,
+  ID_TOKEN_CHECKS,
+  readableTime,
+  type Check,
+  type ShownClaim,
+  type ShownToken,
+} from '@/lib/explain/tokens';
 import { Countdown } from './countdown';
 
 export interface TokenComparisonProps {
@@ -29,11 +37,21 @@ function ClaimRows({ claims }: { claims: ShownClaim[] }) {
   return (
     <>
       {claims.map((c) => (
-        <tr key={c.name} className={`border-t border-slate-100 align-top ${c.differs ? 'bg-amber-50' : ''}`} data-differs={c.differs || undefined}>
+        <tr
+          key={c.name}
+          className={`border-t border-slate-100 align-top ${c.differs ? 'bg-amber-50' : ''}`}
+          data-differs={c.differs || undefined}
+        >
           <th className="py-1 pr-3 text-left font-mono font-medium text-slate-600">{c.name}</th>
           <td className="py-1">
-            <div className="font-mono break-all" data-claim={c.name}>{c.value}</div>
-            {c.time && <div className="text-xs text-slate-500" data-time={c.name}>{readableTime(Date.parse(c.time))}</div>}
+            <div className="font-mono break-all" data-claim={c.name}>
+              {c.value}
+            </div>
+            {c.time && (
+              <div className="text-xs text-slate-500" data-time={c.name}>
+                {readableTime(Date.parse(c.time))}
+              </div>
+            )}
             <div className="text-xs text-slate-500">{c.note}</div>
           </td>
         </tr>
@@ -42,14 +60,24 @@ function ClaimRows({ claims }: { claims: ShownClaim[] }) {
   );
 }
 
-function Checks({ checks, passed, title }: { checks: readonly Check[]; passed: boolean; title: string }) {
+function Checks({
+  checks,
+  passed,
+  title,
+}: {
+  checks: readonly Check[];
+  passed: boolean;
+  title: string;
+}) {
   return (
     <div className="mt-4">
       <h4 className="text-sm font-semibold">{title}</h4>
       <ul className="mt-1 space-y-1 text-xs">
         {checks.map((c) => (
           <li key={c.what} className="flex gap-2">
-            <span aria-hidden className={passed ? 'text-emerald-600' : 'text-slate-400'}>{passed ? '✓' : '·'}</span>
+            <span aria-hidden className={passed ? 'text-emerald-600' : 'text-slate-400'}>
+              {passed ? '✓' : '·'}
+            </span>
             <span>
               {c.what} <span className="text-slate-400">({c.spec})</span>
             </span>
@@ -60,22 +88,48 @@ function Checks({ checks, passed, title }: { checks: readonly Check[]; passed: b
   );
 }
 
-function TokenColumn({ token, title, subtitle, testId, children }: { token: ShownToken; title: string; subtitle: string; testId: string; children: React.ReactNode }) {
+function TokenColumn({
+  token,
+  title,
+  subtitle,
+  testId,
+  children,
+}: {
+  token: ShownToken;
+  title: string;
+  subtitle: string;
+  testId: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className="min-w-0 rounded-lg border border-slate-200 p-4" data-testid={testId}>
       <h3 className="font-semibold">{title}</h3>
       <p className="text-sm text-slate-500">{subtitle}</p>
       {token.format === 'opaque' ? (
         <p className="mt-3 text-sm">
-          An opaque reference ({token.length} characters), not a JWT: there is nothing to decode. <code>/api</code> asks the
-          provider about it (token introspection, RFC 7662).
+          An opaque reference ({token.length} characters), not a JWT: there is nothing to decode.{' '}
+          <code>/api</code> asks the provider about it (token introspection, RFC 7662).
         </p>
       ) : (
         <table className="mt-3 w-full text-sm">
           <tbody>
-            <tr><th colSpan={2} className="pt-1 text-left text-xs tracking-wide text-slate-400 uppercase">Header</th></tr>
+            <tr>
+              <th
+                colSpan={2}
+                className="pt-1 text-left text-xs tracking-wide text-slate-400 uppercase"
+              >
+                Header
+              </th>
+            </tr>
             <ClaimRows claims={token.header} />
-            <tr><th colSpan={2} className="pt-3 text-left text-xs tracking-wide text-slate-400 uppercase">Claims</th></tr>
+            <tr>
+              <th
+                colSpan={2}
+                className="pt-3 text-left text-xs tracking-wide text-slate-400 uppercase"
+              >
+                Claims
+              </th>
+            </tr>
           </tbody>
           <tbody data-testid={`${testId}-claims`}>
             <ClaimRows claims={token.claims} />
@@ -83,7 +137,8 @@ function TokenColumn({ token, title, subtitle, testId, children }: { token: Show
         </table>
       )}
       <p className="mt-3 text-xs text-slate-500">
-        {token.length} characters{token.lifetimeS !== undefined && <>, valid for {duration(token.lifetimeS)} (exp − iat)</>}.
+        {token.length} characters
+        {token.lifetimeS !== undefined && <>, valid for {duration(token.lifetimeS)} (exp − iat)</>}.
       </p>
       {children}
     </div>
@@ -93,22 +148,47 @@ function TokenColumn({ token, title, subtitle, testId, children }: { token: Show
 export function TokenComparison(props: TokenComparisonProps) {
   const id = explainToken(props.idToken, 'id');
   const access = explainToken(props.accessToken, 'access');
-  const refreshedAt = props.tokensReceivedAt !== undefined && props.tokensReceivedAt > props.createdAt ? props.tokensReceivedAt : undefined;
+  const refreshedAt =
+    props.tokensReceivedAt !== undefined && props.tokensReceivedAt > props.createdAt
+      ? props.tokensReceivedAt
+      : undefined;
   return (
-    <section className="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="tokens" data-testid="token-comparison">
-      <h2 id="tokens" className="text-lg font-semibold">The two tokens, side by side</h2>
+    <section
+      className="rounded-xl border border-slate-200 bg-white p-6"
+      aria-labelledby="tokens"
+      data-testid="token-comparison"
+    >
+      <h2 id="tokens" className="text-lg font-semibold">
+        The two tokens, side by side
+      </h2>
       <p className="mb-4 text-sm text-slate-500">
         Decoded on the server: header and claims only, never the token or its signature. Rows{' '}
-        <span className="bg-amber-50 px-1">marked like this</span> are the ones that tell the two apart. Both live on the server
-        side of this app (in the sealed session cookie, or in the session store); your browser holds neither.
+        <span className="bg-amber-50 px-1">marked like this</span> are the ones that tell the two
+        apart. Both live on the server side of this app (in the sealed session cookie, or in the
+        session store); your browser holds neither.
       </p>
       <div className="grid gap-4 lg:grid-cols-2">
-        <TokenColumn token={id} title="ID token" subtitle="Who you are. For this app (OpenID Connect)." testId="id-token">
-          <Checks title="Checked once, at sign-in (lib/client/callback.ts)" checks={ID_TOKEN_CHECKS} passed />
+        <TokenColumn
+          token={id}
+          title="ID token"
+          subtitle="Who you are. For this app (OpenID Connect)."
+          testId="id-token"
+        >
+          <Checks
+            title="Checked once, at sign-in (lib/client/callback.ts)"
+            checks={ID_TOKEN_CHECKS}
+            passed
+          />
         </TokenColumn>
-        <TokenColumn token={access} title="Access token" subtitle="What you may do. For the API (OAuth 2.0)." testId="access-token">
+        <TokenColumn
+          token={access}
+          title="Access token"
+          subtitle="What you may do. For the API (OAuth 2.0)."
+          testId="access-token"
+        >
           <p className="mt-2 text-sm">
-            Expires in <Countdown expiresAt={props.accessTokenExpiresAt} /> ({utc(props.accessTokenExpiresAt)}).
+            Expires in <Countdown expiresAt={props.accessTokenExpiresAt} /> (
+            {utc(props.accessTokenExpiresAt)}).
           </p>
           <p className="mt-1 text-xs text-slate-500" data-testid="access-token-origin">
             {refreshedAt

@@ -31,7 +31,9 @@ export function FlowDiagram() {
   const [current, setCurrent] = useState(1);
   useEffect(() => {
     const pick = (event: Event) => {
-      const step = (event.target as Element | null)?.closest?.('[data-step]')?.getAttribute('data-step');
+      const step = (event.target as Element | null)
+        ?.closest?.('[data-step]')
+        ?.getAttribute('data-step');
       if (step) setCurrent(Number(step));
     };
     document.addEventListener('mouseover', pick);
@@ -46,16 +48,44 @@ export function FlowDiagram() {
 
   const height = TOP + ARROWS.length * ROW + 10;
   return (
-    <svg viewBox={`0 0 700 ${height}`} className="w-full max-w-3xl" role="img" aria-label="Sequence diagram of the sign-in" data-testid="flow-diagram">
+    <svg
+      viewBox={`0 0 700 ${height}`}
+      className="w-full max-w-3xl"
+      role="img"
+      aria-label="Sequence diagram of the sign-in"
+      data-testid="flow-diagram"
+    >
       <defs>
-        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker
+          id="arrow"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
           <path d="M0,0 L10,5 L0,10 z" fill="currentColor" />
         </marker>
       </defs>
       {LANES.map((lane) => (
         <g key={lane.name}>
-          <text x={lane.x} y={18} textAnchor="middle" className="fill-slate-700 text-[12px] font-semibold">{lane.name}</text>
-          <line x1={lane.x} y1={26} x2={lane.x} y2={height} className="stroke-slate-300" strokeDasharray="4 4" />
+          <text
+            x={lane.x}
+            y={18}
+            textAnchor="middle"
+            className="fill-slate-700 text-[12px] font-semibold"
+          >
+            {lane.name}
+          </text>
+          <line
+            x1={lane.x}
+            y1={26}
+            x2={lane.x}
+            y2={height}
+            className="stroke-slate-300"
+            strokeDasharray="4 4"
+          />
         </g>
       ))}
       {ARROWS.map((a, i) => {
@@ -67,11 +97,31 @@ export function FlowDiagram() {
         return (
           <g key={a.step} className={colour} data-arrow={a.step} data-current={on || undefined}>
             {a.from === a.to ? (
-              <path d={`M${x1},${y - 8} h40 v16 h-38`} fill="none" stroke="currentColor" strokeWidth={on ? 2.5 : 1.5} markerEnd="url(#arrow)" />
+              <path
+                d={`M${x1},${y - 8} h40 v16 h-38`}
+                fill="none"
+                stroke="currentColor"
+                strokeWidth={on ? 2.5 : 1.5}
+                markerEnd="url(#arrow)"
+              />
             ) : (
-              <line x1={x1} y1={y} x2={x2 + (x2 > x1 ? -4 : 4)} y2={y} stroke="currentColor" strokeWidth={on ? 2.5 : 1.5} strokeDasharray={a.dashed ? '6 4' : undefined} markerEnd="url(#arrow)" />
+              <line
+                x1={x1}
+                y1={y}
+                x2={x2 + (x2 > x1 ? -4 : 4)}
+                y2={y}
+                stroke="currentColor"
+                strokeWidth={on ? 2.5 : 1.5}
+                strokeDasharray={a.dashed ? '6 4' : undefined}
+                markerEnd="url(#arrow)"
+              />
             )}
-            <text x={a.from === a.to ? x1 + 48 : (x1 + x2) / 2} y={y - 5} textAnchor={a.from === a.to ? 'start' : 'middle'} className={`text-[10px] ${on ? 'fill-indigo-700 font-semibold' : 'fill-slate-500'}`}>
+            <text
+              x={a.from === a.to ? x1 + 48 : (x1 + x2) / 2}
+              y={y - 5}
+              textAnchor={a.from === a.to ? 'start' : 'middle'}
+              className={`text-[10px] ${on ? 'fill-indigo-700 font-semibold' : 'fill-slate-500'}`}
+            >
               {a.step}. {a.label}
             </text>
           </g>

@@ -37,17 +37,23 @@ export default async function Lab() {
       <div>
         <h1 className="text-2xl font-bold">Attack lab</h1>
         <p className="mt-2 max-w-3xl text-sm text-slate-600">
-          Each card is a mistake from the OAuth 2.0 and OpenID Connect literature. <strong>Run</strong> sends that attack
-          for real, from this app&apos;s server, over HTTP, against this app&apos;s own endpoints, with what your browser and
-          session hold. It shows what the app answered, and the reason code the app logged when it can be seen from
-          outside (for <code>/api</code>, its rejection counters). The lab imports none of the code it attacks
-          (<code>lib/lab/attacks.ts</code>), and it is off in production unless <code>LAB=on</code>.
+          Each card is a mistake from the OAuth 2.0 and OpenID Connect literature.{' '}
+          <strong>Run</strong> sends that attack for real, from this app&apos;s server, over HTTP,
+          against this app&apos;s own endpoints, with what your browser and session hold. It shows
+          what the app answered, and the reason code the app logged when it can be seen from outside
+          (for <code>/api</code>, its rejection counters). The lab imports none of the code it
+          attacks (<code>lib/lab/attacks.ts</code>), and it is off in production unless{' '}
+          <code>LAB=on</code>.
         </p>
       </div>
       {machineClient && <MachinePanel curl={curl()} />}
       <div className="grid gap-4 md:grid-cols-2">
         {ATTACKS.map((attack) => (
-          <section key={attack.id} className="rounded-xl border border-slate-200 bg-white p-5" data-testid={`lab-${attack.id}`}>
+          <section
+            key={attack.id}
+            className="rounded-xl border border-slate-200 bg-white p-5"
+            data-testid={`lab-${attack.id}`}
+          >
             <h2 className="font-semibold">{attack.title}</h2>
             <p className="mt-1 text-sm text-slate-600">{attack.mistake}</p>
             <p className="mt-1 text-xs text-slate-400">{attack.reference}</p>

@@ -11,7 +11,11 @@ export function useLabCall<T>(url: string) {
   const [result, setResult] = useState<T | LabError | null>(null);
   const [busy, setBusy] = useState(false);
   // False in the server render, true once hydrated: a click never lands on a dead button.
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 
   async function run() {
     setBusy(true);
@@ -36,10 +40,28 @@ export function LabErrorLine({ error }: { error: LabError }) {
   );
 }
 
-export function LabButton({ label, busy, ready, run, tone }: { label: string; busy: boolean; ready: boolean; run: () => void; tone: 'attack' | 'call' }) {
-  const colour = tone === 'attack' ? 'bg-rose-600 hover:bg-rose-500' : 'bg-indigo-600 hover:bg-indigo-500';
+export function LabButton({
+  label,
+  busy,
+  ready,
+  run,
+  tone,
+}: {
+  label: string;
+  busy: boolean;
+  ready: boolean;
+  run: () => void;
+  tone: 'attack' | 'call';
+}) {
+  const colour =
+    tone === 'attack' ? 'bg-rose-600 hover:bg-rose-500' : 'bg-indigo-600 hover:bg-indigo-500';
   return (
-    <button type="button" onClick={run} disabled={!ready} className={`mt-3 rounded-lg px-3 py-1.5 text-sm font-semibold text-white disabled:opacity-50 ${colour}`}>
+    <button
+      type="button"
+      onClick={run}
+      disabled={!ready}
+      className={`mt-3 rounded-lg px-3 py-1.5 text-sm font-semibold text-white disabled:opacity-50 ${colour}`}
+    >
       {busy ? 'Running…' : label}
     </button>
   );

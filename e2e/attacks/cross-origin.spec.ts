@@ -22,7 +22,8 @@ import { BFF_HEADERS } from './helpers';
  * cookies too). Its pages auto-submit forms to the app, or are blank pages to run fetch() from.
  */
 async function startAttackerSite(): Promise<{ origin: string; close: () => Promise<void> }> {
-  const page = (body: string) => `<!doctype html><html><head><title>attacker</title></head><body>${body}</body></html>`;
+  const page = (body: string) =>
+    `<!doctype html><html><head><title>attacker</title></head><body>${body}</body></html>`;
   const autoSubmit = (form: string) => page(`${form}<script>document.forms[0].submit()</script>`);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://attacker.invalid');
@@ -32,14 +33,19 @@ async function startAttackerSite(): Promise<{ origin: string; close: () => Promi
       '/logout-post': autoSubmit(
         `<form method="post" action="${APP_URL}/auth/logout"><input type="hidden" name="returnTo" value="/"></form>`,
       ),
-      '/logout-get': page(`<script>location.href = ${JSON.stringify(`${APP_URL}/auth/logout`)}</script>`),
+      '/logout-get': page(
+        `<script>location.href = ${JSON.stringify(`${APP_URL}/auth/logout`)}</script>`,
+      ),
       // enctype=text/plain sends `{"text":"<marker>","x":"="}`: JSON, without a CORS preflight.
       '/bff-form': autoSubmit(
         `<form method="post" enctype="text/plain" action="${APP_URL}/bff/notes"><input type="hidden" name='{"text":"${marker}","x":"' value='"}'></form>`,
       ),
     };
     const body = pages[url.pathname];
-    res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.writeHead(body ? 200 : 404, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
     res.end(body ?? 'not found');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,7 +73,10 @@ test.describe('requests from another origin', () => {
     await attacker.close();
   });
 
-  test('a cross-site sign-out POST and a GET /auth/logout leave the user signed in', async ({ page, context }) => {
+  test('a cross-site sign-out POST and a GET /auth/logout leave the user signed in', async ({
+    page,
+    context,
+  }) => {
     await signIn(page, 'alice');
     await expect(page.getByTestId('user-name')).toHaveText('Alice Liddell');
     const before = await readSession(context);
@@ -90,7 +99,10 @@ test.describe('requests from another origin', () => {
     expect((await get.headerValue('set-cookie')) ?? '').toBe('');
 
     // With the session cookie attached (as if SameSite did not apply), the Origin still decides.
-    const withCookie = await context.request.post(`${APP_URL}/auth/logout`, { headers: { Origin: attacker.origin }, maxRedirects: 0 });
+    const withCookie = await context.request.post(`${APP_URL}/auth/logout`, {
+      headers: { Origin: attacker.origin },
+      maxRedirects: 0,
+    });
     expect(withCookie.status()).toBe(403);
 
     // Still signed in, with the same session.
@@ -102,7 +114,10 @@ test.describe('requests from another origin', () => {
     expect(after.createdAt).toBe(before.createdAt);
   });
 
-  test('a page on another origin can neither read nor write through the BFF', async ({ page, context }) => {
+  test('a page on another origin can neither read nor write through the BFF', async ({
+    page,
+    context,
+  }) => {
     await signIn(page, 'alice');
     await expect(page.getByTestId('user-name')).toHaveText('Alice Liddell');
     const marker = `pwned-${Date.now().toString(36)}`;
@@ -117,10 +132,16 @@ test.describe('requests from another origin', () => {
     // The app grants no CORS: a preflight gets no Access-Control-Allow-* headers.
     const preflight = await context.request.fetch(`${APP_URL}/bff/notes`, {
       method: 'OPTIONS',
-      headers: { Origin: attacker.origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-bff-request' },
+      headers: {
+        Origin: attacker.origin,
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'x-bff-request',
+      },
     });
     expect(preflight.status()).toBeLessThan(500);
-    expect(Object.keys(preflight.headers()).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+    expect(Object.keys(preflight.headers()).filter((h) => h.startsWith('access-control-'))).toEqual(
+      [],
+    );
 
     const evil = await context.newPage();
     await evil.goto(`${attacker.origin}/blank`);
@@ -138,7 +159,10 @@ test.describe('requests from another origin', () => {
       );
 
     // With the BFF header: a preflighted request; the preflight fails, nothing is readable.
-    const read = await crossOriginFetch({ credentials: 'include', headers: { 'x-bff-request': '1' } });
+    const read = await crossOriginFetch({
+      credentials: 'include',
+      headers: { 'x-bff-request': '1' },
+    });
     expect(read).toEqual({ error: expect.stringContaining('Failed to fetch') });
     const write = await crossOriginFetch({
       method: 'POST',
@@ -148,8 +172,15 @@ test.describe('requests from another origin', () => {
     });
     expect(write).toEqual({ error: expect.stringContaining('Failed to fetch') });
     // Without CORS (no header, a "simple" request): the request is sent, and refused with 403.
-    const simple = evil.waitForResponse((r) => r.url() === `${APP_URL}/bff/notes` && r.request().method() === 'POST');
-    const opaque = await crossOriginFetch({ method: 'POST', mode: 'no-cors', credentials: 'include', body: JSON.stringify({ text: marker }) });
+    const simple = evil.waitForResponse(
+      (r) => r.url() === `${APP_URL}/bff/notes` && r.request().method() === 'POST',
+    );
+    const opaque = await crossOriginFetch({
+      method: 'POST',
+      mode: 'no-cors',
+      credentials: 'include',
+      body: JSON.stringify({ text: marker }),
+    });
     expect(opaque).toEqual({ status: 0, type: 'opaque', body: '' });
     expect((await simple).status()).toBe(403);
     // A cross-site form posting JSON-looking text/plain: a top-level navigation, refused with 403.

@@ -53,7 +53,10 @@ function rawGet(target: string, headers: Record<string, string> = {}): Promise<R
     socket.on('close', () => {
       const all = Buffer.concat(chunks);
       const end = all.indexOf('\r\n\r\n');
-      const head = all.subarray(0, end < 0 ? all.length : end).toString('latin1').split('\r\n');
+      const head = all
+        .subarray(0, end < 0 ? all.length : end)
+        .toString('latin1')
+        .split('\r\n');
       const status = Number(head[0]?.split(' ')[1]);
       const fields: Record<string, string> = {};
       for (const line of head.slice(1)) {
@@ -61,13 +64,17 @@ function rawGet(target: string, headers: Record<string, string> = {}): Promise<R
         fields[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
       const rawBody = end < 0 ? Buffer.alloc(0) : all.subarray(end + 4);
-      const body = (fields['transfer-encoding'] === 'chunked' ? dechunk(rawBody) : rawBody).toString('utf8');
+      const body = (
+        fields['transfer-encoding'] === 'chunked' ? dechunk(rawBody) : rawBody
+      ).toString('utf8');
       resolve({ status, headers: fields, body });
     });
     const extra = Object.entries(headers)
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('');
-    socket.write(`GET ${target} HTTP/1.1\r\nHost: ${APP.host}\r\nConnection: close\r\n${extra}\r\n`);
+    socket.write(
+      `GET ${target} HTTP/1.1\r\nHost: ${APP.host}\r\nConnection: close\r\n${extra}\r\n`,
+    );
   });
 }
 
@@ -91,7 +98,11 @@ const MIDDLEWARE_SUBREQUEST = [
 
 const BYPASS_ATTEMPTS: Attempt[] = [
   { name: 'control', target: '/dashboard' },
-  ...MIDDLEWARE_SUBREQUEST.map((value) => ({ name: `x-middleware-subrequest: ${value}`, target: '/dashboard', headers: { 'x-middleware-subrequest': value } })),
+  ...MIDDLEWARE_SUBREQUEST.map((value) => ({
+    name: `x-middleware-subrequest: ${value}`,
+    target: '/dashboard',
+    headers: { 'x-middleware-subrequest': value },
+  })),
   ...[
     '/DASHBOARD',
     '/Dashboard',
@@ -118,7 +129,11 @@ const BYPASS_ATTEMPTS: Attempt[] = [
     '/favicon.ico/../dashboard',
     '/dashboard.rsc',
   ].map((target) => ({ name: target, target })),
-  { name: 'RSC + Next-Router-Prefetch', target: '/dashboard', headers: { RSC: '1', 'Next-Router-Prefetch': '1' } },
+  {
+    name: 'RSC + Next-Router-Prefetch',
+    target: '/dashboard',
+    headers: { RSC: '1', 'Next-Router-Prefetch': '1' },
+  },
   { name: 'RSC', target: '/dashboard?_rsc=1', headers: { RSC: '1' } },
   { name: 'x-matched-path: /', target: '/dashboard', headers: { 'x-matched-path': '/' } },
 ];
@@ -152,10 +167,16 @@ async function followWithinApp(
 /** Statuses that keep the dashboard out of reach: a redirect (to sign in), a 400 or a 404. */
 const REFUSALS = [307, 308, 400, 404];
 
-test('guard bypass attempts without a session never reach the dashboard', async ({ playwright }) => {
+test('guard bypass attempts without a session never reach the dashboard', async ({
+  playwright,
+}) => {
   const api = await playwright.request.newContext();
-  const rows: string[] = ['| attempt | raw socket | HTTP client, no redirects | HTTP client, following redirects (statuses, where it ends) |', '|---|---|---|---|'];
-  const redirectOf = (headers: Record<string, string>) => headers.location ?? headers['x-nextjs-redirect'];
+  const rows: string[] = [
+    '| attempt | raw socket | HTTP client, no redirects | HTTP client, following redirects (statuses, where it ends) |',
+    '|---|---|---|---|',
+  ];
+  const redirectOf = (headers: Record<string, string>) =>
+    headers.location ?? headers['x-nextjs-redirect'];
   try {
     const results = await Promise.all(
       BYPASS_ATTEMPTS.map(async ({ name, target, headers = {} }) => {
@@ -164,7 +185,15 @@ test('guard bypass attempts without a session never reach the dashboard', async 
           api.get(`${APP_URL}${target}`, { headers, maxRedirects: 0 }),
           followWithinApp(api, target, headers),
         ]);
-        return { name, raw, direct, directBody: await direct.text(), followed: followed.response, followedBody: followed.body, end: followed.end };
+        return {
+          name,
+          raw,
+          direct,
+          directBody: await direct.text(),
+          followed: followed.response,
+          followedBody: followed.body,
+          end: followed.end,
+        };
       }),
     );
     for (const { name, raw, direct, end } of results) {
@@ -180,7 +209,8 @@ test('guard bypass attempts without a session never reach the dashboard', async 
         ['direct', direct.status(), directBody],
         ['followed', followed.status(), followedBody],
       ] as const) {
-        for (const marker of DASHBOARD_MARKERS) expect(body, `${name} (${how}) must not render the dashboard`).not.toContain(marker);
+        for (const marker of DASHBOARD_MARKERS)
+          expect(body, `${name} (${how}) must not render the dashboard`).not.toContain(marker);
         expect(status, `${name} (${how})`).toBeLessThan(500);
       }
       expect(REFUSALS, `${name} (raw): ${raw.status}`).toContain(raw.status);
@@ -190,19 +220,27 @@ test('guard bypass attempts without a session never reach the dashboard', async 
         if (!location) continue;
         const to = new URL(location, APP_URL);
         expect(to.origin, `${name}: redirect target`).toBe(APP_URL);
-        expect(['/auth/login', '/dashboard', '/_next/data/x/auth/login.json'], `${name}: redirect to ${to.pathname}`).toContain(to.pathname);
+        expect(
+          ['/auth/login', '/dashboard', '/_next/data/x/auth/login.json'],
+          `${name}: redirect to ${to.pathname}`,
+        ).toContain(to.pathname);
       }
       // Followed through the app: it ends by sending the browser to the IdP to sign in, or with
       // no page at all (404, a prefetch's 204...); never a 200 of the app.
       expect(followed.status(), `${name}: ${followed.url()}`).not.toBe(200);
       if (followed.status() >= 300 && followed.status() < 400) {
         const to = redirectOf(followed.headers()) ?? '';
-        expect(to.startsWith(`${IDP_URL}/auth?`) || to.startsWith('/_next/data/x/auth/login.json?'), `${name}: ends redirecting to ${to}`).toBe(true);
+        expect(
+          to.startsWith(`${IDP_URL}/auth?`) || to.startsWith('/_next/data/x/auth/login.json?'),
+          `${name}: ends redirecting to ${to}`,
+        ).toBe(true);
       }
     }
   } finally {
     await api.dispose();
     console.log(`\nGuard bypass attempts (no session):\n${rows.join('\n')}\n`);
-    await test.info().attach('guard-bypass.md', { body: rows.join('\n'), contentType: 'text/markdown' });
+    await test
+      .info()
+      .attach('guard-bypass.md', { body: rows.join('\n'), contentType: 'text/markdown' });
   }
 });

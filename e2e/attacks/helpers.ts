@@ -3,7 +3,13 @@
  * same-origin BFF call, the app's responses to a page (none may be a 5xx), and the session cookie
  * of a browser. Not a spec file.
  */
-import { expect, type BrowserContext, type Cookie, type Page, type Response } from '@playwright/test';
+import {
+  expect,
+  type BrowserContext,
+  type Cookie,
+  type Page,
+  type Response,
+} from '@playwright/test';
 import { APP_URL, SESSION_COOKIE } from '../env';
 
 export const APP = new URL(APP_URL);

@@ -34,17 +34,25 @@ async function submitCredentials(page: Page, user: 'alice' | 'bob'): Promise<voi
  * browser's cookies, and the browser gets a 204 (no navigation) instead of the final redirect.
  */
 async function stealCallback(page: Page, user: 'alice' | 'bob'): Promise<URL> {
-  const isLoginPost = (url: URL) => url.origin === IDP_URL && /^\/interaction\/[\w-]+\/login$/.test(url.pathname);
+  const isLoginPost = (url: URL) =>
+    url.origin === IDP_URL && /^\/interaction\/[\w-]+\/login$/.test(url.pathname);
   let settle!: { resolve: (url: URL) => void; reject: (err: unknown) => void };
   const captured = new Promise<URL>((resolve, reject) => (settle = { resolve, reject }));
   await page.route(isLoginPost, async (route) => {
     try {
       let location = (await route.fetch({ maxRedirects: 0 })).headers().location;
-      for (let hop = 0; location && !location.startsWith(`${APP_URL}/auth/callback`) && hop < 5; hop++) {
-        const next = await page.context().request.get(new URL(location, IDP_URL).href, { maxRedirects: 0 });
+      for (
+        let hop = 0;
+        location && !location.startsWith(`${APP_URL}/auth/callback`) && hop < 5;
+        hop++
+      ) {
+        const next = await page
+          .context()
+          .request.get(new URL(location, IDP_URL).href, { maxRedirects: 0 });
         location = next.headers().location;
       }
-      if (!location?.startsWith(`${APP_URL}/auth/callback`)) throw new Error(`the IdP did not redirect to the callback: ${location}`);
+      if (!location?.startsWith(`${APP_URL}/auth/callback`))
+        throw new Error(`the IdP did not redirect to the callback: ${location}`);
       settle.resolve(new URL(location));
       await route.fulfill({ status: 204 });
     } catch (err) {
@@ -74,15 +82,22 @@ async function startLogin(page: Page): Promise<string> {
 
 /** The friendly error page for `reason`, with its reference and no stack trace. */
 async function expectLoginError(page: Page, reason: LoginFailure): Promise<void> {
-  await expect(page).toHaveURL(new RegExp(`^${APP_URL}/auth/error\\?reason=${reason}&ref=[a-f0-9]{8}$`));
-  await expect(page.getByRole('heading', { name: LOGIN_FAILURE_MESSAGES[reason].title })).toBeVisible();
+  await expect(page).toHaveURL(
+    new RegExp(`^${APP_URL}/auth/error\\?reason=${reason}&ref=[a-f0-9]{8}$`),
+  );
+  await expect(
+    page.getByRole('heading', { name: LOGIN_FAILURE_MESSAGES[reason].title }),
+  ).toBeVisible();
   await expect(page.locator('body')).not.toContainText('Error:');
 }
 
 async function expectSignedOut(context: BrowserContext): Promise<void> {
   expect(await sessionCookie(context), 'session cookie').toBeUndefined();
   // And the app agrees: the BFF has no session for this browser.
-  const bff = await context.request.get(`${APP_URL}/bff/notes`, { headers: BFF_HEADERS, maxRedirects: 0 });
+  const bff = await context.request.get(`${APP_URL}/bff/notes`, {
+    headers: BFF_HEADERS,
+    maxRedirects: 0,
+  });
   expect(bff.status()).toBe(401);
 }
 
@@ -91,7 +106,11 @@ async function expectSignedOut(context: BrowserContext): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 test.describe('login callback misuse', () => {
-  test('a completed callback URL cannot be replayed, in the same browser or another', async ({ page, context, browser }) => {
+  test('a completed callback URL cannot be replayed, in the same browser or another', async ({
+    page,
+    context,
+    browser,
+  }) => {
     const callbacks: string[] = [];
     page.on('request', (r) => {
       if (r.url().startsWith(`${APP_URL}/auth/callback?`)) callbacks.push(r.url());
@@ -133,7 +152,9 @@ test.describe('login callback misuse', () => {
     }
   });
 
-  test('login CSRF: a callback URL produced by the attacker’s login signs nobody in elsewhere', async ({ browser }) => {
+  test('login CSRF: a callback URL produced by the attacker’s login signs nobody in elsewhere', async ({
+    browser,
+  }) => {
     const attackerContext = await browser.newContext();
     const victimContext = await browser.newContext();
     try {
@@ -169,7 +190,9 @@ test.describe('login callback misuse', () => {
     }
   });
 
-  test('code injection: another login’s code with this browser’s state fails PKCE; a foreign iss is refused', async ({ browser }) => {
+  test('code injection: another login’s code with this browser’s state fails PKCE; a foreign iss is refused', async ({
+    browser,
+  }) => {
     const attackerContext = await browser.newContext();
     const victimContext = await browser.newContext();
     try {
@@ -199,7 +222,11 @@ test.describe('login callback misuse', () => {
 
       // The same code, with the issuer of another authorization server (mix-up, RFC 9207).
       const stateB2 = await startLogin(victim);
-      injected.search = new URLSearchParams({ code, state: stateB2, iss: 'http://evil.example' }).toString();
+      injected.search = new URLSearchParams({
+        code,
+        state: stateB2,
+        iss: 'http://evil.example',
+      }).toString();
       await victim.goto(injected.href);
       await expectLoginError(victim, 'issuer_mismatch');
       await expectSignedOut(victimContext);

@@ -6,7 +6,14 @@
  * on the app; requests to any other host are trapped, and there must be none. A same-origin
  * returnTo survives sign-out exactly as given.
  */
-import { expect, test, type Browser, type BrowserContext, type Cookie, type Page } from '@playwright/test';
+import {
+  expect,
+  test,
+  type Browser,
+  type BrowserContext,
+  type Cookie,
+  type Page,
+} from '@playwright/test';
 import { APP_URL, IDP_URL } from '../env';
 import { signIn } from '../helpers';
 import { APP, expectNo5xx, recordAppResponses, sessionCookie } from './helpers';
@@ -85,7 +92,10 @@ const ENCODINGS = {
 
 test.describe('open redirects through returnTo', () => {
   for (const [encoding, encode] of Object.entries(ENCODINGS)) {
-    test(`sign-in: every returnTo payload (${encoding}) ends on the app`, async ({ page, context }) => {
+    test(`sign-in: every returnTo payload (${encoding}) ends on the app`, async ({
+      page,
+      context,
+    }) => {
       const offsite = await trapOffsiteRequests(context);
       await signIn(page, 'alice', '/auth/login?returnTo=/dashboard');
       await expect(page).toHaveURL(`${APP_URL}/dashboard`);
@@ -97,7 +107,9 @@ test.describe('open redirects through returnTo', () => {
         const label = JSON.stringify(value);
         navigations.length = 0;
         // The IdP session is still there: /auth/login → IdP → /auth/callback → returnTo, no form.
-        const callback = page.waitForResponse((r) => r.url().startsWith(`${APP_URL}/auth/callback?`));
+        const callback = page.waitForResponse((r) =>
+          r.url().startsWith(`${APP_URL}/auth/callback?`),
+        );
         await page.goto(`/auth/login?returnTo=${encode(value)}`);
         const location = new URL((await callback).headers().location!, APP_URL);
         const final = new URL(page.url());
@@ -111,12 +123,21 @@ test.describe('open redirects through returnTo', () => {
         }
         // The chain: the app, the IdP, back to the app, and nowhere else.
         const hosts = navigations.map((u) => new URL(u).origin);
-        expect(hosts.every((o) => o === APP_URL || o === IDP_URL), `${label}: ${navigations.join(' → ')}`).toBe(true);
+        expect(
+          hosts.every((o) => o === APP_URL || o === IDP_URL),
+          `${label}: ${navigations.join(' → ')}`,
+        ).toBe(true);
         const back = navigations.findIndex((u) => u.startsWith(`${APP_URL}/auth/callback?`));
         expect(back, `${label}: the callback`).toBeGreaterThan(0);
-        expect(hosts.slice(back).every((o) => o === APP_URL), `${label}: after the callback`).toBe(true);
+        expect(
+          hosts.slice(back).every((o) => o === APP_URL),
+          `${label}: after the callback`,
+        ).toBe(true);
       }
-      test.info().annotations.push({ type: `sign-in returnTo (${encoding})`, description: results.join('\n') });
+      test.info().annotations.push({
+        type: `sign-in returnTo (${encoding})`,
+        description: results.join('\n'),
+      });
       expect(offsite, 'requests that left the app and the IdP').toEqual([]);
       expectNo5xx(responses);
     });
@@ -132,7 +153,10 @@ test.describe('open redirects through returnTo', () => {
     const here = new URL(page.url());
     if (here.origin !== APP_URL || here.pathname.startsWith('/auth/')) await page.goto('/?start=1');
     const last = page.waitForResponse(
-      (r) => r.url().startsWith(`${APP_URL}/auth/logout`) && r.status() === 303 && !r.headers().location?.startsWith(IDP_URL),
+      (r) =>
+        r.url().startsWith(`${APP_URL}/auth/logout`) &&
+        r.status() === 303 &&
+        !r.headers().location?.startsWith(IDP_URL),
     );
     await page.evaluate(
       ({ fields, action }) => {
@@ -158,15 +182,24 @@ test.describe('open redirects through returnTo', () => {
    * After sign-out: a hostile returnTo lands exactly on the signed-out home page. A same-origin
    * one may be kept: the browser goes there (a protected path then sends it on to sign in).
    */
-  async function expectSignedOutLanding(page: Page, label: string, location: URL, sameOrigin: boolean | undefined): Promise<void> {
+  async function expectSignedOutLanding(
+    page: Page,
+    label: string,
+    location: URL,
+    sameOrigin: boolean | undefined,
+  ): Promise<void> {
     expect(location.origin, `Location for ${label}`).toBe(APP_URL);
     if (!sameOrigin) {
       // After the provider (`1`), or without it (`local`: no session here).
-      expect(location.href, `Location for ${label}`).toMatch(new RegExp(`^${APP_URL}/\\?signedOut=(1|local)$`));
+      expect(location.href, `Location for ${label}`).toMatch(
+        new RegExp(`^${APP_URL}/\\?signedOut=(1|local)$`),
+      );
       await expect(page).toHaveURL(location.href);
       await expect(page.getByRole('status')).toContainText('signed out');
     } else {
-      await page.waitForURL((url) => url.href === location.href || url.href.startsWith(`${IDP_URL}/interaction/`));
+      await page.waitForURL(
+        (url) => url.href === location.href || url.href.startsWith(`${IDP_URL}/interaction/`),
+      );
     }
   }
 
@@ -187,7 +220,11 @@ test.describe('open redirects through returnTo', () => {
     }
   }
 
-  test('sign-out: every returnTo payload ends on the app, through the IdP’s RP-initiated logout', async ({ page, context, browser }) => {
+  test('sign-out: every returnTo payload ends on the app, through the IdP’s RP-initiated logout', async ({
+    page,
+    context,
+    browser,
+  }) => {
     // A real session, from a real sign-in in another browser; this one has no IdP session, so
     // the IdP confirms the logout by itself and sends the browser to /auth/logout/callback.
     const session = await realSessionCookie(browser);
@@ -210,13 +247,19 @@ test.describe('open redirects through returnTo', () => {
       results.push(`${label} -> ${location.href} -> ${page.url()}`);
       expect(await sessionCookie(context), `session after sign-out (${label})`).toBeUndefined();
     }
-    test.info().annotations.push({ type: 'sign-out returnTo (via IdP)', description: results.join('\n') });
+    test
+      .info()
+      .annotations.push({ type: 'sign-out returnTo (via IdP)', description: results.join('\n') });
     expect(offsite, 'requests that left the app and the IdP').toEqual([]);
     expectOnlyAppAndIdp(navigations);
     expectNo5xx(responses);
   });
 
-  test('sign-out returns to a same-origin returnTo exactly as given, percent-encoding included', async ({ page, context, browser }) => {
+  test('sign-out returns to a same-origin returnTo exactly as given, percent-encoding included', async ({
+    page,
+    context,
+    browser,
+  }) => {
     const returnTo = '/?next=%2Fdashboard%3Fa%3D1%26b%3D2&discount=100%25';
     // Without a session, /auth/logout redirects straight there.
     expect((await postSignOut(page, { returnTo })).href).toBe(`${APP_URL}${returnTo}`);
@@ -232,14 +275,19 @@ test.describe('open redirects through returnTo', () => {
   });
 
   for (const via of ['form field', 'query'] as const) {
-    test(`sign-out without a session: returnTo as ${via} goes straight to a same-origin page`, async ({ page, context }) => {
+    test(`sign-out without a session: returnTo as ${via} goes straight to a same-origin page`, async ({
+      page,
+      context,
+    }) => {
       const offsite = await trapOffsiteRequests(context);
       const navigations = recordNavigations(page);
       const responses = recordAppResponses(page);
       for (const { value, sameOrigin } of RETURN_TO_PAYLOADS) {
         const label = `${JSON.stringify(value)} (${via})`;
         const location =
-          via === 'form field' ? await postSignOut(page, { returnTo: value }) : await postSignOut(page, {}, `?returnTo=${encodeURIComponent(value)}`);
+          via === 'form field'
+            ? await postSignOut(page, { returnTo: value })
+            : await postSignOut(page, {}, `?returnTo=${encodeURIComponent(value)}`);
         await expectSignedOutLanding(page, label, location, sameOrigin);
       }
       expect(offsite, 'requests that left the app').toEqual([]);

@@ -32,7 +32,11 @@ function flip(value: string, index: number): string {
   return `${value.slice(0, index)}${c === 'A' ? 'B' : 'A'}${value.slice(index + 1)}`;
 }
 
-test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a 5xx', async ({ page, context, browser }) => {
+test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a 5xx', async ({
+  page,
+  context,
+  browser,
+}) => {
   await signIn(page, 'alice');
   await expect(page.getByTestId('user-name')).toHaveText('Alice Liddell');
   const real = (await sessionCookie(context))!.value;
@@ -47,7 +51,11 @@ test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a
   let ironExpired: string;
   try {
     Date.now = () => realNow() - 13 * 3600 * 1000;
-    ironExpired = await seal({ ...session, createdAt: now - 13 * 3600, lastSeenAt: now - 13 * 3600 });
+    ironExpired = await seal({
+      ...session,
+      createdAt: now - 13 * 3600,
+      lastSeenAt: now - 13 * 3600,
+    });
   } finally {
     Date.now = realNow;
   }
@@ -60,7 +68,10 @@ test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a
     'expired (createdAt 13 h ago)': await seal({ ...session, createdAt: now - 13 * 3600 }),
     'idle (lastSeenAt 2 h ago)': await seal({ ...session, lastSeenAt: now - 2 * 3600 }),
     'expired iron seal': ironExpired,
-    'sealed with another secret': await seal(session, 'another-secret-that-is-32-characters-long!!'),
+    'sealed with another secret': await seal(
+      session,
+      'another-secret-that-is-32-characters-long!!',
+    ),
     'valid seal, wrong shape': await seal({ sub: 'alice', admin: true }),
     garbage: 'not-a-session',
     'garbage seal': 'Fe26.2*1*aaaa*bbbb*cccc*9999999999999*dddd*eeee~2',
@@ -70,7 +81,10 @@ test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a
   };
 
   // The control: the real cookie opens the dashboard.
-  const control = await fetch(`${APP_URL}/dashboard`, { headers: { Cookie: `${SESSION_COOKIE}=${real}` }, redirect: 'manual' });
+  const control = await fetch(`${APP_URL}/dashboard`, {
+    headers: { Cookie: `${SESSION_COOKIE}=${real}` },
+    redirect: 'manual',
+  });
   expect(control.status).toBe(200);
   expect(await control.text()).toContain('Who you are');
 
@@ -82,18 +96,24 @@ test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a
   const report: string[] = [];
   for (const [name, value] of Object.entries(cases)) {
     const headers = { Cookie: `${SESSION_COOKIE}=${value}` };
-    const get = (path: string, extra: Record<string, string> = {}) => fetch(`${APP_URL}${path}`, { headers: { ...headers, ...extra }, redirect: 'manual' });
+    const get = (path: string, extra: Record<string, string> = {}) =>
+      fetch(`${APP_URL}${path}`, { headers: { ...headers, ...extra }, redirect: 'manual' });
 
     const dashboard = await get('/dashboard');
     const home = await get('/');
     const bff = await get('/bff/notes', BFF_HEADERS);
     const refresh = await get('/auth/refresh?returnTo=/dashboard');
-    report.push(`${name}: /dashboard ${dashboard.status}, / ${home.status}, /bff/notes ${bff.status}, /auth/refresh ${refresh.status}`);
+    report.push(
+      `${name}: /dashboard ${dashboard.status}, / ${home.status}, /bff/notes ${bff.status}, /auth/refresh ${refresh.status}`,
+    );
 
-    for (const r of [dashboard, home, bff, refresh]) expect(r.status, `${name}: ${r.url}`).toBeLessThan(500);
+    for (const r of [dashboard, home, bff, refresh])
+      expect(r.status, `${name}: ${r.url}`).toBeLessThan(500);
     expect(dashboard.status, name).toBe(307);
     expect(dashboard.headers.get('location'), name).toBe('/auth/login?returnTo=%2Fdashboard');
-    const deletion = dashboard.headers.getSetCookie().find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+    const deletion = dashboard.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`));
     if (KEPT.has(name)) {
       // The app never sees these as a session cookie at all (see KEPT).
       expect(deletion, `${name}: nothing to delete`).toBeUndefined();
@@ -117,7 +137,9 @@ test('bad session cookies: sign-in redirects, signed-out pages and 401s, never a
     expect(await bff.json(), name).toMatchObject({ error: 'signed_out' });
 
     expect(refresh.status, name).toBe(303);
-    expect(refresh.headers.get('location'), name).toBe(`${APP_URL}/auth/login?returnTo=%2Fdashboard`);
+    expect(refresh.headers.get('location'), name).toBe(
+      `${APP_URL}/auth/login?returnTo=%2Fdashboard`,
+    );
   }
   test.info().annotations.push({ type: 'bad session cookies', description: report.join('\n') });
 

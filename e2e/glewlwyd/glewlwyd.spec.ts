@@ -41,11 +41,18 @@ const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** A refresh at Glewlwyd's token endpoint, as the app makes it (client_secret_post). */
 async function refreshAtProvider(refreshToken: string): Promise<{ status: number; body: string }> {
-  const discovery = (await (await fetch(`${GLEWLWYD_ISSUER}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+  const discovery = (await (
+    await fetch(`${GLEWLWYD_ISSUER}/.well-known/openid-configuration`)
+  ).json()) as { token_endpoint: string };
   const response = await fetch(discovery.token_endpoint, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: GLEWLWYD_CLIENT_ID, client_secret: GLEWLWYD_CLIENT_SECRET }),
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: GLEWLWYD_CLIENT_ID,
+      client_secret: GLEWLWYD_CLIENT_SECRET,
+    }),
   });
   return { status: response.status, body: await response.text() };
 }
@@ -67,7 +74,10 @@ async function sessionCookieSize(context: BrowserContext): Promise<number> {
   return cookies.reduce((sum, c) => sum + c.name.length + 1 + c.value.length, 0);
 }
 
-test('alice signs in at Glewlwyd; the dashboard shows both halves, and the BFF writes with her role', async ({ page, context }) => {
+test('alice signs in at Glewlwyd; the dashboard shows both halves, and the BFF writes with her role', async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
 
   // Who you are: the validated ID token from Glewlwyd.
@@ -79,7 +89,13 @@ test('alice signs in at Glewlwyd; the dashboard shows both halves, and the BFF w
   // What you may do: /api accepted Glewlwyd's RFC 9068 access token.
   await expect(page.getByTestId('api-me-status')).toHaveText('200');
   const me = JSON.parse((await page.getByTestId('api-me-body').textContent())!);
-  expect(me).toMatchObject({ kind: 'user', client_id: GLEWLWYD_CLIENT_ID, format: 'jwt', roles: ['notes-writer'], can: { readNotes: true, writeNotes: true } });
+  expect(me).toMatchObject({
+    kind: 'user',
+    client_id: GLEWLWYD_CLIENT_ID,
+    format: 'jwt',
+    roles: ['notes-writer'],
+    can: { readNotes: true, writeNotes: true },
+  });
   expect(me.sub).toBe(decodeJwt((await readSession(context)).idToken).sub);
   await expect(page.getByTestId('api-notes-status')).toHaveText('200');
 
@@ -88,17 +104,27 @@ test('alice signs in at Glewlwyd; the dashboard shows both halves, and the BFF w
 
   // The session cookie with Glewlwyd's tokens (ID token, access token, 128-character refresh token).
   const size = await sessionCookieSize(context);
-  test.info().annotations.push({ type: 'session cookie bytes (Glewlwyd)', description: String(size) });
+  test
+    .info()
+    .annotations.push({ type: 'session cookie bytes (Glewlwyd)', description: String(size) });
   console.log(`session cookie with Glewlwyd's tokens: ${size} bytes`);
   expect(size).toBeGreaterThan(0);
 });
 
-test("/api accepts Glewlwyd's access token and refuses its ID token", async ({ page, context, request }) => {
+test("/api accepts Glewlwyd's access token and refuses its ID token", async ({
+  page,
+  context,
+  request,
+}) => {
   await signIn(page, 'alice');
   const { accessToken, idToken } = await readSession(context);
   // The shapes this provider issues (the generic profile expects exactly this for access tokens).
   expect(decodeProtectedHeader(accessToken).typ).toBe('at+jwt');
-  expect(decodeJwt(accessToken)).toMatchObject({ iss: GLEWLWYD_ISSUER, aud: GLEWLWYD_API_AUDIENCE, client_id: GLEWLWYD_CLIENT_ID });
+  expect(decodeJwt(accessToken)).toMatchObject({
+    iss: GLEWLWYD_ISSUER,
+    aud: GLEWLWYD_API_AUDIENCE,
+    client_id: GLEWLWYD_CLIENT_ID,
+  });
   expect(decodeJwt(idToken)).toMatchObject({ iss: GLEWLWYD_ISSUER, aud: GLEWLWYD_CLIENT_ID });
 
   const ok = await request.get(`${GLEWLWYD_APP_URL}/api/me`, { headers: bearer(accessToken) });
@@ -108,7 +134,11 @@ test("/api accepts Glewlwyd's access token and refuses its ID token", async ({ p
   expect(refused.status()).toBe(401);
   expect(refused.headers()['www-authenticate']).toMatch(/error="invalid_token"/);
   expect(await refused.text()).not.toContain(idToken);
-  await waitForLogLine(GLEWLWYD_APP_LOG, (l) => l.event === 'api_rejected' && l.reason === 'id_token_presented', 'api_rejected id_token_presented');
+  await waitForLogLine(
+    GLEWLWYD_APP_LOG,
+    (l) => l.event === 'api_rejected' && l.reason === 'id_token_presented',
+    'api_rejected id_token_presented',
+  );
 });
 
 test('bob has both scopes but no role: the API refuses his write', async ({ page }) => {
@@ -120,7 +150,10 @@ test('bob has both scopes but no role: the API refuses his write', async ({ page
   await expect(page.getByTestId('bff-body')).toContainText('forbidden');
 });
 
-test('refresh with rotation: a page refreshes before use, and the rotated refresh token is dead at Glewlwyd', async ({ page, context }) => {
+test('refresh with rotation: a page refreshes before use, and the rotated refresh token is dead at Glewlwyd', async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
   const before = await readSession(context);
   await writeSession(context, expired(before));
@@ -143,22 +176,35 @@ test('refresh with rotation: a page refreshes before use, and the rotated refres
   expect(reuse.status).toBe(400);
 });
 
-test("a refused refresh (Glewlwyd's bare 400 with no body) signs the user out cleanly, with the status logged", async ({ page, context }) => {
+test("a refused refresh (Glewlwyd's bare 400 with no body) signs the user out cleanly, with the status logged", async ({
+  page,
+  context,
+}) => {
   await signIn(page, 'alice');
   const session = await readSession(context);
   // A refresh token Glewlwyd does not know: it answers 400 with an empty body.
-  await writeSession(context, { ...expired(session), refreshToken: 'not-a-glewlwyd-refresh-token' });
+  await writeSession(context, {
+    ...expired(session),
+    refreshToken: 'not-a-glewlwyd-refresh-token',
+  });
 
   await page.goto(`${GLEWLWYD_APP_URL}/dashboard`);
   // Sent to sign in again at Glewlwyd, not to an error page; the session cookie is gone.
   await expect(page).toHaveURL(new RegExp(`^${GLEWLWYD_URL}/`));
   expect(await sessionCookies(context, GLEWLWYD_APP_URL)).toEqual([]);
-  const line = await waitForLogLine(GLEWLWYD_APP_LOG, (l) => l.event === 'refresh_rejected' && l.sub === session.sub, 'refresh_rejected');
+  const line = await waitForLogLine(
+    GLEWLWYD_APP_LOG,
+    (l) => l.event === 'refresh_rejected' && l.sub === session.sub,
+    'refresh_rejected',
+  );
   expect(line).toMatchObject({ status: 400, reason: 'refused' });
   expect(JSON.stringify(line)).not.toContain('not-a-glewlwyd-refresh-token');
 });
 
-test(`tokens that live ${GLEWLWYD_TTL_S} s: pages keep working, with at most one refresh per navigation and no loop`, async ({ page, context }) => {
+test(`tokens that live ${GLEWLWYD_TTL_S} s: pages keep working, with at most one refresh per navigation and no loop`, async ({
+  page,
+  context,
+}) => {
   test.setTimeout(90_000);
   await signIn(page, 'alice');
   const paths = recordPaths(page);
@@ -169,7 +215,10 @@ test(`tokens that live ${GLEWLWYD_TTL_S} s: pages keep working, with at most one
     paths.length = 0;
     await page.goto(`${GLEWLWYD_APP_URL}/dashboard`);
     await expect(page.getByTestId('api-me-status')).toHaveText('200');
-    expect(paths.filter((p) => p === '/auth/refresh').length, `navigation ${navigations}: ${paths.join(' → ')}`).toBeLessThanOrEqual(1);
+    expect(
+      paths.filter((p) => p === '/auth/refresh').length,
+      `navigation ${navigations}: ${paths.join(' → ')}`,
+    ).toBeLessThanOrEqual(1);
     expect(paths.length).toBeLessThanOrEqual(3);
     tokens.add((await readSession(context)).accessToken);
     navigations++;
@@ -177,11 +226,16 @@ test(`tokens that live ${GLEWLWYD_TTL_S} s: pages keep working, with at most one
   }
   // Over two lifetimes, the tokens were refreshed, and never more than once per half lifetime.
   expect(tokens.size).toBeGreaterThanOrEqual(2);
-  expect(tokens.size).toBeLessThanOrEqual(Math.ceil((GLEWLWYD_TTL_S * 2 + 5) / (GLEWLWYD_TTL_S / 2 - 2)) + 1);
+  expect(tokens.size).toBeLessThanOrEqual(
+    Math.ceil((GLEWLWYD_TTL_S * 2 + 5) / (GLEWLWYD_TTL_S / 2 - 2)) + 1,
+  );
   expect(navigations).toBeGreaterThan(5);
 });
 
-test('sign-out ends the session here and at Glewlwyd (RP-initiated logout), and revokes the refresh token, even once the ID token has expired', async ({ page, context }) => {
+test('sign-out ends the session here and at Glewlwyd (RP-initiated logout), and revokes the refresh token, even once the ID token has expired', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(60_000);
   await signIn(page, 'alice');
   const { refreshToken, idToken } = await readSession(context);

@@ -26,7 +26,18 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { accessSync, constants, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -61,7 +72,8 @@ const DIR_PREFIX = 'glewlwyd-e2e-';
 
 const instance: { dir?: string; process?: ChildProcess; stopping: boolean } = { stopping: false };
 
-const running = (child?: ChildProcess): child is ChildProcess => !!child && child.exitCode === null && child.signalCode === null;
+const running = (child?: ChildProcess): child is ChildProcess =>
+  !!child && child.exitCode === null && child.signalCode === null;
 
 /** Synchronous, so it also runs from process.on('exit'). */
 function cleanUp() {
@@ -93,7 +105,8 @@ function positiveInteger(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) fail(`${name} must be a positive integer (seconds), not ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value <= 0)
+    fail(`${name} must be a positive integer (seconds), not ${JSON.stringify(raw)}`);
   return value;
 }
 const ACCESS_TOKEN_TTL_S = positiveInteger('GLEWLWYD_ACCESS_TOKEN_TTL', 600);
@@ -119,19 +132,29 @@ function findExecutable(name: string): string | undefined {
 }
 
 const binary = findExecutable('glewlwyd');
-if (!binary) fail('the glewlwyd binary was not found (on Debian or Ubuntu: apt-get install -y glewlwyd)');
+if (!binary)
+  fail('the glewlwyd binary was not found (on Debian or Ubuntu: apt-get install -y glewlwyd)');
 
 const prefix = dirname(dirname(binary)); // /usr
 const firstExisting = (paths: string[]) => paths.find((p) => existsSync(p));
-const moduleRoot = firstExisting([join(prefix, 'lib/glewlwyd'), '/usr/lib/glewlwyd', '/usr/local/lib/glewlwyd']);
-const webappRoot = firstExisting([join(prefix, 'share/glewlwyd/webapp'), '/usr/share/glewlwyd/webapp']);
+const moduleRoot = firstExisting([
+  join(prefix, 'lib/glewlwyd'),
+  '/usr/lib/glewlwyd',
+  '/usr/local/lib/glewlwyd',
+]);
+const webappRoot = firstExisting([
+  join(prefix, 'share/glewlwyd/webapp'),
+  '/usr/share/glewlwyd/webapp',
+]);
 const schemaFile = firstExisting([
   '/usr/share/dbconfig-common/data/glewlwyd/install/sqlite3',
   '/usr/share/doc/glewlwyd/database/init.sqlite3.sql.gz',
   join(prefix, 'share/doc/glewlwyd/database/init.sqlite3.sql.gz'),
 ]);
 if (!moduleRoot || !webappRoot || !schemaFile) {
-  fail(`incomplete glewlwyd install (modules: ${moduleRoot ?? 'missing'}, web app: ${webappRoot ?? 'missing'}, sqlite schema: ${schemaFile ?? 'missing'}); reinstall with apt-get install -y glewlwyd`);
+  fail(
+    `incomplete glewlwyd install (modules: ${moduleRoot ?? 'missing'}, web app: ${webappRoot ?? 'missing'}, sqlite schema: ${schemaFile ?? 'missing'}); reinstall with apt-get install -y glewlwyd`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,7 +185,11 @@ for (const name of readdirSync(tmpdir()).filter((n) => n.startsWith(DIR_PREFIX))
 await new Promise<void>((resolve) => {
   const probe = createNetServer();
   probe.once('error', (err: NodeJS.ErrnoException) =>
-    fail(err.code === 'EADDRINUSE' ? `port ${GLEWLWYD_PORT} is already in use: is another Glewlwyd running?` : `cannot listen on port ${GLEWLWYD_PORT}: ${err.message}`),
+    fail(
+      err.code === 'EADDRINUSE'
+        ? `port ${GLEWLWYD_PORT} is already in use: is another Glewlwyd running?`
+        : `cannot listen on port ${GLEWLWYD_PORT}: ${err.message}`,
+    ),
   );
   probe.listen(GLEWLWYD_PORT, '127.0.0.1', () => probe.close(() => resolve()));
 });
@@ -176,12 +203,15 @@ const webappDir = join(dir, 'webapp');
 // The database, from Debian's schema (it inserts the admin user, admin/password). In one
 // transaction: statement by statement, each one is synced to disk and loading takes over a second.
 // WAL (a property of the file) also makes Glewlwyd's own writes cheaper.
-const schemaSql = schemaFile.endsWith('.gz') ? gunzipSync(readFileSync(schemaFile)).toString('utf8') : readFileSync(schemaFile, 'utf8');
+const schemaSql = schemaFile.endsWith('.gz')
+  ? gunzipSync(readFileSync(schemaFile)).toString('utf8')
+  : readFileSync(schemaFile, 'utf8');
 const schema = `PRAGMA journal_mode=WAL;\nBEGIN;\n${schemaSql}\nCOMMIT;\n`;
 const sqlite3 = findExecutable('sqlite3');
 if (sqlite3) {
   const result = spawnSync(sqlite3, ['-bail', databaseFile], { input: schema, encoding: 'utf8' });
-  if (result.status !== 0) fail(`sqlite3 could not load the schema: ${result.stderr || result.error?.message}`);
+  if (result.status !== 0)
+    fail(`sqlite3 could not load the schema: ${result.stderr || result.error?.message}`);
 } else {
   // No sqlite3 CLI: Node's own SQLite (Node 22.5+).
   const { DatabaseSync } = await import('node:sqlite');
@@ -195,13 +225,27 @@ if (sqlite3) {
 // /usr/share/fonts-*, so it is copied with the links resolved. Quirk: Debian's
 // webapp/config.json links to /etc/glewlwyd/config-2.7.json, which is a folder holding the real
 // config.json; it is written here from that file (or a minimal one).
-cpSync(webappRoot, webappDir, { recursive: true, dereference: true, filter: (src) => src !== join(webappRoot, 'config.json') });
-const frontEndConfig = ['/etc/glewlwyd/config-2.7.json/config.json', join(webappRoot, 'config.json')].find(isFile);
+cpSync(webappRoot, webappDir, {
+  recursive: true,
+  dereference: true,
+  filter: (src) => src !== join(webappRoot, 'config.json'),
+});
+const frontEndConfig = [
+  '/etc/glewlwyd/config-2.7.json/config.json',
+  join(webappRoot, 'config.json'),
+].find(isFile);
 writeFileSync(
   join(webappDir, 'config.json'),
   frontEndConfig
     ? readFileSync(frontEndConfig)
-    : JSON.stringify({ GlewlwydUrl: './', ProfileUrl: 'profile.html', AdminUrl: 'index.html', LoginUrl: 'login.html', CallbackPage: 'callback.html', lang: ['en'] }),
+    : JSON.stringify({
+        GlewlwydUrl: './',
+        ProfileUrl: 'profile.html',
+        AdminUrl: 'index.html',
+        LoginUrl: 'login.html',
+        CallbackPage: 'callback.html',
+        lang: ['en'],
+      }),
 );
 
 // The signing key: RSA 2048, PEM, new on every start.
@@ -214,9 +258,18 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', {
 // The config file (libconfig syntax). bind_address takes an IPv4 address only. Quirk: any
 // use_secure_connection line, even `false`, makes Glewlwyd demand TLS key files; there is none.
 const mimeTypes: [string, string][] = [
-  ['.html', 'text/html'], ['.css', 'text/css'], ['.js', 'application/javascript'], ['.json', 'application/json'],
-  ['.png', 'image/png'], ['.jpg', 'image/jpeg'], ['.ico', 'image/x-icon'], ['.svg', 'image/svg+xml'],
-  ['.ttf', 'font/ttf'], ['.woff', 'font/woff'], ['.woff2', 'font/woff2'], ['.eot', 'application/vnd.ms-fontobject'],
+  ['.html', 'text/html'],
+  ['.css', 'text/css'],
+  ['.js', 'application/javascript'],
+  ['.json', 'application/json'],
+  ['.png', 'image/png'],
+  ['.jpg', 'image/jpeg'],
+  ['.ico', 'image/x-icon'],
+  ['.svg', 'image/svg+xml'],
+  ['.ttf', 'font/ttf'],
+  ['.woff', 'font/woff'],
+  ['.woff2', 'font/woff2'],
+  ['.eot', 'application/vnd.ms-fontobject'],
   ['.map', 'application/octet-stream'],
 ];
 writeFileSync(
@@ -257,11 +310,14 @@ ${mimeTypes.map(([extension, type]) => `  { extension = "${extension}"; mime_typ
 // ---------------------------------------------------------------------------------------------
 // Start it, and stop everything if it dies.
 
-const glewlwyd = (instance.process = spawn(binary, ['--config-file', configFile], { stdio: ['ignore', 'pipe', 'pipe'] }));
+const glewlwyd = (instance.process = spawn(binary, ['--config-file', configFile], {
+  stdio: ['ignore', 'pipe', 'pipe'],
+}));
 // Glewlwyd logs to stdout in console mode; both go to stderr here (Playwright pipes stderr),
 // without the start-up warnings this setup causes on purpose (plain http, host-only cookies, no
 // user middleware modules).
-const EXPECTED_WARNINGS = /'cookie_domain' is not set|'cookie_secure' is set to false|user_middleware_module_path missing/;
+const EXPECTED_WARNINGS =
+  /'cookie_domain' is not set|'cookie_secure' is set to false|user_middleware_module_path missing/;
 for (const input of [glewlwyd.stdout, glewlwyd.stderr]) {
   createInterface({ input }).on('line', (line) => {
     if (!EXPECTED_WARNINGS.test(line)) process.stderr.write(`${line}\n`);
@@ -284,7 +340,8 @@ async function waitForGlewlwyd() {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) fail(`glewlwyd did not answer on ${DIRECT_URL} within ${START_TIMEOUT_MS / 1000} s`);
+    if (Date.now() > deadline)
+      fail(`glewlwyd did not answer on ${DIRECT_URL} within ${START_TIMEOUT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -298,7 +355,10 @@ let adminCookie = '';
 async function api(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${DIRECT_URL}/api${path}`, {
     method,
-    headers: { cookie: adminCookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      cookie: adminCookie,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -312,8 +372,11 @@ async function logInAsAdmin() {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(GLEWLWYD_ADMIN),
   });
-  const session = response.headers.getSetCookie().find((c) => c.startsWith('GLEWLWYD2_SESSION_ID='));
-  if (!response.ok || !session) fail(`admin login failed: ${response.status} ${await response.text()}`);
+  const session = response.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('GLEWLWYD2_SESSION_ID='));
+  if (!response.ok || !session)
+    fail(`admin login failed: ${response.status} ${await response.text()}`);
   adminCookie = session.split(';')[0]!;
 }
 
@@ -326,7 +389,10 @@ interface ModuleInstance {
  * The database backends store only the properties their `data-format` lists; anything else
  * is silently dropped. Updating an instance does not reload it: `reset` does.
  */
-async function addProperties(kind: 'user' | 'client', properties: Record<string, Record<string, unknown>>) {
+async function addProperties(
+  kind: 'user' | 'client',
+  properties: Record<string, Record<string, unknown>>,
+) {
   const instance = (await api('GET', `/mod/${kind}/database`)) as ModuleInstance;
   instance.parameters['data-format'] = { ...instance.parameters['data-format'], ...properties };
   await api('PUT', `/mod/${kind}/database`, instance);
@@ -337,10 +403,20 @@ await logInAsAdmin();
 
 // Users get a `roles` property, which the OIDC plugin copies into access tokens as a string. It is
 // single-valued and space-separated: the plugin would join a multi-valued one with commas.
-await addProperties('user', { roles: { multiple: false, read: true, write: true, 'profile-read': false, 'profile-write': false } });
+await addProperties('user', {
+  roles: {
+    multiple: false,
+    read: true,
+    write: true,
+    'profile-read': false,
+    'profile-write': false,
+  },
+});
 // Quirk: the OIDC plugin reads a client's post-logout redirect URIs from `post_logout_redirect_uris`
 // (an array), but Debian's schema declares only `post_logout_redirect_uri` (single).
-await addProperties('client', { post_logout_redirect_uris: { multiple: true, read: true, write: true } });
+await addProperties('client', {
+  post_logout_redirect_uris: { multiple: true, read: true, write: true },
+});
 
 // Scopes: each one needs the user's password (no other scheme). The schema's `openid` does not
 // require it, so it is updated like the others.
@@ -351,9 +427,18 @@ const scopeDescriptions: Record<string, string> = {
   'notes:read': 'Read your notes',
   'notes:write': 'Write your notes',
 };
-const existingScopes = ((await api('GET', '/scope/?limit=1000')) as { name: string }[]).map((s) => s.name);
+const existingScopes = ((await api('GET', '/scope/?limit=1000')) as { name: string }[]).map(
+  (s) => s.name,
+);
 for (const name of GLEWLWYD_SCOPES) {
-  const scope = { name, display_name: name, description: scopeDescriptions[name] ?? name, password_required: true, password_max_age: 0, scheme: {} };
+  const scope = {
+    name,
+    display_name: name,
+    description: scopeDescriptions[name] ?? name,
+    password_required: true,
+    password_max_age: 0,
+    scheme: {},
+  };
   if (existingScopes.includes(name)) await api('PUT', `/scope/${encodeURIComponent(name)}`, scope);
   else await api('POST', '/scope/', scope);
 }
@@ -391,7 +476,9 @@ await api('POST', '/client/', {
 // only `openid` unless the user ticks each scope and presses "Grant access", and a `resource`
 // request then fails with invalid_target.
 for (const user of Object.values(GLEWLWYD_USERS)) {
-  await api('PUT', `/delegate/${user.username}/auth/grant/${GLEWLWYD_CLIENT_ID}`, { scope: GLEWLWYD_SCOPES.join(' ') });
+  await api('PUT', `/delegate/${user.username}/auth/grant/${GLEWLWYD_CLIENT_ID}`, {
+    scope: GLEWLWYD_SCOPES.join(' '),
+  });
 }
 
 // Last, the OIDC plugin instance: its discovery document appears now, with everything in place.
@@ -437,7 +524,9 @@ await api('POST', '/mod/plugin/', {
     // RFC 8707: a `resource` is allowed when one of the requested scopes maps to it; the access
     // token's `aud` is then the resource (without one, Glewlwyd puts the scope list in `aud`).
     'resource-allowed': true,
-    'resource-scope': Object.fromEntries(API_SCOPES.map((scope) => [scope, [GLEWLWYD_API_AUDIENCE]])),
+    'resource-scope': Object.fromEntries(
+      API_SCOPES.map((scope) => [scope, [GLEWLWYD_API_AUDIENCE]]),
+    ),
     'resource-client-property': '',
     'resource-scope-and-client-property': false,
     // RP-initiated logout: end_session_endpoint (and check_session_iframe). Quirk: the end-session
@@ -478,8 +567,10 @@ await api('POST', '/mod/plugin/', {
 
 // Discovery must name exactly the issuer the app is configured with.
 const discoveryResponse = await fetch(GLEWLWYD_DISCOVERY_URL);
-if (!discoveryResponse.ok) fail(`discovery answered ${discoveryResponse.status} at ${GLEWLWYD_DISCOVERY_URL}`);
+if (!discoveryResponse.ok)
+  fail(`discovery answered ${discoveryResponse.status} at ${GLEWLWYD_DISCOVERY_URL}`);
 const discovery = (await discoveryResponse.json()) as { issuer?: string };
-if (discovery.issuer !== GLEWLWYD_ISSUER) fail(`discovery says issuer ${JSON.stringify(discovery.issuer)}, expected ${GLEWLWYD_ISSUER}`);
+if (discovery.issuer !== GLEWLWYD_ISSUER)
+  fail(`discovery says issuer ${JSON.stringify(discovery.issuer)}, expected ${GLEWLWYD_ISSUER}`);
 
 console.log(`glewlwyd ready on ${GLEWLWYD_ISSUER}`);

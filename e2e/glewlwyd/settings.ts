@@ -12,7 +12,10 @@ export const GLEWLWYD_ISSUER = `${GLEWLWYD_URL}/api/oidc`;
 export const GLEWLWYD_DISCOVERY_URL = `${GLEWLWYD_ISSUER}/.well-known/openid-configuration`;
 
 /** The app instance that signs in at Glewlwyd. */
-export const GLEWLWYD_APP_URL = (process.env.GLEWLWYD_APP_URL ?? 'http://localhost:3002').replace(/\/+$/, '');
+export const GLEWLWYD_APP_URL = (process.env.GLEWLWYD_APP_URL ?? 'http://localhost:3002').replace(
+  /\/+$/,
+  '',
+);
 export const GLEWLWYD_REDIRECT_URI = `${GLEWLWYD_APP_URL}/auth/callback`;
 export const GLEWLWYD_POST_LOGOUT_REDIRECT_URI = `${GLEWLWYD_APP_URL}/auth/logout/callback`;
 /** Where that app instance's stdout (its JSON log lines) goes; the suite reads it. */
@@ -43,8 +46,20 @@ export const GLEWLWYD_SCOPES = ['openid', 'profile', 'email', 'notes:read', 'not
  * no `roles` claim. Their `sub` is random, drawn anew by each run of the server.
  */
 export const GLEWLWYD_USERS = {
-  alice: { username: 'alice', password: 'alice-password', name: 'Alice Liddell', email: 'alice@example.com', roles: ['notes-writer'] },
-  bob: { username: 'bob', password: 'bob-password', name: 'Bob Builder', email: 'bob@example.com', roles: [] },
+  alice: {
+    username: 'alice',
+    password: 'alice-password',
+    name: 'Alice Liddell',
+    email: 'alice@example.com',
+    roles: ['notes-writer'],
+  },
+  bob: {
+    username: 'bob',
+    password: 'bob-password',
+    name: 'Bob Builder',
+    email: 'bob@example.com',
+    roles: [],
+  },
 } as const;
 
 /** The admin account of a fresh Glewlwyd database (its schema inserts it). */

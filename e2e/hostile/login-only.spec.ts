@@ -10,7 +10,10 @@ import { waitForLogLine } from '../app-log';
 import { readSession, sessionCookies } from '../helpers';
 import { HOSTILE_ISSUER, HOSTILE_USER, LOGIN_ONLY_APP_LOG, LOGIN_ONLY_APP_URL } from './scenarios';
 
-test('google profile: sign-in works, the dashboard explains why /api cannot, and sign-out stays local', async ({ page, context }) => {
+test('google profile: sign-in works, the dashboard explains why /api cannot, and sign-out stays local', async ({
+  page,
+  context,
+}) => {
   const authorizationRequests: URL[] = [];
   const providerPaths: string[] = [];
   page.on('request', (r) => {
@@ -35,17 +38,27 @@ test('google profile: sign-in works, the dashboard explains why /api cannot, and
   expect(params.get('code_challenge_method')).toBe('S256');
 
   // Who you are works; what you may do is explained, not attempted.
-  await expect(page.getByTestId('id-token-claims').locator('[data-claim="sub"]')).toHaveText(HOSTILE_USER.sub);
-  await expect(page.getByTestId('api-unsupported')).toContainText('Google issues access tokens for its own APIs only');
+  await expect(page.getByTestId('id-token-claims').locator('[data-claim="sub"]')).toHaveText(
+    HOSTILE_USER.sub,
+  );
+  await expect(page.getByTestId('api-unsupported')).toContainText(
+    'Google issues access tokens for its own APIs only',
+  );
   await expect(page.getByTestId('api-me-status')).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Read my notes' })).toHaveCount(0);
 
   // /api accepts no token with this profile, not even the provider's valid JWT access token.
   const { accessToken } = await readSession(context);
-  const api = await context.request.get(`${LOGIN_ONLY_APP_URL}/api/me`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  const api = await context.request.get(`${LOGIN_ONLY_APP_URL}/api/me`, {
+    headers: { Authorization: `Bearer ${accessToken}` },
+  });
   expect(api.status()).toBe(401);
   expect(api.headers()['www-authenticate']).toMatch(/error="invalid_token"/);
-  await waitForLogLine(LOGIN_ONLY_APP_LOG, (l) => l.event === 'api_rejected' && l.reason === 'api_disabled', 'api_rejected api_disabled');
+  await waitForLogLine(
+    LOGIN_ONLY_APP_LOG,
+    (l) => l.event === 'api_rejected' && l.reason === 'api_disabled',
+    'api_rejected api_disabled',
+  );
 
   // Sign-out: the local session ends and the browser never goes to the provider.
   providerPaths.length = 0;

@@ -27,10 +27,18 @@ export const LOGIN_ONLY_APP_LOG = 'test-results/login-only-app.log';
 /** The same build in store mode (SESSION_STORE=redis) at the hostile provider: large token sets. */
 export const STORE_HOSTILE_APP_URL = 'http://localhost:3006';
 export const STORE_HOSTILE_APP_LOG = 'test-results/store-hostile-app.log';
-export const HOSTILE_REDIRECT_URIS: readonly string[] = [HOSTILE_APP_URL, LOGIN_ONLY_APP_URL, STORE_HOSTILE_APP_URL].map((origin) => `${origin}/auth/callback`);
+export const HOSTILE_REDIRECT_URIS: readonly string[] = [
+  HOSTILE_APP_URL,
+  LOGIN_ONLY_APP_URL,
+  STORE_HOSTILE_APP_URL,
+].map((origin) => `${origin}/auth/callback`);
 
 /** The user every login signs in. */
-export const HOSTILE_USER = { sub: 'hostile-user-1', name: 'Hostile Test User', email: 'hostile-user@example.test' } as const;
+export const HOSTILE_USER = {
+  sub: 'hostile-user-1',
+  name: 'Hostile Test User',
+  email: 'hostile-user@example.test',
+} as const;
 
 /** What the `access-denied-html` authorization response carries in error_description. */
 export const HTML_ERROR_DESCRIPTION = '<script>alert(1)</script>';
@@ -88,7 +96,11 @@ export type AuthorizationResponseScenario = (typeof AUTHORIZATION_RESPONSE_SCENA
 export type FailureScenario = IdTokenScenario | TokenScenario | AuthorizationResponseScenario;
 export type Scenario = 'valid' | typeof ENTRA_SIZE | typeof MID_SIZE | FailureScenario;
 
-export const FAILURE_SCENARIOS: readonly FailureScenario[] = [...ID_TOKEN_SCENARIOS, ...TOKEN_SCENARIOS, ...AUTHORIZATION_RESPONSE_SCENARIOS];
+export const FAILURE_SCENARIOS: readonly FailureScenario[] = [
+  ...ID_TOKEN_SCENARIOS,
+  ...TOKEN_SCENARIOS,
+  ...AUTHORIZATION_RESPONSE_SCENARIOS,
+];
 export const SCENARIOS: readonly Scenario[] = ['valid', ENTRA_SIZE, MID_SIZE, ...FAILURE_SCENARIOS];
 
 export function isScenario(value: string): value is Scenario {
@@ -128,4 +140,5 @@ export const EXPECTED_REASON: Record<FailureScenario, string> = {
 };
 
 /** How a refresh outage answers refresh_token grants (POST /control/refresh-outage). */
-export type OutageMode = 'unavailable' /* 503 temporarily_unavailable */ | 'hang' /* never answers */;
+export type OutageMode =
+  'unavailable' /* 503 temporarily_unavailable */ | 'hang'; /* never answers */

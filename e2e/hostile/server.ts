@@ -72,10 +72,18 @@ const run = randomBytes(4).toString('hex');
 async function newKey(name: string): Promise<Key> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `${name}-${run}`;
-  return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  return {
+    kid,
+    privateKey,
+    jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+  };
 }
 
-const [signingKey, standbyKey, unpublishedKey] = await Promise.all([newKey('signing'), newKey('standby'), newKey('unpublished')]);
+const [signingKey, standbyKey, unpublishedKey] = await Promise.all([
+  newKey('signing'),
+  newKey('standby'),
+  newKey('unpublished'),
+]);
 
 // ---------------------------------------------------------------------------------------------
 // State: codes, grants, refresh tokens.
@@ -120,14 +128,18 @@ const random = (bytes = 24) => randomBytes(bytes).toString('base64url');
 const nowS = () => Math.floor(Date.now() / 1000);
 
 setInterval(() => {
-  for (const [code, entry] of codes) if (Date.now() - entry.issuedAt > 10 * CODE_TTL_MS) codes.delete(code);
+  for (const [code, entry] of codes)
+    if (Date.now() - entry.issuedAt > 10 * CODE_TTL_MS) codes.delete(code);
 }, CODE_TTL_MS).unref();
 
 // ---------------------------------------------------------------------------------------------
 // HTTP helpers.
 
 function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(`${text}\n`);
 }
 
@@ -160,7 +172,8 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
 function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return decodeURIComponent(part.slice(eq + 1).trim());
   }
   return undefined;
 }
@@ -178,12 +191,27 @@ function withoutUndefined(claims: JWTPayload): JWTPayload {
  */
 function entraPadding(size: Grant['size']): JWTPayload {
   if (size === 'normal') return {};
-  const groups = Array.from({ length: size === MID_SIZE ? 10 : size === ENTRA_SIZE ? 28 : 150 }, () => randomUUID());
-  return { groups, tid: randomUUID(), oid: randomUUID(), uti: random(16), rh: random(40), ver: '2.0' };
+  const groups = Array.from(
+    { length: size === MID_SIZE ? 10 : size === ENTRA_SIZE ? 28 : 150 },
+    () => randomUUID(),
+  );
+  return {
+    groups,
+    tid: randomUUID(),
+    oid: randomUUID(),
+    uti: random(16),
+    rh: random(40),
+    ver: '2.0',
+  };
 }
 
 /** OIDC Core §2 ID token, wrong in the way `scenario` says (`nonce` undefined on refresh). */
-async function idToken(scenario: Scenario, sub: string, nonce: string | undefined, size: Grant['size'] = 'normal'): Promise<string> {
+async function idToken(
+  scenario: Scenario,
+  sub: string,
+  nonce: string | undefined,
+  size: Grant['size'] = 'normal',
+): Promise<string> {
   const now = nowS();
   const claims: JWTPayload = {
     ...entraPadding(size),
@@ -231,14 +259,21 @@ async function idToken(scenario: Scenario, sub: string, nonce: string | undefine
       delete claims.sub;
       break;
   }
-  const jwt = await new SignJWT(withoutUndefined(claims)).setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' }).sign(key.privateKey);
+  const jwt = await new SignJWT(withoutUndefined(claims))
+    .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+    .sign(key.privateKey);
   return scenario === 'bad-signature' ? corruptSignature(jwt) : jwt;
 }
 
 /** RFC 9068 JWT access token for the app's API. */
 function accessToken(grant: Grant): Promise<string> {
   const now = nowS();
-  return new SignJWT({ ...entraPadding(grant.size), client_id: HOSTILE_CLIENT_ID, scope: API_SCOPES.join(' '), jti: randomUUID() })
+  return new SignJWT({
+    ...entraPadding(grant.size),
+    client_id: HOSTILE_CLIENT_ID,
+    scope: API_SCOPES.join(' '),
+    jti: randomUUID(),
+  })
     .setProtectedHeader({ alg: 'RS256', kid: signingKey.kid, typ: 'at+jwt' })
     .setIssuer(ISSUER)
     .setSubject(grant.sub)
@@ -256,13 +291,26 @@ function newRefreshToken(grant: Grant): string {
 }
 
 /** A token response for `grant`, wrong in the way `scenario` says. */
-async function tokenResponse(res: ServerResponse, grant: Grant, scenario: Scenario, nonce: string | undefined): Promise<void> {
+async function tokenResponse(
+  res: ServerResponse,
+  grant: Grant,
+  scenario: Scenario,
+  nonce: string | undefined,
+): Promise<void> {
   switch (scenario) {
     case 'invalid-grant':
-      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The grant is invalid, expired or revoked.' });
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'The grant is invalid, expired or revoked.',
+      });
     case 'server-error':
-      res.writeHead(500, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end('<html><body><h1>500 Internal Server Error</h1><pre>at TokenEndpoint (/srv/idp/token.js:42:7)</pre></body></html>');
+      res.writeHead(500, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      res.end(
+        '<html><body><h1>500 Internal Server Error</h1><pre>at TokenEndpoint (/srv/idp/token.js:42:7)</pre></body></html>',
+      );
       return;
     case 'not-json':
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -278,7 +326,8 @@ async function tokenResponse(res: ServerResponse, grant: Grant, scenario: Scenar
     scope: grant.scope,
     id_token: await idToken(scenario, grant.sub, nonce, grant.size),
   };
-  if (grant.scope.split(' ').includes('offline_access')) body.refresh_token = newRefreshToken(grant);
+  if (grant.scope.split(' ').includes('offline_access'))
+    body.refresh_token = newRefreshToken(grant);
   if (scenario === 'no-access-token') delete body.access_token;
   if (scenario === 'token-type-mac') body.token_type = 'mac';
   return sendJson(res, 200, body);
@@ -302,7 +351,18 @@ function discovery(res: ServerResponse): void {
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['client_secret_basic'],
     scopes_supported: SUPPORTED_SCOPES,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'email', 'email_verified'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'name',
+      'email',
+      'email_verified',
+    ],
   });
 }
 
@@ -315,19 +375,24 @@ function authorize(req: IncomingMessage, res: ServerResponse, query: URLSearchPa
   const clientId = query.get('client_id');
   const redirectUri = query.get('redirect_uri') ?? '';
   if (clientId !== HOSTILE_CLIENT_ID) return sendText(res, 400, 'Unknown client_id.');
-  if (!HOSTILE_REDIRECT_URIS.includes(redirectUri)) return sendText(res, 400, 'redirect_uri is not registered for this client.');
+  if (!HOSTILE_REDIRECT_URIS.includes(redirectUri))
+    return sendText(res, 400, 'redirect_uri is not registered for this client.');
 
   const state = query.get('state') ?? undefined;
   const back = (params: Record<string, string | undefined>) => {
     const url = new URL(redirectUri);
-    for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+    for (const [name, value] of Object.entries(params))
+      if (value !== undefined) url.searchParams.append(name, value);
     redirect(res, url);
   };
-  const fail = (error: string, description: string) => back({ error, error_description: description, state, iss: ISSUER });
+  const fail = (error: string, description: string) =>
+    back({ error, error_description: description, state, iss: ISSUER });
 
-  if (query.get('response_type') !== 'code') return fail('unsupported_response_type', 'Only response_type=code.');
+  if (query.get('response_type') !== 'code')
+    return fail('unsupported_response_type', 'Only response_type=code.');
   const codeChallenge = query.get('code_challenge');
-  if (!codeChallenge || query.get('code_challenge_method') !== 'S256') return fail('invalid_request', 'PKCE with S256 is required.');
+  if (!codeChallenge || query.get('code_challenge_method') !== 'S256')
+    return fail('invalid_request', 'PKCE with S256 is required.');
   const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
   if (!requested.includes('openid')) return fail('invalid_scope', 'openid is required.');
   const scope = requested.filter((s) => SUPPORTED_SCOPES.includes(s)).join(' ');
@@ -344,9 +409,19 @@ function authorize(req: IncomingMessage, res: ServerResponse, query: URLSearchPa
       case 'no-iss-param':
         return back({ code, state });
       case 'access-denied':
-        return back({ error: 'access_denied', error_description: 'The user cancelled.', state, iss: ISSUER });
+        return back({
+          error: 'access_denied',
+          error_description: 'The user cancelled.',
+          state,
+          iss: ISSUER,
+        });
       case 'access-denied-html':
-        return back({ error: 'access_denied', error_description: HTML_ERROR_DESCRIPTION, state, iss: ISSUER });
+        return back({
+          error: 'access_denied',
+          error_description: HTML_ERROR_DESCRIPTION,
+          state,
+          iss: ISSUER,
+        });
     }
   }
 
@@ -369,29 +444,54 @@ async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const form = await readForm(req);
   const credentials = basicCredentials(req.headers.authorization);
   if (credentials?.id !== HOSTILE_CLIENT_ID || credentials.secret !== HOSTILE_CLIENT_SECRET) {
-    return sendJson(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="hostile"' });
+    return sendJson(
+      res,
+      401,
+      { error: 'invalid_client' },
+      { 'www-authenticate': 'Basic realm="hostile"' },
+    );
   }
 
   const grantType = form.get('grant_type');
   if (grantType === 'authorization_code') {
     const value = form.get('code') ?? '';
     const code = codes.get(value);
-    if (!code) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Unknown code.' });
+    if (!code)
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Unknown code.' });
     if (code.used) {
       // RFC 6749 §4.1.2: a code used twice revokes what it issued.
       if (code.grant) code.grant.revoked = true;
-      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The code was already used.' });
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'The code was already used.',
+      });
     }
     code.used = true;
-    if (Date.now() - code.issuedAt > CODE_TTL_MS) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The code expired.' });
-    if (form.get('redirect_uri') !== code.redirectUri) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri differs.' });
+    if (Date.now() - code.issuedAt > CODE_TTL_MS)
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The code expired.' });
+    if (form.get('redirect_uri') !== code.redirectUri)
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'redirect_uri differs.',
+      });
     const verifier = form.get('code_verifier') ?? '';
-    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge) {
-      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed.' });
+    if (
+      !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) ||
+      createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge
+    ) {
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'PKCE verification failed.',
+      });
     }
     const grant: Grant = {
       id: randomUUID(),
-      size: code.scenario === ENTRA_SIZE || code.scenario === MID_SIZE || code.scenario === 'oversized-tokens' ? code.scenario : 'normal',
+      size:
+        code.scenario === ENTRA_SIZE ||
+        code.scenario === MID_SIZE ||
+        code.scenario === 'oversized-tokens'
+          ? code.scenario
+          : 'normal',
       sub: HOSTILE_USER.sub,
       scope: code.scope,
       resource: form.get('resource') ?? code.resource,
@@ -407,19 +507,35 @@ async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
 
   if (grantType === 'refresh_token') {
     const entry = refreshTokens.get(form.get('refresh_token') ?? '');
-    if (!entry) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Unknown refresh token.' });
+    if (!entry)
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'Unknown refresh token.',
+      });
     const { grant } = entry;
     grant.refreshAttempts++;
-    if (grant.revoked) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The grant was revoked.' });
+    if (grant.revoked)
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'The grant was revoked.',
+      });
     if (grant.outage) {
       grant.outageAnswers++;
       if (grant.outage === 'hang') return hang(res);
-      return sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'Try again later.' }, { 'retry-after': '5' });
+      return sendJson(
+        res,
+        503,
+        { error: 'temporarily_unavailable', error_description: 'Try again later.' },
+        { 'retry-after': '5' },
+      );
     }
     if (entry.used) {
       // RFC 9700 §4.14.2: a rotated refresh token presented again revokes the grant.
       grant.revoked = true;
-      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Refresh token reuse: the grant is revoked.' });
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'Refresh token reuse: the grant is revoked.',
+      });
     }
     entry.used = true;
     grant.refreshes++;
@@ -431,9 +547,16 @@ async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
 }
 
 /** Test-only controls, keyed by a refresh token of the grant (any of its rotations). */
-async function control(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+async function control(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<void> {
   const form = await readForm(req);
-  const grant = refreshTokens.get(form.get('refresh_token') ?? query.get('refresh_token') ?? '')?.grant;
+  const grant = refreshTokens.get(
+    form.get('refresh_token') ?? query.get('refresh_token') ?? '',
+  )?.grant;
   if (!grant) return sendJson(res, 404, { error: 'unknown_refresh_token' });
   const status = () => ({
     grant: grant.id,
@@ -448,7 +571,10 @@ async function control(req: IncomingMessage, res: ServerResponse, path: string, 
       const on = query.get('on') ?? form.get('on');
       const mode = query.get('mode') ?? form.get('mode') ?? 'unavailable';
       if ((on !== '1' && on !== '0') || (mode !== 'unavailable' && mode !== 'hang')) {
-        return sendJson(res, 400, { error: 'invalid_request', error_description: 'on=1|0, mode=unavailable|hang' });
+        return sendJson(res, 400, {
+          error: 'invalid_request',
+          error_description: 'on=1|0, mode=unavailable|hang',
+        });
       }
       grant.outage = on === '1' ? mode : undefined;
       return sendJson(res, 200, status());
@@ -467,10 +593,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const method = req.method ?? 'GET';
   const read = method === 'GET' || method === 'HEAD';
   if (read && url.pathname === '/.well-known/openid-configuration') return discovery(res);
-  if (read && url.pathname === '/jwks') return sendJson(res, 200, { keys: [signingKey.jwk, standbyKey.jwk] });
+  if (read && url.pathname === '/jwks')
+    return sendJson(res, 200, { keys: [signingKey.jwk, standbyKey.jwk] });
   if (read && url.pathname === '/authorize') return authorize(req, res, url.searchParams);
   if (method === 'POST' && url.pathname === '/token') return token(req, res);
-  if (method === 'POST' && url.pathname.startsWith('/control/')) return control(req, res, url.pathname, url.searchParams);
+  if (method === 'POST' && url.pathname.startsWith('/control/'))
+    return control(req, res, url.pathname, url.searchParams);
   return sendJson(res, 404, { error: 'not_found' });
 }
 

@@ -30,7 +30,10 @@ const HTTP_TIMEOUT_MS = 8_000;
 const STACK_FRAME = /\bat (?:async )?[\w$.<>[\]]+ \(|\bat (?:async )?\S+:\d+:\d+/;
 const INTERNALS = ['Error:', 'node_modules', '.ts:'];
 
-test('valid: the positive control signs in and lands on the dashboard with the user and the API working', async ({ page, context }) => {
+test('valid: the positive control signs in and lands on the dashboard with the user and the API working', async ({
+  page,
+  context,
+}) => {
   await hostileLogin(context, page, 'valid');
   await expect(page).toHaveURL(`${HOSTILE_APP_URL}/dashboard`);
   await expect(page.getByTestId('user-name')).toHaveText(HOSTILE_USER.name);
@@ -43,7 +46,13 @@ test('valid: the positive control signs in and lands on the dashboard with the u
   // The access token (RFC 9068, aud = the instance's API_AUDIENCE) is accepted by the app's /api.
   await expect(page.getByTestId('api-me-status')).toHaveText('200');
   const me = JSON.parse((await page.getByTestId('api-me-body').textContent())!);
-  expect(me).toMatchObject({ sub: HOSTILE_USER.sub, client_id: HOSTILE_CLIENT_ID, kind: 'user', format: 'jwt', can: { readNotes: true, writeNotes: true } });
+  expect(me).toMatchObject({
+    sub: HOSTILE_USER.sub,
+    client_id: HOSTILE_CLIENT_ID,
+    kind: 'user',
+    format: 'jwt',
+    can: { readNotes: true, writeNotes: true },
+  });
   await expect(page.getByTestId('api-notes-status')).toHaveText('200');
 
   const names = (await context.cookies()).map((c) => c.name);
@@ -52,9 +61,16 @@ test('valid: the positive control signs in and lands on the dashboard with the u
   const session = await readSession(context);
   expect(session.sub).toBe(HOSTILE_USER.sub);
   expect(session.refreshToken).toBeTruthy();
-  expect(session.scope.split(' ')).toEqual(expect.arrayContaining(['openid', 'notes:read', 'notes:write']));
-  expect(JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString())).toMatchObject({ aud: HOSTILE_API_AUDIENCE });
-  await logLine((l) => l.event === 'login_succeeded' && l.sub === HOSTILE_USER.sub, 'login_succeeded');
+  expect(session.scope.split(' ')).toEqual(
+    expect.arrayContaining(['openid', 'notes:read', 'notes:write']),
+  );
+  expect(
+    JSON.parse(Buffer.from(session.accessToken.split('.')[1]!, 'base64url').toString()),
+  ).toMatchObject({ aud: HOSTILE_API_AUDIENCE });
+  await logLine(
+    (l) => l.event === 'login_succeeded' && l.sub === HOSTILE_USER.sub,
+    'login_succeeded',
+  );
 });
 
 // `hang` first: its ~8 s then overlap the other scenarios on the second worker.
@@ -71,26 +87,40 @@ for (const scenario of ORDER) {
     });
     const navigations: string[] = [];
     page.on('response', (r) => {
-      if (r.request().isNavigationRequest()) navigations.push(`${r.status()} ${r.url().split('?')[0]}`);
+      if (r.request().isNavigationRequest())
+        navigations.push(`${r.status()} ${r.url().split('?')[0]}`);
     });
 
     const { response, ms } = await hostileLogin(context, page, scenario);
     test.info().annotations.push({ type: 'navigations', description: navigations.join(' → ') });
 
     // The friendly error page for the reason, with a reference.
-    expect(page.url()).toMatch(new RegExp(`^${HOSTILE_APP_URL}/auth/error\\?reason=${reason}&ref=[0-9a-f]{8}$`));
+    expect(page.url()).toMatch(
+      new RegExp(`^${HOSTILE_APP_URL}/auth/error\\?reason=${reason}&ref=[0-9a-f]{8}$`),
+    );
     const ref = new URL(page.url()).searchParams.get('ref')!;
     expect(response.status()).toBe(200);
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(LOGIN_FAILURE_MESSAGES[reason].title);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      LOGIN_FAILURE_MESSAGES[reason].title,
+    );
     await expect(page.getByText(LOGIN_FAILURE_MESSAGES[reason].detail)).toBeVisible();
-    await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute('href', '/auth/login?returnTo=%2Fdashboard');
+    await expect(page.getByRole('link', { name: 'Try again' })).toHaveAttribute(
+      'href',
+      '/auth/login?returnTo=%2Fdashboard',
+    );
     await expect(page.getByText(`Error reference: ${ref}`)).toBeVisible();
 
     // No session, and no transaction left behind, even when the response's `state` is missing
     // or forged: a failed callback ends every pending transaction of this browser.
     const names = (await context.cookies()).map((c) => c.name);
-    expect(names.filter((n) => n === SESSION_COOKIE || n.startsWith(`${SESSION_COOKIE}.`)), 'session cookies').toEqual([]);
-    expect(names.filter((n) => n.includes('oidc-tx')), 'transaction cookies left behind').toEqual([]);
+    expect(
+      names.filter((n) => n === SESSION_COOKIE || n.startsWith(`${SESSION_COOKIE}.`)),
+      'session cookies',
+    ).toEqual([]);
+    expect(
+      names.filter((n) => n.includes('oidc-tx')),
+      'transaction cookies left behind',
+    ).toEqual([]);
 
     // Nothing internal shown, nothing from the provider echoed: neither in the page nor the raw HTML.
     const text = await page.locator('body').innerText();
@@ -106,17 +136,23 @@ for (const scenario of ORDER) {
     expect(dialogs).toEqual([]);
 
     // The log has the reason under the reference the user sees.
-    const line = await logLine((l) => l.event === 'login_failed' && l.ref === ref, `login_failed ref=${ref}`);
+    const line = await logLine(
+      (l) => l.event === 'login_failed' && l.ref === ref,
+      `login_failed ref=${ref}`,
+    );
     expect(line.reason).toBe(reason);
     test.info().annotations.push({ type: 'logged cause', description: String(line.cause) });
     // The provider's HTTP status and OAuth error code are in the log when it answered with one.
-    if (scenario === 'invalid-grant') expect(line).toMatchObject({ status: 400, error: 'invalid_grant' });
+    if (scenario === 'invalid-grant')
+      expect(line).toMatchObject({ status: 400, error: 'invalid_grant' });
     if (scenario === 'server-error') expect(line).toMatchObject({ status: 500 });
     if (scenario === 'hang') expect(line).toMatchObject({ error: 'timeout' });
 
     if (scenario === 'hang') {
       // The app gave up at its own limit, not Playwright's.
-      test.info().annotations.push({ type: 'hang: error page after', description: `${Math.round(ms)} ms` });
+      test
+        .info()
+        .annotations.push({ type: 'hang: error page after', description: `${Math.round(ms)} ms` });
       expect(ms).toBeGreaterThanOrEqual(HTTP_TIMEOUT_MS - 500);
       expect(ms).toBeLessThan(HTTP_TIMEOUT_MS + 4_000);
     }

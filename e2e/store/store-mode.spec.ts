@@ -9,7 +9,16 @@ import { unsealData } from 'iron-session';
 import { passwordMaps } from '../../lib/cookies/seal';
 import { createClient } from 'redis';
 import { createHash } from 'node:crypto';
-import { APP_URL, IDP_URL, SESSION_COOKIE, STORE_APP_LOG, STORE_APP_URL, STORE_APP_URL_2, STORE_REDIS_PORT, TEST_SESSION_SECRET } from '../env';
+import {
+  APP_URL,
+  IDP_URL,
+  SESSION_COOKIE,
+  STORE_APP_LOG,
+  STORE_APP_URL,
+  STORE_APP_URL_2,
+  STORE_REDIS_PORT,
+  TEST_SESSION_SECRET,
+} from '../env';
 import { waitForLogLine } from '../app-log';
 import { refreshesAtProvider, signIn } from '../helpers';
 
@@ -28,10 +37,21 @@ async function cookieOf(context: BrowserContext): Promise<string> {
 /** What a request carrying only `cookie` gets from each kind of endpoint, without following redirects. */
 async function withCookie(origin: string, cookie: string) {
   const get = (path: string, headers: Record<string, string> = {}) =>
-    fetch(`${origin}${path}`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...headers }, redirect: 'manual' });
-  const [dashboard, bff, refresh] = await Promise.all([get('/dashboard'), get('/bff/notes', BFF), get('/auth/refresh?returnTo=/dashboard')]);
+    fetch(`${origin}${path}`, {
+      headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...headers },
+      redirect: 'manual',
+    });
+  const [dashboard, bff, refresh] = await Promise.all([
+    get('/dashboard'),
+    get('/bff/notes', BFF),
+    get('/auth/refresh?returnTo=/dashboard'),
+  ]);
   return {
-    dashboard: { status: dashboard.status, location: dashboard.headers.get('location'), body: await dashboard.text() },
+    dashboard: {
+      status: dashboard.status,
+      location: dashboard.headers.get('location'),
+      body: await dashboard.text(),
+    },
     bff: { status: bff.status, body: (await bff.json().catch(() => null)) as unknown },
     refresh: { status: refresh.status, location: refresh.headers.get('location') },
   };
@@ -46,16 +66,22 @@ async function signedInAt(browser: Browser, user: 'alice' | 'bob', origin = STOR
   return { context, page };
 }
 
-test('store mode: the cookie holds a session id, not a token; sign-out deletes the session, so a copied cookie is refused everywhere', async ({ browser }) => {
+test('store mode: the cookie holds a session id, not a token; sign-out deletes the session, so a copied cookie is refused everywhere', async ({
+  browser,
+}) => {
   const { context, page } = await signedInAt(browser, 'alice');
   const cookie = await cookieOf(context);
 
   // The cookie: a sealed pointer, small, and no token inside.
   const size = SESSION_COOKIE.length + 1 + cookie.length;
-  test.info().annotations.push({ type: 'store-mode session cookie bytes', description: String(size) });
+  test
+    .info()
+    .annotations.push({ type: 'store-mode session cookie bytes', description: String(size) });
   console.log(`store-mode session cookie: ${size} bytes`);
   expect(size).toBeLessThan(600);
-  const content = await unsealData<Record<string, unknown>>(cookie, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
+  const content = await unsealData<Record<string, unknown>>(cookie, {
+    password: (await passwordMaps(TEST_SESSION_SECRET)).open,
+  });
   expect(Object.keys(content).sort()).toEqual(['createdAt', 'lastSeenAt', 'sid', 'sub']);
 
   // The control: before sign-out, the copied cookie works everywhere.
@@ -76,13 +102,18 @@ test('store mode: the cookie holds a session id, not a token; sign-out deletes t
   expect(after.dashboard.status).toBe(307);
   expect(after.dashboard.location).toContain('/auth/login?returnTo=%2Fdashboard');
   expect(after.dashboard.body).not.toContain('Who you are');
-  expect(after.bff).toEqual({ status: 401, body: expect.objectContaining({ error: 'signed_out' }) });
+  expect(after.bff).toEqual({
+    status: 401,
+    body: expect.objectContaining({ error: 'signed_out' }),
+  });
   expect(after.refresh.status).toBe(303);
   expect(after.refresh.location).toBe(`${STORE_APP_URL}/auth/login?returnTo=%2Fdashboard`);
   await context.close();
 });
 
-test('store mode: "Sign out everywhere" ends every session of the user, on every device, and no one else\'s', async ({ browser }) => {
+test('store mode: "Sign out everywhere" ends every session of the user, on every device, and no one else\'s', async ({
+  browser,
+}) => {
   const laptop = await signedInAt(browser, 'alice');
   const phone = await signedInAt(browser, 'alice');
   const bob = await signedInAt(browser, 'bob');
@@ -102,7 +133,9 @@ test('store mode: "Sign out everywhere" ends every session of the user, on every
   for (const s of [laptop, phone, bob]) await s.context.close();
 });
 
-test('cookie mode, for contrast: a copy of the cookie taken before sign-out still opens pages (documented in docs/sessions.md)', async ({ browser }) => {
+test('cookie mode, for contrast: a copy of the cookie taken before sign-out still opens pages (documented in docs/sessions.md)', async ({
+  browser,
+}) => {
   const { context, page } = await signedInAt(browser, 'alice', APP_URL);
   const cookie = await cookieOf(context);
   // No "Sign out everywhere" in cookie mode: there is nothing on the server to end.
@@ -116,7 +149,9 @@ test('cookie mode, for contrast: a copy of the cookie taken before sign-out stil
   await context.close();
 });
 
-test('store mode: a store that hangs is a 503 for the BFF and a 503 page for pages, within the time limit, never "signed in" and never a 500', async ({ browser }) => {
+test('store mode: a store that hangs is a 503 for the BFF and a 503 page for pages, within the time limit, never "signed in" and never a 500', async ({
+  browser,
+}) => {
   const { context } = await signedInAt(browser, 'alice');
   const cookie = await cookieOf(context);
   const admin = createClient({ url: `redis://127.0.0.1:${STORE_REDIS_PORT}` });
@@ -128,9 +163,15 @@ test('store mode: a store that hangs is a 503 for the BFF and a 503 page for pag
     const started = performance.now();
     const during = await withCookie(STORE_APP_URL, cookie);
     const ms = performance.now() - started;
-    test.info().annotations.push({ type: 'answered during the outage after', description: `${Math.round(ms)} ms` });
+    test.info().annotations.push({
+      type: 'answered during the outage after',
+      description: `${Math.round(ms)} ms`,
+    });
     expect(ms).toBeLessThan(3_500);
-    expect(during.bff).toEqual({ status: 503, body: expect.objectContaining({ error: 'session_store_unavailable' }) });
+    expect(during.bff).toEqual({
+      status: 503,
+      body: expect.objectContaining({ error: 'session_store_unavailable' }),
+    });
     expect(during.dashboard.status).toBe(307);
     expect(during.dashboard.location).toBe('/auth/unavailable');
     expect(during.refresh.location).toBe(`${STORE_APP_URL}/auth/unavailable`);
@@ -149,33 +190,59 @@ test('store mode: a store that hangs is a 503 for the BFF and a 503 page for pag
   await context.close();
 });
 
-test('store mode, two instances sharing Redis: 20 parallel requests with an expired access token, spread over both, cause exactly one refresh at the IdP; all succeed; no sign-out', async ({ browser }) => {
+test('store mode, two instances sharing Redis: 20 parallel requests with an expired access token, spread over both, cause exactly one refresh at the IdP; all succeed; no sign-out', async ({
+  browser,
+}) => {
   const { context } = await signedInAt(browser, 'alice');
   const cookie = await cookieOf(context);
-  const { sid } = await unsealData<{ sid: string }>(cookie, { password: (await passwordMaps(TEST_SESSION_SECRET)).open });
+  const { sid } = await unsealData<{ sid: string }>(cookie, {
+    password: (await passwordMaps(TEST_SESSION_SECRET)).open,
+  });
   const key = `nor:s:${createHash('sha256').update(sid).digest('hex')}`;
   const admin = createClient({ url: `redis://127.0.0.1:${STORE_REDIS_PORT}` });
   await admin.connect();
   try {
     // Both instances warm (routes loaded, store connected), so that they really race.
     for (const origin of [STORE_APP_URL, STORE_APP_URL_2]) {
-      for (let i = 0; i < 3; i++) expect((await fetch(`${origin}/bff/notes`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...BFF } })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect(
+          (
+            await fetch(`${origin}/bff/notes`, {
+              headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...BFF },
+            })
+          ).status,
+        ).toBe(200);
     }
     // The stored access token made to look expired (received ten minutes ago).
-    const before = JSON.parse((await admin.get(key))!) as { refreshToken: string; accessToken: string };
+    const before = JSON.parse((await admin.get(key))!) as {
+      refreshToken: string;
+      accessToken: string;
+    };
     const now = Math.floor(Date.now() / 1000);
-    await admin.set(key, JSON.stringify({ ...before, accessTokenExpiresAt: now - 10, tokensReceivedAt: now - 600 }), { expiration: 'KEEPTTL' });
+    await admin.set(
+      key,
+      JSON.stringify({ ...before, accessTokenExpiresAt: now - 10, tokensReceivedAt: now - 600 }),
+      { expiration: 'KEEPTTL' },
+    );
 
     const requests = Array.from({ length: 20 }, (_, i) =>
-      fetch(`${i % 2 ? STORE_APP_URL_2 : STORE_APP_URL}/bff/notes`, { headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...BFF } }),
+      fetch(`${i % 2 ? STORE_APP_URL_2 : STORE_APP_URL}/bff/notes`, {
+        headers: { Cookie: `${SESSION_COOKIE}=${cookie}`, ...BFF },
+      }),
     );
     const statuses = (await Promise.all(requests)).map((r) => r.status);
-    test.info().annotations.push({ type: 'refresh race', description: `20 requests over 2 instances: ${JSON.stringify(statuses)}` });
+    test.info().annotations.push({
+      type: 'refresh race',
+      description: `20 requests over 2 instances: ${JSON.stringify(statuses)}`,
+    });
     expect(statuses).toEqual(Array(20).fill(200));
 
     // The provider saw the old refresh token exactly once (reuse would have revoked the grant).
     expect(await refreshesAtProvider(before.refreshToken)).toEqual({ success: 1, error: 0 });
-    const after = JSON.parse((await admin.get(key))!) as { refreshToken: string; accessToken: string };
+    const after = JSON.parse((await admin.get(key))!) as {
+      refreshToken: string;
+      accessToken: string;
+    };
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.accessToken).not.toBe(before.accessToken);
   } finally {
@@ -187,7 +254,9 @@ test('store mode, two instances sharing Redis: 20 parallel requests with an expi
   await context.close();
 });
 
-test('store mode: signing out at the identity provider, outside the app, ends the app session (Back-Channel Logout 1.0)', async ({ browser }) => {
+test('store mode: signing out at the identity provider, outside the app, ends the app session (Back-Channel Logout 1.0)', async ({
+  browser,
+}) => {
   const { context, page } = await signedInAt(browser, 'alice');
   const cookie = await cookieOf(context);
   const other = await signedInAt(browser, 'alice'); // another device: another provider session
@@ -196,7 +265,11 @@ test('store mode: signing out at the identity provider, outside the app, ends th
   // At the IdP itself, not through the app: its end-session page, then "Yes, sign me out".
   await page.goto(`${IDP_URL}/session/end`);
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-  await waitForLogLine(STORE_APP_LOG, (l) => l.event === 'backchannel_logout' && l.sub === 'alice' && l.sessionsEnded === 1, 'backchannel_logout');
+  await waitForLogLine(
+    STORE_APP_LOG,
+    (l) => l.event === 'backchannel_logout' && l.sub === 'alice' && l.sessionsEnded === 1,
+    'backchannel_logout',
+  );
 
   // The app session of this browser is gone, on both instances; the other device's is not.
   for (const origin of [STORE_APP_URL, STORE_APP_URL_2]) {
@@ -216,6 +289,14 @@ test('store mode: signing out at the identity provider, outside the app, ends th
   expect(forged.headers.get('cache-control')).toBe('no-store');
   expect((await withCookie(STORE_APP_URL, otherCookie)).dashboard.status).toBe(200);
   // In cookie mode there is nothing to end on the server: 501.
-  expect((await fetch(`${APP_URL}/auth/backchannel-logout`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'logout_token=x' })).status).toBe(501);
+  expect(
+    (
+      await fetch(`${APP_URL}/auth/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'logout_token=x',
+      })
+    ).status,
+  ).toBe(501);
   for (const c of [context, other.context]) await c.close();
 });

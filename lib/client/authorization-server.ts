@@ -47,12 +47,18 @@ let jwksRefetchedAt = -Infinity;
  * ago has a `kid` our cached JWKS lacks; oauth4webapi refetches only a set at least 60 s old, so
  * we drop the cached set and check once more (at most once per cooldown).
  */
-export async function validateIdTokenSignature(as: oauth.AuthorizationServer, response: Response): Promise<void> {
+export async function validateIdTokenSignature(
+  as: oauth.AuthorizationServer,
+  response: Response,
+): Promise<void> {
   const options = { ...httpOptions(), [oauth.jwksCache]: jwksCache };
   try {
     await oauth.validateApplicationLevelSignature(as, response, options);
   } catch (err) {
-    const noKey = err instanceof oauth.OperationProcessingError && err.code === oauth.KEY_SELECTION && /no applicable keys/.test(err.message);
+    const noKey =
+      err instanceof oauth.OperationProcessingError &&
+      err.code === oauth.KEY_SELECTION &&
+      /no applicable keys/.test(err.message);
     if (!noKey || Date.now() - jwksRefetchedAt < JWKS_REFETCH_COOLDOWN_MS) throw err;
     jwksRefetchedAt = Date.now();
     const cache = jwksCache as { jwks?: unknown; uat?: unknown };

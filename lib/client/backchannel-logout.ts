@@ -49,7 +49,11 @@ export interface LogoutTokenChecks {
 
 function failureOf(err: unknown): LogoutTokenFailure {
   if (err instanceof errors.JOSEAlgNotAllowed) return 'alg_not_allowed';
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) return 'bad_signature';
+  if (
+    err instanceof errors.JWSSignatureVerificationFailed ||
+    err instanceof errors.JWKSNoMatchingKey
+  )
+    return 'bad_signature';
   if (err instanceof errors.JWTExpired) return err.claim === 'iat' ? 'too_old' : 'expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.reason === 'missing') return 'missing_claim';
@@ -62,7 +66,10 @@ function failureOf(err: unknown): LogoutTokenFailure {
 }
 
 /** The validated claims that say which sessions end. Throws LogoutTokenError with a reason. */
-export async function validateLogoutToken(token: string, checks: LogoutTokenChecks): Promise<{ sub?: string; sid?: string; jti: string }> {
+export async function validateLogoutToken(
+  token: string,
+  checks: LogoutTokenChecks,
+): Promise<{ sub?: string; sid?: string; jti: string }> {
   let payload: JWTPayload;
   let typ: string | undefined;
   try {
@@ -79,15 +86,21 @@ export async function validateLogoutToken(token: string, checks: LogoutTokenChec
   } catch (err) {
     throw new LogoutTokenError(failureOf(err));
   }
-  if (typ !== undefined && typ.toLowerCase().replace(/^application\//, '') !== 'logout+jwt') throw new LogoutTokenError('wrong_typ');
+  if (typ !== undefined && typ.toLowerCase().replace(/^application\//, '') !== 'logout+jwt')
+    throw new LogoutTokenError('wrong_typ');
 
   const events = payload.events as Record<string, unknown> | undefined;
-  const event = typeof events === 'object' && events !== null && !Array.isArray(events) ? events[BACKCHANNEL_LOGOUT_EVENT] : undefined;
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new LogoutTokenError('no_logout_event');
+  const event =
+    typeof events === 'object' && events !== null && !Array.isArray(events)
+      ? events[BACKCHANNEL_LOGOUT_EVENT]
+      : undefined;
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new LogoutTokenError('no_logout_event');
 
   const sub = typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
   const sid = typeof payload.sid === 'string' && payload.sid ? payload.sid : undefined;
-  if ((payload.sub !== undefined && !sub) || (payload.sid !== undefined && !sid) || (!sub && !sid)) throw new LogoutTokenError('no_sub_or_sid');
+  if ((payload.sub !== undefined && !sub) || (payload.sid !== undefined && !sid) || (!sub && !sid))
+    throw new LogoutTokenError('no_sub_or_sid');
   if (payload.nonce !== undefined) throw new LogoutTokenError('nonce_present');
   if (typeof payload.jti !== 'string' || !payload.jti) throw new LogoutTokenError('missing_claim');
   if (!(await checks.firstUse(payload.jti))) throw new LogoutTokenError('replayed');

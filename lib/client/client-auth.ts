@@ -11,14 +11,18 @@ import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
 import type { ClientCredentials } from '../config.ts';
 
-export async function clientAuthentication(credentials: ClientCredentials): Promise<oauth.ClientAuth> {
+export async function clientAuthentication(
+  credentials: ClientCredentials,
+): Promise<oauth.ClientAuth> {
   switch (credentials.method) {
     case 'client_secret_basic':
       return oauth.ClientSecretBasic(credentials.secret);
     case 'client_secret_post':
       return oauth.ClientSecretPost(credentials.secret);
     case 'private_key_jwt': {
-      const pem = credentials.privateKey.pem ?? (await readFile(/* turbopackIgnore: true */ credentials.privateKey.file ?? '', 'utf8'));
+      const pem =
+        credentials.privateKey.pem ??
+        (await readFile(/* turbopackIgnore: true */ credentials.privateKey.file ?? '', 'utf8'));
       const key = await importPKCS8(pem, credentials.alg);
       return oauth.PrivateKeyJwt(credentials.keyId ? { key, kid: credentials.keyId } : key);
     }

@@ -58,12 +58,15 @@ export function isProviderFailure(err: unknown): boolean {
 export function providerAnswer(err: unknown): { status?: number; error?: string } {
   let e: unknown = err;
   for (let depth = 0; e && depth < 6; depth++) {
-    if (e instanceof oauth.ResponseBodyError) return { status: e.status, error: errorCode(e.error) };
+    if (e instanceof oauth.ResponseBodyError)
+      return { status: e.status, error: errorCode(e.error) };
     // An error response of the authorization endpoint, at the callback (RFC 6749 §4.1.2.1).
     if (e instanceof oauth.AuthorizationResponseError) return { error: errorCode(e.error) };
-    if (e instanceof oauth.WWWAuthenticateChallengeError) return { status: e.status, error: errorCode(e.cause[0]?.parameters.error) };
+    if (e instanceof oauth.WWWAuthenticateChallengeError)
+      return { status: e.status, error: errorCode(e.cause[0]?.parameters.error) };
     if (e instanceof Response) return { status: e.status };
-    if (e instanceof DOMException) return { error: e.name === 'TimeoutError' ? 'timeout' : 'aborted' };
+    if (e instanceof DOMException)
+      return { error: e.name === 'TimeoutError' ? 'timeout' : 'aborted' };
     if (e instanceof TypeError && !('code' in e)) return { error: 'network' };
     e = (e as { cause?: unknown }).cause;
   }
@@ -81,7 +84,9 @@ export function isJwksUnavailable(err: unknown): boolean {
   return (
     isTransportFailure(err) ||
     (err instanceof oauth.OperationProcessingError &&
-      (err.code === oauth.RESPONSE_IS_NOT_CONFORM || err.code === oauth.RESPONSE_IS_NOT_JSON || err.code === oauth.PARSE_ERROR))
+      (err.code === oauth.RESPONSE_IS_NOT_CONFORM ||
+        err.code === oauth.RESPONSE_IS_NOT_JSON ||
+        err.code === oauth.PARSE_ERROR))
   );
 }
 
@@ -107,7 +112,12 @@ export function isIdTokenFailure(err: unknown, bodyWasJson = false): boolean {
       if ('claims' in cause || 'header' in cause || 'key' in cause) return true;
       // A readable token response with an access token but no ID token (requireIdToken).
       const body = (cause as { body?: unknown }).body as Record<string, unknown> | undefined;
-      return typeof body === 'object' && body !== null && typeof body.access_token === 'string' && typeof body.id_token !== 'string';
+      return (
+        typeof body === 'object' &&
+        body !== null &&
+        typeof body.access_token === 'string' &&
+        typeof body.id_token !== 'string'
+      );
     }
     default:
       return false;
@@ -129,7 +139,8 @@ export class LoginError extends CodedError<LoginFailure> {
 export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detail: string }> = {
   access_denied: {
     title: 'Sign-in was cancelled',
-    detail: 'You cancelled at the identity provider, or it refused the request. Nothing was stored.',
+    detail:
+      'You cancelled at the identity provider, or it refused the request. Nothing was stored.',
   },
   provider_error: {
     title: 'The identity provider returned an error',
@@ -137,7 +148,8 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   },
   missing_transaction: {
     title: 'This sign-in link has expired',
-    detail: 'The sign-in was not started in this browser, took longer than 10 minutes, or was already used.',
+    detail:
+      'The sign-in was not started in this browser, took longer than 10 minutes, or was already used.',
   },
   state_mismatch: {
     title: 'This sign-in response does not match your request',
@@ -161,11 +173,13 @@ export const LOGIN_FAILURE_MESSAGES: Record<LoginFailure, { title: string; detai
   },
   internal_error: {
     title: 'Something went wrong on our side',
-    detail: 'The sign-in could not be completed because of an error in this app, not at the identity provider. Nothing was stored.',
+    detail:
+      'The sign-in could not be completed because of an error in this app, not at the identity provider. Nothing was stored.',
   },
   session_too_large: {
     title: 'The sign-in is too large to keep',
-    detail: "The identity provider's tokens do not fit in this app's session cookies. The fix for the administrator: keep sessions on the server (SESSION_STORE=redis, see docs/sessions.md), or ask the provider for smaller tokens.",
+    detail:
+      "The identity provider's tokens do not fit in this app's session cookies. The fix for the administrator: keep sessions on the server (SESSION_STORE=redis, see docs/sessions.md), or ask the provider for smaller tokens.",
   },
 };
 

@@ -10,13 +10,30 @@ import { authorizationServer, jwksCache } from './authorization-server';
 import type { TokenSet } from './tokens';
 import type { Transaction } from './transaction';
 
-const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'end_session_endpoint', 'revocation_endpoint', 'introspection_endpoint', 'userinfo_endpoint'] as const;
+const ENDPOINTS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'jwks_uri',
+  'end_session_endpoint',
+  'revocation_endpoint',
+  'introspection_endpoint',
+  'userinfo_endpoint',
+] as const;
 
-export async function traceSignIn(callback: URLSearchParams, tx: Transaction, tokens: TokenSet): Promise<void> {
+export async function traceSignIn(
+  callback: URLSearchParams,
+  tx: Transaction,
+  tokens: TokenSet,
+): Promise<void> {
   const as = await authorizationServer();
   const endpoints: Record<string, string> = {};
   for (const name of ENDPOINTS) if (typeof as[name] === 'string') endpoints[name] = as[name];
-  const keys = (jwksCache.jwks?.keys ?? []).map(({ kid, kty, alg, use }) => ({ kid, kty, alg, use }));
+  const keys = (jwksCache.jwks?.keys ?? []).map(({ kid, kty, alg, use }) => ({
+    kid,
+    kty,
+    alg,
+    use,
+  }));
   recordSignIn(tx.state, tokens, {
     discovery: { issuer: as.issuer, endpoints, keys },
     callback: {

@@ -35,9 +35,13 @@ export const ID_TOKEN_MAX_AGE_S = 10 * 60;
  * OIDC Core §3.1.3.7 step 10: "The iat Claim can be used to reject tokens that were issued too
  * far away from the current time." Both ways: not in the future, not older than the bound.
  */
-export function checkIssuedAt(claims: Pick<oauth.IDToken, 'iat'>, now = Math.floor(Date.now() / 1000)): void {
+export function checkIssuedAt(
+  claims: Pick<oauth.IDToken, 'iat'>,
+  now = Math.floor(Date.now() / 1000),
+): void {
   if (claims.iat > now + ID_TOKEN_IAT_LEEWAY_S) throw new IdTokenCheckError('iat_in_future');
-  if (claims.iat < now - ID_TOKEN_MAX_AGE_S - ID_TOKEN_IAT_LEEWAY_S) throw new IdTokenCheckError('iat_too_old');
+  if (claims.iat < now - ID_TOKEN_MAX_AGE_S - ID_TOKEN_IAT_LEEWAY_S)
+    throw new IdTokenCheckError('iat_too_old');
 }
 
 /**
@@ -46,7 +50,8 @@ export function checkIssuedAt(claims: Pick<oauth.IDToken, 'iat'>, now = Math.flo
  * several values; a single audience with another `azp` is refused here.
  */
 export function checkAuthorizedParty(claims: Pick<oauth.IDToken, 'azp'>, clientId: string): void {
-  if (claims.azp !== undefined && claims.azp !== clientId) throw new IdTokenCheckError('azp_mismatch');
+  if (claims.azp !== undefined && claims.azp !== clientId)
+    throw new IdTokenCheckError('azp_mismatch');
 }
 
 /**
@@ -58,19 +63,32 @@ function hashOf(alg: unknown): 'SHA-256' | 'SHA-384' | 'SHA-512' | undefined {
   if (typeof alg !== 'string') return undefined;
   if (alg === 'EdDSA' || alg === 'Ed25519') return 'SHA-512';
   const bits = /^(?:RS|PS|ES)(256|384|512)$/.exec(alg)?.[1];
-  return bits === '256' ? 'SHA-256' : bits === '384' ? 'SHA-384' : bits === '512' ? 'SHA-512' : undefined;
+  return bits === '256'
+    ? 'SHA-256'
+    : bits === '384'
+      ? 'SHA-384'
+      : bits === '512'
+        ? 'SHA-512'
+        : undefined;
 }
 
 /**
  * OIDC Core §3.1.3.8 / §3.2.2.9: when the ID token carries `at_hash`, it must be the base64url
  * of the left half of the hash of the access token that came with it.
  */
-export async function checkAccessTokenHash(idToken: string, claims: { readonly [claim: string]: unknown }, accessToken: string): Promise<void> {
+export async function checkAccessTokenHash(
+  idToken: string,
+  claims: { readonly [claim: string]: unknown },
+  accessToken: string,
+): Promise<void> {
   if (claims.at_hash === undefined) return; // optional in the code flow
   const hash = hashOf(decodeProtectedHeader(idToken).alg);
   if (!hash) throw new IdTokenCheckError('at_hash_unverifiable');
-  const digest = new Uint8Array(await crypto.subtle.digest(hash, new TextEncoder().encode(accessToken)));
-  if (claims.at_hash !== base64url.encode(digest.slice(0, digest.length / 2))) throw new IdTokenCheckError('at_hash_mismatch');
+  const digest = new Uint8Array(
+    await crypto.subtle.digest(hash, new TextEncoder().encode(accessToken)),
+  );
+  if (claims.at_hash !== base64url.encode(digest.slice(0, digest.length / 2)))
+    throw new IdTokenCheckError('at_hash_mismatch');
 }
 
 /** Every check above, in the order of OIDC Core §3.1.3.7 and §3.1.3.8. */

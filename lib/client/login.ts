@@ -7,7 +7,9 @@ import { config } from '../config';
 import { audienceParameters, authorizationServer, client } from './authorization-server';
 import type { Transaction } from './transaction';
 
-export async function startLogin(returnTo: string): Promise<{ authorizationUrl: URL; transaction: Transaction }> {
+export async function startLogin(
+  returnTo: string,
+): Promise<{ authorizationUrl: URL; transaction: Transaction }> {
   const as = await authorizationServer();
   const { redirectUri, scopes, provider } = config();
 
@@ -38,5 +40,8 @@ export async function startLogin(returnTo: string): Promise<{ authorizationUrl: 
     ...audienceParameters('authorization'),
   }).toString();
 
-  return { authorizationUrl, transaction: { kind: 'oidc-login', state, nonce, code_verifier, returnTo } };
+  return {
+    authorizationUrl,
+    transaction: { kind: 'oidc-login', state, nonce, code_verifier, returnTo },
+  };
 }

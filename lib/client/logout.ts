@@ -1,7 +1,13 @@
 /** OpenID Connect RP-Initiated Logout 1.0 §2: where to send the browser after a local logout. */
 import * as oauth from 'oauth4webapi';
 import { config } from '../config';
-import { cookieNames, deleteCookie, setCookie, type CookieSink, type CookieSource } from '../cookies/jar';
+import {
+  cookieNames,
+  deleteCookie,
+  setCookie,
+  type CookieSink,
+  type CookieSource,
+} from '../cookies/jar';
 import { seal, unseal } from '../cookies/seal';
 import { authorizationServer, client, clientAuth, httpOptions } from './authorization-server';
 
@@ -32,8 +38,16 @@ export interface LogoutState {
   returnTo?: string;
 }
 
-export async function writeLogoutState(sink: CookieSink, value: Required<LogoutState>): Promise<void> {
-  setCookie(sink, cookieNames.logoutState(), await seal(value, LOGOUT_STATE_TTL_S), LOGOUT_STATE_TTL_S);
+export async function writeLogoutState(
+  sink: CookieSink,
+  value: Required<LogoutState>,
+): Promise<void> {
+  setCookie(
+    sink,
+    cookieNames.logoutState(),
+    await seal(value, LOGOUT_STATE_TTL_S),
+    LOGOUT_STATE_TTL_S,
+  );
 }
 
 /** The logout state this browser holds; empty when none, expired, or not sealed by us. */
@@ -41,14 +55,20 @@ export async function readLogoutState(source: CookieSource): Promise<LogoutState
   const sealed = source.get(cookieNames.logoutState())?.value;
   if (!sealed) return {};
   const { state, returnTo } = await unseal<LogoutState>(sealed, LOGOUT_STATE_TTL_S);
-  return { state: typeof state === 'string' ? state : undefined, returnTo: typeof returnTo === 'string' ? returnTo : undefined };
+  return {
+    state: typeof state === 'string' ? state : undefined,
+    returnTo: typeof returnTo === 'string' ? returnTo : undefined,
+  };
 }
 
 export function deleteLogoutState(sink: CookieSink): void {
   deleteCookie(sink, cookieNames.logoutState());
 }
 
-export async function endSessionUrl(idToken: string | undefined, state: string): Promise<URL | undefined> {
+export async function endSessionUrl(
+  idToken: string | undefined,
+  state: string,
+): Promise<URL | undefined> {
   let as: oauth.AuthorizationServer;
   try {
     as = await authorizationServer();
@@ -87,6 +107,8 @@ export async function revokeRefreshToken(refreshToken: string | undefined): Prom
     });
     await oauth.processRevocationResponse(response);
   } catch (err) {
-    console.warn(JSON.stringify({ event: 'refresh_token_revocation_failed', error: (err as Error).name }));
+    console.warn(
+      JSON.stringify({ event: 'refresh_token_revocation_failed', error: (err as Error).name }),
+    );
   }
 }

@@ -2,7 +2,14 @@
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { CodedError } from '../coded-error';
-import { audienceParameters, authorizationServer, client, clientAuth, httpOptions, validateIdTokenSignature } from './authorization-server';
+import {
+  audienceParameters,
+  authorizationServer,
+  client,
+  clientAuth,
+  httpOptions,
+  validateIdTokenSignature,
+} from './authorization-server';
 import { isIdTokenFailure, isJwksUnavailable, isTransportFailure } from './errors';
 import { checkIdTokenClaims } from './id-token';
 import { checkBearerTokenType, toTokenSet, type TokenSet } from './tokens';
@@ -44,7 +51,10 @@ export class RefreshRejectedError extends CodedError<RefreshRefusal> {
  * half its lifetime for tokens that live under a minute, so a token that lives 30 s or less is
  * not "due" the moment it arrives. Never within MIN_REFRESH_INTERVAL_S of the last tokens.
  */
-export function needsRefresh(tokens: { accessTokenExpiresAt: number; tokensReceivedAt?: number }, now = Date.now() / 1000): boolean {
+export function needsRefresh(
+  tokens: { accessTokenExpiresAt: number; tokensReceivedAt?: number },
+  now = Date.now() / 1000,
+): boolean {
   const receivedAt = tokens.tokensReceivedAt ?? 0;
   if (now - receivedAt < MIN_REFRESH_INTERVAL_S) return false;
   const lifetime = tokens.accessTokenExpiresAt - receivedAt;
@@ -57,13 +67,21 @@ export function isRefusal(status: number): boolean {
   return status >= 400 && status < 500 && status !== 429;
 }
 
-export async function refreshTokens(current: Pick<TokenSet, 'idToken' | 'refreshToken' | 'scope'> & { sub: string }): Promise<TokenSet> {
+export async function refreshTokens(
+  current: Pick<TokenSet, 'idToken' | 'refreshToken' | 'scope'> & { sub: string },
+): Promise<TokenSet> {
   if (!current.refreshToken) throw new RefreshRejectedError('no_refresh_token');
   const as = await authorizationServer();
-  const response = await oauth.refreshTokenGrantRequest(as, client(), await clientAuth(), current.refreshToken, {
-    ...httpOptions(),
-    additionalParameters: audienceParameters('token'),
-  });
+  const response = await oauth.refreshTokenGrantRequest(
+    as,
+    client(),
+    await clientAuth(),
+    current.refreshToken,
+    {
+      ...httpOptions(),
+      additionalParameters: audienceParameters('token'),
+    },
+  );
   const { status } = response;
   let result: oauth.TokenEndpointResponse;
   try {
@@ -72,7 +90,8 @@ export async function refreshTokens(current: Pick<TokenSet, 'idToken' | 'refresh
     if (isRefusal(status)) throw new RefreshRejectedError('refused', { cause: err, status });
     // An ID token that fails validation ends the session (fail closed); anything else (a 5xx,
     // a 429, a time-out) is an outage that keeps it.
-    if (!isTransportFailure(err) && isIdTokenFailure(err)) throw new RefreshRejectedError('id_token_invalid', { cause: err });
+    if (!isTransportFailure(err) && isIdTokenFailure(err))
+      throw new RefreshRejectedError('id_token_invalid', { cause: err });
     throw err;
   }
   // RFC 6749 §7.1: never a token type we did not ask for (see ./tokens.ts). Not an outage.
@@ -93,7 +112,10 @@ export async function refreshTokens(current: Pick<TokenSet, 'idToken' | 'refresh
     const claims = oauth.getValidatedIdTokenClaims(result)!;
     if (claims.sub !== current.sub) throw new RefreshRejectedError('subject_changed');
     try {
-      await checkIdTokenClaims(result.id_token, claims, { clientId: client().client_id, accessToken: result.access_token });
+      await checkIdTokenClaims(result.id_token, claims, {
+        clientId: client().client_id,
+        accessToken: result.access_token,
+      });
     } catch (err) {
       throw new RefreshRejectedError('id_token_invalid', { cause: err });
     }

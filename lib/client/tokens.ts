@@ -40,8 +40,11 @@ export function toTokenSet(
  * oauth4webapi lets through, is unsolicited and unusable with the Bearer scheme: refused.
  * (oauth4webapi has lower-cased `token_type` and refused types it does not know.)
  */
-export function checkBearerTokenType(response: Pick<oauth.TokenEndpointResponse, 'token_type'>): void {
-  if (response.token_type !== 'bearer') throw new UnsolicitedTokenTypeError(`token_type ${response.token_type} was not asked for`);
+export function checkBearerTokenType(
+  response: Pick<oauth.TokenEndpointResponse, 'token_type'>,
+): void {
+  if (response.token_type !== 'bearer')
+    throw new UnsolicitedTokenTypeError(`token_type ${response.token_type} was not asked for`);
 }
 
 export class UnsolicitedTokenTypeError extends Error {

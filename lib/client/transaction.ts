@@ -9,7 +9,13 @@
  * with a returnTo of at most MAX_RETURN_TO_LENGTH. A page that makes the browser start sign-in
  * after sign-in cannot grow the Cookie header past what servers accept.
  */
-import { cookieNames, deleteCookie, setCookie, type CookieSink, type CookieSource } from '../cookies/jar';
+import {
+  cookieNames,
+  deleteCookie,
+  setCookie,
+  type CookieSink,
+  type CookieSource,
+} from '../cookies/jar';
 import { seal, unseal } from '../cookies/seal';
 
 export const TRANSACTION_TTL_S = 10 * 60;
@@ -39,29 +45,47 @@ export function transactionCookieName(state: string): string | undefined {
 /** The transaction cookies the request carries, oldest first (RFC 6265 §5.4: creation order). */
 function pending(source: CookieSource): string[] {
   const prefix = cookieNames.transactionPrefix();
-  return source.getAll().map((c) => c.name).filter((name) => name.startsWith(prefix));
+  return source
+    .getAll()
+    .map((c) => c.name)
+    .filter((name) => name.startsWith(prefix));
 }
 
 /**
  * Writes the transaction's cookie. When MAX_PENDING_TRANSACTIONS are pending already, the oldest
  * are deleted first: that sign-in, if anyone still finishes it, fails as an expired link.
  */
-export async function writeTransaction(sink: CookieSink, source: CookieSource, tx: Transaction): Promise<void> {
+export async function writeTransaction(
+  sink: CookieSink,
+  source: CookieSource,
+  tx: Transaction,
+): Promise<void> {
   const name = transactionCookieName(tx.state);
   if (!name) throw new Error('a transaction state is 16 to 128 base64url characters');
   const kept = tx.returnTo.length <= MAX_RETURN_TO_LENGTH ? tx : { ...tx, returnTo: '/' };
   const others = pending(source).filter((n) => n !== name);
-  for (const old of others.slice(0, Math.max(0, others.length - (MAX_PENDING_TRANSACTIONS - 1)))) deleteCookie(sink, old);
+  for (const old of others.slice(0, Math.max(0, others.length - (MAX_PENDING_TRANSACTIONS - 1))))
+    deleteCookie(sink, old);
   setCookie(sink, name, await seal(kept, TRANSACTION_TTL_S), TRANSACTION_TTL_S);
 }
 
 /** The transaction for `state`, or undefined if this browser has none (or it expired). */
-export async function readTransaction(source: CookieSource, state: string | null): Promise<Transaction | undefined> {
+export async function readTransaction(
+  source: CookieSource,
+  state: string | null,
+): Promise<Transaction | undefined> {
   const name = state ? transactionCookieName(state) : undefined;
   const sealed = name ? source.get(name)?.value : undefined;
   if (!sealed) return undefined;
   const tx = await unseal<Transaction>(sealed, TRANSACTION_TTL_S);
-  if (tx.kind !== 'oidc-login' || tx.state !== state || !tx.nonce || !tx.code_verifier || typeof tx.returnTo !== 'string') return undefined;
+  if (
+    tx.kind !== 'oidc-login' ||
+    tx.state !== state ||
+    !tx.nonce ||
+    !tx.code_verifier ||
+    typeof tx.returnTo !== 'string'
+  )
+    return undefined;
   return tx as Transaction;
 }
 

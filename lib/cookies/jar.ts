@@ -48,7 +48,13 @@ export const cookieNames = {
 } as const;
 
 export function cookieAttributes(maxAgeS: number): CookieAttributes {
-  return { httpOnly: true, sameSite: 'lax', path: '/', secure: config().production, maxAge: Math.max(0, Math.floor(maxAgeS)) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: config().production,
+    maxAge: Math.max(0, Math.floor(maxAgeS)),
+  };
 }
 
 /** The attribute string a browser is sent, for the pages that explain the cookies. */

@@ -13,13 +13,18 @@ import { config } from '../config';
 type PasswordMap = Record<number, string>;
 
 async function secretId(secret: string): Promise<number> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)),
+  );
   // 40 bits: far from collisions among a handful of secrets, and a safe integer.
   return digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
 }
 
 /** iron-session password maps: seal with the current secret only, open with any. */
-export async function passwordMaps(current: string, previous: readonly string[] = []): Promise<{ seal: PasswordMap; open: PasswordMap }> {
+export async function passwordMaps(
+  current: string,
+  previous: readonly string[] = [],
+): Promise<{ seal: PasswordMap; open: PasswordMap }> {
   const id = await secretId(current);
   const open: PasswordMap = { [id]: current };
   for (const old of previous) open[await secretId(old)] = old;

@@ -42,7 +42,8 @@ export function grantParameters(config: Config): URLSearchParams {
 function encodingHint(config: Config): string {
   const credentials = config.clientCredentials;
   if (credentials.method !== 'client_secret_basic') return '';
-  if (/^[A-Za-z0-9]*$/.test(config.clientId) && /^[A-Za-z0-9]*$/.test(credentials.secret)) return '';
+  if (/^[A-Za-z0-9]*$/.test(config.clientId) && /^[A-Za-z0-9]*$/.test(credentials.secret))
+    return '';
   return ' The client id or secret holds characters that client_secret_basic sends form-encoded (RFC 6749 §2.3.1), and some providers (Glewlwyd, for one) do not decode them: try OIDC_CLIENT_AUTH_METHOD=client_secret_post.';
 }
 
@@ -52,7 +53,11 @@ export interface CredentialsResult {
   accessToken?: string;
 }
 
-export async function checkClientCredentials(config: Config, metadata: oauth.AuthorizationServer, http: Transport): Promise<CredentialsResult | undefined> {
+export async function checkClientCredentials(
+  config: Config,
+  metadata: oauth.AuthorizationServer,
+  http: Transport,
+): Promise<CredentialsResult | undefined> {
   if (typeof metadata.token_endpoint !== 'string') return undefined; // reported with the endpoints
 
   let auth: oauth.ClientAuth;
@@ -71,10 +76,18 @@ export async function checkClientCredentials(config: Config, metadata: oauth.Aut
 
   const client: oauth.Client = { client_id: config.clientId };
   const params = grantParameters(config);
-  const sent = [...params.keys()].length ? ` (with ${[...params].map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+  const sent = [...params.keys()].length
+    ? ` (with ${[...params].map(([k, v]) => `${k}=${v}`).join(', ')})`
+    : '';
   let response: Response;
   try {
-    response = await oauth.clientCredentialsGrantRequest(metadata, client, auth, params, http.oauth());
+    response = await oauth.clientCredentialsGrantRequest(
+      metadata,
+      client,
+      auth,
+      params,
+      http.oauth(),
+    );
   } catch (err) {
     return {
       finding: {
@@ -103,7 +116,7 @@ export async function checkClientCredentials(config: Config, metadata: oauth.Aut
           check: CHECK,
           status: 'warn',
           detail: `HTTP 200, but not a valid token response: ${clean(err instanceof Error ? err.message : String(err))}`,
-          fix: 'The credentials were accepted; the provider\'s token response does not follow RFC 6749 §5.1.',
+          fix: "The credentials were accepted; the provider's token response does not follow RFC 6749 §5.1.",
         },
       };
     }
@@ -113,7 +126,8 @@ export async function checkClientCredentials(config: Config, metadata: oauth.Aut
   const body: unknown = await response.json().catch(() => undefined);
   const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const error = typeof fields.error === 'string' ? clean(fields.error, 60) : undefined;
-  const description = typeof fields.error_description === 'string' ? `: "${clean(fields.error_description)}"` : '';
+  const description =
+    typeof fields.error_description === 'string' ? `: "${clean(fields.error_description)}"` : '';
   const answered = `HTTP ${response.status}${error ? ` ${error}` : ' without an error code'}${description}`;
 
   if (error === 'invalid_client' || (response.status === 401 && !error)) {
@@ -145,7 +159,10 @@ export async function checkClientCredentials(config: Config, metadata: oauth.Aut
         check: CHECK,
         status: 'info',
         detail: `${answered}: ${AFTER_AUTHENTICATION[error]}${sent}. As far as can be told, the credentials were accepted; no access token could be fetched this way.${hint}`,
-        fix: error === 'invalid_target' ? 'Register API_AUDIENCE as an API / resource at the provider, with exactly this identifier.' : undefined,
+        fix:
+          error === 'invalid_target'
+            ? 'Register API_AUDIENCE as an API / resource at the provider, with exactly this identifier.'
+            : undefined,
       },
     };
   }
@@ -166,7 +183,7 @@ export async function checkClientCredentials(config: Config, metadata: oauth.Aut
       check: CHECK,
       status: 'warn',
       detail: `the token endpoint answered ${answered}${sent}`,
-      fix: 'Unexpected answer to a client-credentials request: check the provider\'s logs for this client.',
+      fix: "Unexpected answer to a client-credentials request: check the provider's logs for this client.",
     },
   };
 }

@@ -2,7 +2,14 @@
  * The configuration as the app reads it (lib/config.ts), and what the user must register at the
  * provider. A ConfigError is reported as the app would raise it, naming the variable at fault.
  */
-import { ConfigError, LOCAL_IDP, readConfig, readResourceServerConfig, type Config, type ResourceServerConfig } from '../config.ts';
+import {
+  ConfigError,
+  LOCAL_IDP,
+  readConfig,
+  readResourceServerConfig,
+  type Config,
+  type ResourceServerConfig,
+} from '../config.ts';
 import type { AudienceRequest } from '../providers/profiles.ts';
 import type { Env, Finding } from './finding.ts';
 
@@ -52,7 +59,10 @@ function configError(err: unknown): Finding {
 export function checkConfiguration(env: Env, findings: Finding[]): Configuration | undefined {
   let config: Config;
   try {
-    config = readConfig({ ...env, SESSION_SECRET: env.SESSION_SECRET?.trim() || PLACEHOLDER_SESSION_SECRET });
+    config = readConfig({
+      ...env,
+      SESSION_SECRET: env.SESSION_SECRET?.trim() || PLACEHOLDER_SESSION_SECRET,
+    });
   } catch (err) {
     const finding = configError(err);
     // A malformed SESSION_SECRET stops the app, so it is reported; the provider checks go on.
@@ -62,7 +72,11 @@ export function checkConfiguration(env: Env, findings: Finding[]): Configuration
     }
     findings.push({ ...finding, check: 'session secret' });
     try {
-      config = readConfig({ ...env, SESSION_SECRET: PLACEHOLDER_SESSION_SECRET, SESSION_SECRET_PREVIOUS: undefined });
+      config = readConfig({
+        ...env,
+        SESSION_SECRET: PLACEHOLDER_SESSION_SECRET,
+        SESSION_SECRET_PREVIOUS: undefined,
+      });
     } catch (again) {
       findings.push(configError(again));
       return undefined;
@@ -101,7 +115,10 @@ export function checkConfiguration(env: Env, findings: Finding[]): Configuration
     status: 'info',
     detail: `${credentials.method} at the token endpoint (${credentials.method === 'private_key_jwt' ? 'RFC 7523 §2.2' : 'RFC 6749 §2.3.1'})`,
   });
-  const logoutUri = provider.logout === 'none' ? '' : ` and the post-logout redirect URI ${config.postLogoutRedirectUri}`;
+  const logoutUri =
+    provider.logout === 'none'
+      ? ''
+      : ` and the post-logout redirect URI ${config.postLogoutRedirectUri}`;
   findings.push({
     check: 'redirect URIs',
     status: 'info',

@@ -26,7 +26,12 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
 
   const metadata = await checkDiscovery(env, config, http, findings);
   if (!metadata) {
-    if (options.token) findings.push({ check: 'access token', status: 'info', detail: 'not checked: the provider\'s metadata is needed to check it' });
+    if (options.token)
+      findings.push({
+        check: 'access token',
+        status: 'info',
+        detail: "not checked: the provider's metadata is needed to check it",
+      });
     return findings;
   }
   const keys = await checkKeys(config, resourceServer, metadata, http, findings);
@@ -36,7 +41,11 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
   if (credentials) findings.push(credentials.finding);
 
   if (!config.provider.api.supported) {
-    findings.push({ check: 'access token', status: 'info', detail: `not checked: ${config.provider.api.reason}` });
+    findings.push({
+      check: 'access token',
+      status: 'info',
+      detail: `not checked: ${config.provider.api.reason}`,
+    });
     return findings;
   }
   if (!resourceServer) return findings; // its ConfigError is reported
@@ -46,11 +55,14 @@ export async function runDoctor(env: Env, options: DoctorOptions = {}): Promise<
     findings.push({
       check: 'access token',
       status: 'info',
-      detail: 'none to check: the client-credentials grant gave none. Paste one: npm run doctor -- --token <access token> (or --token - to read it from stdin)',
+      detail:
+        'none to check: the client-credentials grant gave none. Paste one: npm run doctor -- --token <access token> (or --token - to read it from stdin)',
     });
     return findings;
   }
-  const source = options.token?.trim() ? (options.tokenLabel ?? 'the pasted token') : 'the client-credentials token';
+  const source = options.token?.trim()
+    ? (options.tokenLabel ?? 'the pasted token')
+    : 'the client-credentials token';
   findings.push(
     ...(await checkAccessToken(
       {

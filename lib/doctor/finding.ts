@@ -32,7 +32,9 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u206
 
 /** Text from outside (a provider's answer, a token's claim) as one safe line of at most `max` characters. */
 export function clean(value: unknown, max = 200): string {
-  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value))).replace(UNSAFE, ' ').trim();
+  const text = (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)))
+    .replace(UNSAFE, ' ')
+    .trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -44,11 +46,14 @@ export function abbreviate(token: string, keep = 10): string {
 /** Why a request failed, without the request: the network error code when there is one. */
 export function networkError(err: unknown): string {
   if (err instanceof Error) {
-    if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${HTTP_TIMEOUT_MS / 1000} s`;
+    if (err.name === 'TimeoutError' || err.name === 'AbortError')
+      return `no answer within ${HTTP_TIMEOUT_MS / 1000} s`;
     // fetch says "fetch failed"; the reason (ECONNREFUSED, a certificate error, …) is its cause.
     const cause = (err as { cause?: unknown }).cause;
-    const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-    const reason = typeof code === 'string' ? code : cause instanceof Error ? cause.message : undefined;
+    const code =
+      typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+    const reason =
+      typeof code === 'string' ? code : cause instanceof Error ? cause.message : undefined;
     return clean(reason ? `${err.message} (${reason})` : err.message);
   }
   return clean(String(err));

@@ -4,7 +4,12 @@
  */
 import { createLocalJWKSet, type JSONWebKeySet, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { ASYMMETRIC_ALGORITHMS, isLoopback, type Config, type ResourceServerConfig } from '../config.ts';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  isLoopback,
+  type Config,
+  type ResourceServerConfig,
+} from '../config.ts';
 import { CLIENT_AUTH_METHODS } from '../providers/profiles.ts';
 import { configuredIssuer } from './configuration.ts';
 import { clean, HTTP_TIMEOUT_MS, listOf, networkError, type Env, type Finding } from './finding.ts';
@@ -14,7 +19,11 @@ export interface Transport {
   fetch: typeof fetch;
   /** oauth4webapi refuses http:// unless told; told only for a loopback issuer, as lib/client does. */
   insecure: boolean;
-  oauth(): { signal: AbortSignal; [oauth.allowInsecureRequests]: boolean; [oauth.customFetch]?: typeof fetch };
+  oauth(): {
+    signal: AbortSignal;
+    [oauth.allowInsecureRequests]: boolean;
+    [oauth.customFetch]?: typeof fetch;
+  };
 }
 
 export function transport(issuer: URL, fetchImpl?: typeof fetch): Transport {
@@ -53,9 +62,17 @@ function parseUrl(value: unknown): URL | undefined {
  * two as parsed URLs (so `https://op` and `https://op/` pass); the comparison here is exact, as
  * the spec writes it, and a difference oauth4webapi tolerates is a warning.
  */
-export async function checkDiscovery(env: Env, config: Config, http: Transport, findings: Finding[]): Promise<oauth.AuthorizationServer | undefined> {
+export async function checkDiscovery(
+  env: Env,
+  config: Config,
+  http: Transport,
+  findings: Finding[],
+): Promise<oauth.AuthorizationServer | undefined> {
   const wellKnown = new URL(config.issuer.href);
-  wellKnown.pathname = `${wellKnown.pathname}/.well-known/openid-configuration`.replace(/\/{2,}/g, '/');
+  wellKnown.pathname = `${wellKnown.pathname}/.well-known/openid-configuration`.replace(
+    /\/{2,}/g,
+    '/',
+  );
   const started = performance.now();
   let response: Response;
   try {
@@ -78,13 +95,24 @@ export async function checkDiscovery(env: Env, config: Config, http: Transport, 
     .json()
     .catch(() => undefined);
   const expected = configuredIssuer(env);
-  const stated = typeof document === 'object' && document !== null ? (document as Record<string, unknown>).issuer : undefined;
+  const stated =
+    typeof document === 'object' && document !== null
+      ? (document as Record<string, unknown>).issuer
+      : undefined;
 
   try {
     const metadata = await oauth.processDiscoveryResponse(config.issuer, response);
-    findings.push({ check: 'discovery', status: 'ok', detail: `${wellKnown.href} answered in ${ms} ms` });
+    findings.push({
+      check: 'discovery',
+      status: 'ok',
+      detail: `${wellKnown.href} answered in ${ms} ms`,
+    });
     if (metadata.issuer === expected) {
-      findings.push({ check: 'issuer', status: 'ok', detail: `the metadata's issuer is exactly OIDC_ISSUER: ${expected}` });
+      findings.push({
+        check: 'issuer',
+        status: 'ok',
+        detail: `the metadata's issuer is exactly OIDC_ISSUER: ${expected}`,
+      });
     } else {
       findings.push({
         check: 'issuer',
@@ -95,9 +123,20 @@ export async function checkDiscovery(env: Env, config: Config, http: Transport, 
     }
     return metadata;
   } catch (err) {
-    if (err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON && typeof stated === 'string') {
-      findings.push({ check: 'discovery', status: 'ok', detail: `${wellKnown.href} answered in ${ms} ms` });
-      const slash = stated.replace(/\/$/, '') === expected.replace(/\/$/, '') ? ' They differ only by a trailing slash.' : '';
+    if (
+      err instanceof oauth.OperationProcessingError &&
+      err.code === oauth.JSON_ATTRIBUTE_COMPARISON &&
+      typeof stated === 'string'
+    ) {
+      findings.push({
+        check: 'discovery',
+        status: 'ok',
+        detail: `${wellKnown.href} answered in ${ms} ms`,
+      });
+      const slash =
+        stated.replace(/\/$/, '') === expected.replace(/\/$/, '')
+          ? ' They differ only by a trailing slash.'
+          : '';
       findings.push({
         check: 'issuer',
         status: 'fail',
@@ -159,30 +198,55 @@ function algorithmsOf(jwks: JSONWebKeySet): string[] {
 }
 
 function describeKey(key: JWK): string {
-  const parts = [`kid ${key.kid === undefined ? '(none)' : clean(key.kid, 40)}`, clean(key.kty ?? '?', 8)];
+  const parts = [
+    `kid ${key.kid === undefined ? '(none)' : clean(key.kid, 40)}`,
+    clean(key.kty ?? '?', 8),
+  ];
   if (key.crv) parts.push(clean(key.crv, 10));
   parts.push(key.alg ? clean(key.alg, 10) : 'no alg');
   if (key.use) parts.push(`use ${clean(key.use, 8)}`);
   return parts.join(' ');
 }
 
-async function fetchJwks(uri: URL, http: Transport): Promise<{ jwks: JSONWebKeySet; ms: number } | { error: string; fix: string }> {
+async function fetchJwks(
+  uri: URL,
+  http: Transport,
+): Promise<{ jwks: JSONWebKeySet; ms: number } | { error: string; fix: string }> {
   if (!transportAllowed(uri)) {
-    return { error: `${uri.href} is not https`, fix: 'The JWKS must be served over https (http only on localhost).' };
+    return {
+      error: `${uri.href} is not https`,
+      fix: 'The JWKS must be served over https (http only on localhost).',
+    };
   }
   const started = performance.now();
   try {
-    const response = await http.fetch(uri, { headers: { accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-    if (!response.ok) return { error: `${uri.href} answered HTTP ${response.status}`, fix: 'Check the URL; the provider publishes its keys at its metadata\'s jwks_uri.' };
+    const response = await http.fetch(uri, {
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
+    if (!response.ok)
+      return {
+        error: `${uri.href} answered HTTP ${response.status}`,
+        fix: "Check the URL; the provider publishes its keys at its metadata's jwks_uri.",
+      };
     const jwks = (await response.json()) as JSONWebKeySet;
     createLocalJWKSet(jwks); // RFC 7517 §5: throws on anything that is not a key set
     return { jwks, ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { error: `${uri.href}: ${networkError(err)}`, fix: 'Check that this machine can reach the JWKS endpoint and that it serves a JSON Web Key Set (RFC 7517 §5).' };
+    return {
+      error: `${uri.href}: ${networkError(err)}`,
+      fix: 'Check that this machine can reach the JWKS endpoint and that it serves a JSON Web Key Set (RFC 7517 §5).',
+    };
   }
 }
 
-async function checkKeySet(check: string, uri: URL, http: Transport, findings: Finding[]): Promise<JSONWebKeySet | undefined> {
+async function checkKeySet(
+  check: string,
+  uri: URL,
+  http: Transport,
+  findings: Finding[],
+): Promise<JSONWebKeySet | undefined> {
   const result = await fetchJwks(uri, http);
   if ('error' in result) {
     findings.push({ check, status: 'fail', detail: result.error, fix: result.fix });
@@ -194,7 +258,11 @@ async function checkKeySet(check: string, uri: URL, http: Transport, findings: F
   const more = jwks.keys.length > 8 ? `; and ${jwks.keys.length - 8} more` : '';
   findings.push(
     signing.length
-      ? { check, status: 'ok', detail: `${jwks.keys.length} key(s) at ${uri.href} in ${ms} ms: ${shown}${more}` }
+      ? {
+          check,
+          status: 'ok',
+          detail: `${jwks.keys.length} key(s) at ${uri.href} in ${ms} ms: ${shown}${more}`,
+        }
       : {
           check,
           status: 'fail',
@@ -251,10 +319,14 @@ export async function checkKeys(
       check: 'ID token algorithm',
       status: 'warn',
       detail: `the metadata lacks id_token_signing_alg_values_supported (REQUIRED by OIDC Discovery §3); OIDC_ID_TOKEN_SIGNING_ALG is ${alg}${jwks ? ', and the JWKS has a key for it' : ''}`,
-      fix: 'Nothing to set if sign-in works; otherwise compare the ID token\'s alg header with OIDC_ID_TOKEN_SIGNING_ALG.',
+      fix: "Nothing to set if sign-in works; otherwise compare the ID token's alg header with OIDC_ID_TOKEN_SIGNING_ALG.",
     });
   } else {
-    findings.push({ check: 'ID token algorithm', status: 'ok', detail: `${alg} is advertised${jwks ? ' and the JWKS has a key for it' : ''}` });
+    findings.push({
+      check: 'ID token algorithm',
+      status: 'ok',
+      detail: `${alg} is advertised${jwks ? ' and the JWKS has a key for it' : ''}`,
+    });
   }
 
   let apiJwks = jwks;
@@ -267,10 +339,20 @@ export async function checkKeys(
     // RFC 8725 §3.1: /api accepts only the listed algorithms; at least one must fit a key.
     const covered = resourceServer.algorithms.filter((a) => keysFor(a, apiJwks).length > 0);
     const available = algorithmsOf(apiJwks);
-    const stated = [...new Set(apiJwks.keys.map((k) => k.alg).filter((a): a is string => typeof a === 'string' && ASYMMETRIC_ALGORITHMS.includes(a)))];
+    const stated = [
+      ...new Set(
+        apiJwks.keys
+          .map((k) => k.alg)
+          .filter((a): a is string => typeof a === 'string' && ASYMMETRIC_ALGORITHMS.includes(a)),
+      ),
+    ];
     findings.push(
       covered.length
-        ? { check: 'API algorithms', status: 'ok', detail: `API_ALGORITHMS (${resourceServer.algorithms.join(' ')}) fits the keys with ${listOf(covered)}` }
+        ? {
+            check: 'API algorithms',
+            status: 'ok',
+            detail: `API_ALGORITHMS (${resourceServer.algorithms.join(' ')}) fits the keys with ${listOf(covered)}`,
+          }
         : {
             check: 'API algorithms',
             status: 'fail',
@@ -287,11 +369,21 @@ export async function checkKeys(
 // ---------------------------------------------------------------------------------------------
 // Metadata
 
-export function checkMetadata(config: Config, resourceServer: ResourceServerConfig | undefined, metadata: oauth.AuthorizationServer, http: Transport, findings: Finding[]): void {
+export function checkMetadata(
+  config: Config,
+  resourceServer: ResourceServerConfig | undefined,
+  metadata: oauth.AuthorizationServer,
+  http: Transport,
+  findings: Finding[],
+): void {
   // RFC 7636 §4.2, RFC 8414 §2: the app always sends code_challenge_method=S256.
   const methods = metadata.code_challenge_methods_supported;
   if (Array.isArray(methods) && methods.includes('S256')) {
-    findings.push({ check: 'PKCE', status: 'ok', detail: 'S256 is advertised (code_challenge_methods_supported, RFC 7636)' });
+    findings.push({
+      check: 'PKCE',
+      status: 'ok',
+      detail: 'S256 is advertised (code_challenge_methods_supported, RFC 7636)',
+    });
   } else if (Array.isArray(methods)) {
     findings.push({
       check: 'PKCE',
@@ -303,7 +395,8 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
     findings.push({
       check: 'PKCE',
       status: 'warn',
-      detail: 'the provider does not advertise code_challenge_methods_supported (RFC 8414 §2): the app sends an S256 challenge anyway, but cannot tell whether the provider enforces it',
+      detail:
+        'the provider does not advertise code_challenge_methods_supported (RFC 8414 §2): the app sends an S256 challenge anyway, but cannot tell whether the provider enforces it',
       fix: 'Check that the provider supports PKCE with S256, and require it for this client if it has such a setting.',
     });
   }
@@ -311,11 +404,17 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
   // RFC 9207 §3: when advertised, the app requires and checks `iss` in the authorization response.
   findings.push(
     metadata.authorization_response_iss_parameter_supported === true
-      ? { check: 'RFC 9207 iss', status: 'ok', detail: 'authorization_response_iss_parameter_supported: the app checks iss on every authorization response (mix-up defense)' }
+      ? {
+          check: 'RFC 9207 iss',
+          status: 'ok',
+          detail:
+            'authorization_response_iss_parameter_supported: the app checks iss on every authorization response (mix-up defense)',
+        }
       : {
           check: 'RFC 9207 iss',
           status: 'warn',
-          detail: 'authorization_response_iss_parameter_supported is not advertised: the authorization response\'s iss cannot be checked (RFC 9207 §2.4)',
+          detail:
+            "authorization_response_iss_parameter_supported is not advertised: the authorization response's iss cannot be checked (RFC 9207 §2.4)",
           fix: 'Enable RFC 9207 at the provider if it offers it. With this single provider configured, a mix-up attack needs a second one, so this is defense in depth.',
         },
   );
@@ -336,7 +435,12 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
         fix: 'OIDC_ISSUER must point at the OpenID provider itself (OIDC Discovery §3 makes this endpoint REQUIRED).',
       });
     } else if (!transportAllowed(url) || (url.protocol === 'http:' && !http.insecure)) {
-      findings.push({ check: name, status: 'fail', detail: `${url.href} is not https`, fix: 'The provider must serve its endpoints over https (http only for a localhost issuer).' });
+      findings.push({
+        check: name,
+        status: 'fail',
+        detail: `${url.href} is not https`,
+        fix: 'The provider must serve its endpoints over https (http only for a localhost issuer).',
+      });
     } else {
       findings.push({ check: name, status: 'ok', detail: url.href });
     }
@@ -348,11 +452,16 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
   if (logout === 'end_session') {
     findings.push(
       endSession
-        ? { check: 'end_session_endpoint', status: 'ok', detail: `${endSession.href}: sign-out also ends the session at the provider` }
+        ? {
+            check: 'end_session_endpoint',
+            status: 'ok',
+            detail: `${endSession.href}: sign-out also ends the session at the provider`,
+          }
         : {
             check: 'end_session_endpoint',
             status: 'warn',
-            detail: 'missing: sign-out stays local, the provider\'s session lives on, and the next sign-in may not ask for a password',
+            detail:
+              "missing: sign-out stays local, the provider's session lives on, and the next sign-in may not ask for a password",
             fix: 'Enable RP-Initiated Logout at the provider, or set OIDC_LOGOUT=none to make local-only sign-out explicit.',
           },
     );
@@ -360,7 +469,10 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
     findings.push({
       check: 'end_session_endpoint',
       status: 'info',
-      detail: logout === 'cognito' ? 'not used: Cognito signs out at the hosted UI\'s /logout' : 'not used: sign-out is local only (logout mode none)',
+      detail:
+        logout === 'cognito'
+          ? "not used: Cognito signs out at the hosted UI's /logout"
+          : 'not used: sign-out is local only (logout mode none)',
     });
   }
 
@@ -369,12 +481,19 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
   const refreshTokens = config.scopes.split(' ').includes('offline_access');
   findings.push(
     revocation
-      ? { check: 'revocation_endpoint', status: 'ok', detail: `${revocation.href}: the refresh token is revoked at sign-out (RFC 7009)` }
+      ? {
+          check: 'revocation_endpoint',
+          status: 'ok',
+          detail: `${revocation.href}: the refresh token is revoked at sign-out (RFC 7009)`,
+        }
       : {
           check: 'revocation_endpoint',
           status: refreshTokens ? 'warn' : 'info',
-          detail: 'missing: at sign-out, the refresh token cannot be revoked and stays valid at the provider until it expires',
-          fix: refreshTokens ? 'Nothing to set in the app; enable token revocation at the provider if it can, or keep refresh-token lifetimes short.' : undefined,
+          detail:
+            'missing: at sign-out, the refresh token cannot be revoked and stays valid at the provider until it expires',
+          fix: refreshTokens
+            ? 'Nothing to set in the app; enable token revocation at the provider if it can, or keep refresh-token lifetimes short.'
+            : undefined,
         },
   );
 
@@ -409,7 +528,11 @@ export function checkMetadata(config: Config, resourceServer: ResourceServerConf
   } else {
     findings.push(
       method === 'client_secret_basic'
-        ? { check: 'token endpoint auth method', status: 'ok', detail: 'not advertised; client_secret_basic is the default (RFC 8414 §2)' }
+        ? {
+            check: 'token endpoint auth method',
+            status: 'ok',
+            detail: 'not advertised; client_secret_basic is the default (RFC 8414 §2)',
+          }
         : {
             check: 'token endpoint auth method',
             status: 'warn',

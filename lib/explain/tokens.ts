@@ -37,7 +37,17 @@ export interface ShownToken {
 }
 
 /** The claims (and header parameters) that tell an ID token from an access token. */
-const DIFFERENCES = new Set(['typ', 'aud', 'scope', 'scp', 'nonce', 'client_id', 'azp', 'at_hash', 'exp']);
+const DIFFERENCES = new Set([
+  'typ',
+  'aud',
+  'scope',
+  'scp',
+  'nonce',
+  'client_id',
+  'azp',
+  'at_hash',
+  'exp',
+]);
 
 const TIMES = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_at']);
 
@@ -46,9 +56,10 @@ type Notes = Record<string, string | { id: string; access: string }>;
 const HEADER_NOTES: Notes = {
   alg: {
     id: 'The signature algorithm. The app accepts only the one it pinned (OIDC_ID_TOKEN_SIGNING_ALG), never "none" or HMAC.',
-    access: '/api accepts only asymmetric algorithms it lists (API_ALGORITHMS), never "none" or HMAC (RFC 8725 §3.1).',
+    access:
+      '/api accepts only asymmetric algorithms it lists (API_ALGORITHMS), never "none" or HMAC (RFC 8725 §3.1).',
   },
-  kid: 'Which key of the provider\'s JWKS signed it; an unknown kid makes the verifier refetch the JWKS.',
+  kid: "Which key of the provider's JWKS signed it; an unknown kid makes the verifier refetch the JWKS.",
   typ: {
     id: 'An ID token is typed JWT, or not at all. /api refuses anything not typed as an access token.',
     access: 'at+jwt (RFC 9068 §2.1) says "access token": it cannot be mistaken for an ID token.',
@@ -57,7 +68,7 @@ const HEADER_NOTES: Notes = {
 
 const CLAIM_NOTES: Notes = {
   iss: 'Who issued it. Must equal the configured issuer exactly.',
-  sub: 'The user\'s stable identifier at the provider (the same in both tokens).',
+  sub: "The user's stable identifier at the provider (the same in both tokens).",
   aud: {
     id: 'Who it is for: this app (the client id). That is why /api refuses it.',
     access: 'Who it is for: the API (API_AUDIENCE). /api requires it; the app never reads it.',
@@ -71,21 +82,25 @@ const CLAIM_NOTES: Notes = {
   auth_time: 'When you last entered your credentials at the provider.',
   nonce: {
     id: 'The random value the app sent with this sign-in: it binds the ID token to it (OIDC Core §3.1.2.1). Access tokens have none.',
-    access: 'A nonce in an access token is unusual: /api refuses tokens carrying one (ID tokens do).',
+    access:
+      'A nonce in an access token is unusual: /api refuses tokens carrying one (ID tokens do).',
   },
-  at_hash: 'Half of the SHA-256 of the access token issued with it: binds the two (OIDC Core §3.1.3.8).',
+  at_hash:
+    'Half of the SHA-256 of the access token issued with it: binds the two (OIDC Core §3.1.3.8).',
   c_hash: 'Half of the SHA-256 of the authorization code: binds the code to it.',
   azp: 'The authorized party: the client the token was issued to.',
-  sid: 'The provider\'s session id: back-channel logout names it to end this session.',
+  sid: "The provider's session id: back-channel logout names it to end this session.",
   jti: 'A unique id for this token.',
   scope: {
     id: 'Scopes in an ID token are unusual.',
-    access: 'What it may do at the API: /api checks the scope each route needs (403 insufficient_scope if missing).',
+    access:
+      'What it may do at the API: /api checks the scope each route needs (403 insufficient_scope if missing).',
   },
   scp: 'What it may do at the API (Okta / Entra name for scope).',
   client_id: {
     id: 'The client, named as in an access token.',
-    access: 'The client the token was issued to (RFC 9068 §2.2). /api tells users from machines by it and by sub.',
+    access:
+      'The client the token was issued to (RFC 9068 §2.2). /api tells users from machines by it and by sub.',
   },
   roles: 'Roles the provider grants: /api lets holders of API_WRITER_ROLE write notes.',
   name: 'Your name, for display.',
@@ -103,7 +118,10 @@ const CLAIM_NOTES: Notes = {
 
 /** A time for people: `2026-11-30 06:40:12 UTC` (epoch milliseconds). */
 export function readableTime(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return new Date(epochMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }
 
 function note(notes: Notes, name: string, kind: TokenKind): string {
@@ -153,22 +171,40 @@ export interface Check {
 
 /** What the ID token passed at sign-in, in lib/client/callback.ts (oauth4webapi, then our own). */
 export const ID_TOKEN_CHECKS: readonly Check[] = [
-  { what: 'signature, with a key from the provider\'s JWKS', spec: 'OIDC Core §3.1.3.7 (6)' },
-  { what: 'alg is the pinned one (OIDC_ID_TOKEN_SIGNING_ALG)', spec: 'OIDC Core §3.1.3.7 (7), RFC 8725 §3.1' },
+  { what: "signature, with a key from the provider's JWKS", spec: 'OIDC Core §3.1.3.7 (6)' },
+  {
+    what: 'alg is the pinned one (OIDC_ID_TOKEN_SIGNING_ALG)',
+    spec: 'OIDC Core §3.1.3.7 (7), RFC 8725 §3.1',
+  },
   { what: 'iss equals the configured issuer', spec: 'OIDC Core §3.1.3.7 (2)' },
-  { what: 'aud contains the client id; with several audiences, azp is the client id', spec: 'OIDC Core §3.1.3.7 (3–5)' },
+  {
+    what: 'aud contains the client id; with several audiences, azp is the client id',
+    spec: 'OIDC Core §3.1.3.7 (3–5)',
+  },
   { what: 'exp is in the future; iat is not in the future', spec: 'OIDC Core §3.1.3.7 (9–10)' },
   { what: 'nonce equals the one this sign-in sent', spec: 'OIDC Core §3.1.3.7 (11)' },
-  { what: 'it came from the token endpoint, over TLS, for a code redeemed with the PKCE verifier', spec: 'OIDC Core §3.1.3.7 (6), RFC 7636 §4.5' },
+  {
+    what: 'it came from the token endpoint, over TLS, for a code redeemed with the PKCE verifier',
+    spec: 'OIDC Core §3.1.3.7 (6), RFC 7636 §4.5',
+  },
 ];
 
 /** What /api checks on the access token, on every request (lib/resource-server/access-token.ts). */
 export const ACCESS_TOKEN_CHECKS: readonly Check[] = [
-  { what: 'sent as Authorization: Bearer, nowhere else (no cookie, no query)', spec: 'RFC 6750 §2.1' },
-  { what: 'signature, with a key from the issuer\'s JWKS; an allowed asymmetric alg', spec: 'RFC 9068 §4, RFC 8725 §3.1' },
-  { what: 'typ is at+jwt (or the provider profile\'s marker)', spec: 'RFC 9068 §2.1, §4' },
+  {
+    what: 'sent as Authorization: Bearer, nowhere else (no cookie, no query)',
+    spec: 'RFC 6750 §2.1',
+  },
+  {
+    what: "signature, with a key from the issuer's JWKS; an allowed asymmetric alg",
+    spec: 'RFC 9068 §4, RFC 8725 §3.1',
+  },
+  { what: "typ is at+jwt (or the provider profile's marker)", spec: 'RFC 9068 §2.1, §4' },
   { what: 'iss is the issuer; aud contains API_AUDIENCE', spec: 'RFC 9068 §4' },
   { what: 'exp, nbf and iat, within the clock tolerance', spec: 'RFC 9068 §4' },
   { what: 'no ID-token claims (nonce, at_hash, c_hash)', spec: 'RFC 8725 §3.12' },
-  { what: 'the scope each route needs; then the API\'s own permissions', spec: 'RFC 6750 §3.1, RFC 9068 §5' },
+  {
+    what: "the scope each route needs; then the API's own permissions",
+    spec: 'RFC 6750 §3.1, RFC 9068 §5',
+  },
 ];

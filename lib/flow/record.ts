@@ -87,12 +87,17 @@ const PENDING_TTL_MS = 10 * 60_000;
  * One record for the whole process: Next.js bundles each route separately, and a module's own
  * state could be one copy per bundle (the login route's, the callback's, the page's).
  */
-const shared = ((globalThis as { [key: symbol]: unknown })[Symbol.for('next-oidc-reference.flow')] ??= {
+const shared = ((globalThis as { [key: symbol]: unknown })[
+  Symbol.for('next-oidc-reference.flow')
+] ??= {
   /** Sign-ins under way, by `state`. */
   pending: new Map<string, { record: FlowRecord; startedAt: number }>(),
   /** Completed sign-ins, by the session's ID token (see flowKey), oldest first. */
   sessions: new Map<string, FlowRecord>(),
-}) as { pending: Map<string, { record: FlowRecord; startedAt: number }>; sessions: Map<string, FlowRecord> };
+}) as {
+  pending: Map<string, { record: FlowRecord; startedAt: number }>;
+  sessions: Map<string, FlowRecord>;
+};
 const { pending, sessions } = shared;
 
 /** What a record is found by: the session's ID token, unique to each sign-in (its signature). */
@@ -118,7 +123,11 @@ export function recordAuthorizationRequest(state: string, url: URL): void {
   const now = Date.now();
   for (const [k, v] of pending) if (now - v.startedAt > PENDING_TTL_MS) pending.delete(k);
   const record: FlowRecord = {
-    authorization: { at: now, endpoint: `${url.origin}${url.pathname}`, params: [...url.searchParams] },
+    authorization: {
+      at: now,
+      endpoint: `${url.origin}${url.pathname}`,
+      params: [...url.searchParams],
+    },
     refreshes: [],
     apiCalls: [],
   };
@@ -134,7 +143,9 @@ export function recordSignIn(
   const record = pending.get(state)?.record ?? { refreshes: [], apiCalls: [] };
   pending.delete(state);
   if (steps.tokenRequest && record.authorization) {
-    steps.tokenRequest.sentChallenge = record.authorization.params.find(([k]) => k === 'code_challenge')?.[1];
+    steps.tokenRequest.sentChallenge = record.authorization.params.find(
+      ([k]) => k === 'code_challenge',
+    )?.[1];
   }
   bounded(sessions, flowKey(session), { ...record, ...steps });
 }

@@ -8,7 +8,16 @@
  * GET /api/metrics (read with the local IdP's machine client) before and after the attack; for
  * /auth, from the error page's `reason`.
  */
-import { base64url, decodeJwt, decodeProtectedHeader, exportSPKI, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import {
+  base64url,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportSPKI,
+  importJWK,
+  SignJWT,
+  UnsecuredJWT,
+  type JWK,
+} from 'jose';
 import { appUrl, fetchApp } from '../origin';
 import { signInAs } from './browser';
 
@@ -63,7 +72,12 @@ function send(path: string, init: RequestInit = {}): Promise<Response> {
   return fetchApp(path, { ...init, redirect: 'manual' });
 }
 
-async function outcome(sent: string, response: Response, stopped: (r: Response) => boolean, reason?: string): Promise<LabOutcome> {
+async function outcome(
+  sent: string,
+  response: Response,
+  stopped: (r: Response) => boolean,
+  reason?: string,
+): Promise<LabOutcome> {
   const body = (await response.text().catch(() => '')).slice(0, 600);
   const location = response.headers.get('location') ?? undefined;
   return {
@@ -72,7 +86,11 @@ async function outcome(sent: string, response: Response, stopped: (r: Response) 
     location: location ? new URL(location, appUrl('/')).href : undefined,
     wwwAuthenticate: response.headers.get('www-authenticate') ?? undefined,
     body: body || undefined,
-    reason: reason ?? (location ? (new URL(location, appUrl('/')).searchParams.get('reason') ?? undefined) : undefined),
+    reason:
+      reason ??
+      (location
+        ? (new URL(location, appUrl('/')).searchParams.get('reason') ?? undefined)
+        : undefined),
     stopped: stopped(response),
   };
 }
@@ -85,7 +103,9 @@ const discovered = new Map<string, Promise<{ token_endpoint: string; jwks_uri: s
 function issuerMetadata(issuer: string): Promise<{ token_endpoint: string; jwks_uri: string }> {
   let metadata = discovered.get(issuer);
   if (!metadata) {
-    metadata = fetch(new URL('/.well-known/openid-configuration', issuer), { signal: AbortSignal.timeout(TIMEOUT_MS) }).then((r) => r.json());
+    metadata = fetch(new URL('/.well-known/openid-configuration', issuer), {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    }).then((r) => r.json());
     metadata.catch(() => discovered.delete(issuer)); // a failure is not remembered
     discovered.set(issuer, metadata);
   }
@@ -94,7 +114,7 @@ function issuerMetadata(issuer: string): Promise<{ token_endpoint: string; jwks_
 
 async function machineToken(material: LabMaterial, scope: string): Promise<string> {
   const client = material.machineClient;
-  if (!client) throw new Error('needs the local IdP\'s machine client');
+  if (!client) throw new Error("needs the local IdP's machine client");
   const metadata = await issuerMetadata(material.issuer);
   const response = await fetch(metadata.token_endpoint, {
     method: 'POST',
@@ -113,7 +133,9 @@ async function machineToken(material: LabMaterial, scope: string): Promise<strin
 /** The issuer's first signing key, as published in its JWKS (public: anyone can fetch it). */
 async function publishedKey(issuer: string): Promise<JWK> {
   const metadata = await issuerMetadata(issuer);
-  const { keys } = (await (await fetch(metadata.jwks_uri, { signal: AbortSignal.timeout(TIMEOUT_MS) })).json()) as { keys: JWK[] };
+  const { keys } = (await (
+    await fetch(metadata.jwks_uri, { signal: AbortSignal.timeout(TIMEOUT_MS) })
+  ).json()) as { keys: JWK[] };
   const key = keys.find((k) => k.kty === 'RSA' || k.kty === 'EC');
   if (!key) throw new Error('the JWKS has no RSA or EC key');
   return key;
@@ -121,7 +143,9 @@ async function publishedKey(issuer: string): Promise<JWK> {
 
 /** A token the local IdP signs for the lab on request (idp/server.ts, /dev/lab-tokens/…). */
 async function labToken(issuer: string, kind: 'expired' | 'other-audience'): Promise<string> {
-  const response = await fetch(new URL(`/dev/lab-tokens/${kind}`, issuer), { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const response = await fetch(new URL(`/dev/lab-tokens/${kind}`, issuer), {
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
   const { access_token } = (await response.json()) as { access_token?: string };
   if (!access_token) throw new Error(`the IdP gave no ${kind} token (${response.status})`);
   return access_token;
@@ -130,14 +154,23 @@ async function labToken(issuer: string, kind: 'expired' | 'other-audience'): Pro
 // --- the reason over HTTP: /api's rejection counters ------------------------------------------
 
 async function rejectionCounts(token: string): Promise<Record<string, number>> {
-  const response = await send('/api/metrics', { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+  const response = await send('/api/metrics', {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+  });
   if (!response.ok) return {};
   return ((await response.json()) as { rejections?: Record<string, number> }).rejections ?? {};
 }
 
 /** Runs a request to /api and names the reason code whose counter went up, when it can. */
-async function atApi(material: LabMaterial, sent: string, request: () => Promise<Response>, stopped: (r: Response) => boolean): Promise<LabOutcome> {
-  const metricsToken = material.machineClient ? await machineToken(material, 'metrics:read').catch(() => undefined) : undefined;
+async function atApi(
+  material: LabMaterial,
+  sent: string,
+  request: () => Promise<Response>,
+  stopped: (r: Response) => boolean,
+): Promise<LabOutcome> {
+  const metricsToken = material.machineClient
+    ? await machineToken(material, 'metrics:read').catch(() => undefined)
+    : undefined;
   const before = metricsToken ? await rejectionCounts(metricsToken) : {};
   const response = await request();
   const after = metricsToken ? await rejectionCounts(metricsToken) : {};
@@ -146,7 +179,10 @@ async function atApi(material: LabMaterial, sent: string, request: () => Promise
 }
 
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
-const is = (...statuses: number[]) => (r: Response) => statuses.includes(r.status);
+const is =
+  (...statuses: number[]) =>
+  (r: Response) =>
+    statuses.includes(r.status);
 
 // --- sign-in: a pending transaction the attacker starts, to tamper with its callback ----------
 
@@ -154,8 +190,12 @@ async function pendingSignIn(): Promise<{ state: string; cookie: string }> {
   const response = await send('/auth/login?returnTo=%2Flab');
   const location = response.headers.get('location');
   const state = location ? new URL(location).searchParams.get('state') : null;
-  const cookie = response.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
-  if (!state || !cookie) throw new Error(`/auth/login did not start a sign-in (${response.status})`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';', 1)[0])
+    .join('; ');
+  if (!state || !cookie)
+    throw new Error(`/auth/login did not start a sign-in (${response.status})`);
   return { state, cookie };
 }
 
@@ -178,10 +218,17 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'id-token-at-api',
     title: 'The ID token sent to the API',
-    mistake: 'An API that accepts any valid JWT from the issuer takes the ID token, which is for the client, as an access token.',
+    mistake:
+      'An API that accepts any valid JWT from the issuer takes the ID token, which is for the client, as an access token.',
     reference: 'RFC 9068 §4, RFC 8725 §3.11, OIDC Core §2',
     expected: '401 invalid_token (id_token_presented)',
-    run: (m) => atApi(m, 'GET /api/me, Authorization: Bearer <your ID token>', () => send('/api/me', bearer(m.idToken)), is(401)),
+    run: (m) =>
+      atApi(
+        m,
+        'GET /api/me, Authorization: Bearer <your ID token>',
+        () => send('/api/me', bearer(m.idToken)),
+        is(401),
+      ),
   },
   {
     id: 'no-token',
@@ -189,7 +236,13 @@ export const ATTACKS: readonly Attack[] = [
     mistake: 'An API that answers without credentials, or without saying how to authenticate.',
     reference: 'RFC 6750 §3, §3.1',
     expected: '401 with WWW-Authenticate: Bearer and no error code',
-    run: (m) => atApi(m, 'GET /api/me, no Authorization header', () => send('/api/me'), (r) => r.status === 401 && /^Bearer /.test(r.headers.get('www-authenticate') ?? '')),
+    run: (m) =>
+      atApi(
+        m,
+        'GET /api/me, no Authorization header',
+        () => send('/api/me'),
+        (r) => r.status === 401 && /^Bearer /.test(r.headers.get('www-authenticate') ?? ''),
+      ),
   },
   {
     id: 'token-in-query',
@@ -197,7 +250,13 @@ export const ATTACKS: readonly Attack[] = [
     mistake: 'Tokens in query strings end up in logs, history and Referer headers.',
     reference: 'RFC 6750 §2.3, §5.3; RFC 9700 §4.3.2',
     expected: '400 invalid_request',
-    run: (m) => atApi(m, 'GET /api/me?access_token=<your access token>', () => send(`/api/me?access_token=${encodeURIComponent(m.accessToken)}`), is(400)),
+    run: (m) =>
+      atApi(
+        m,
+        'GET /api/me?access_token=<your access token>',
+        () => send(`/api/me?access_token=${encodeURIComponent(m.accessToken)}`),
+        is(400),
+      ),
   },
   {
     id: 'expired-token',
@@ -208,19 +267,30 @@ export const ATTACKS: readonly Attack[] = [
     needs: 'local-idp',
     run: async (m) => {
       const token = await labToken(m.issuer, 'expired');
-      return atApi(m, 'GET /api/me, Authorization: Bearer <a token the IdP signed, expired ten minutes ago>', () => send('/api/me', bearer(token)), is(401));
+      return atApi(
+        m,
+        'GET /api/me, Authorization: Bearer <a token the IdP signed, expired ten minutes ago>',
+        () => send('/api/me', bearer(token)),
+        is(401),
+      );
     },
   },
   {
     id: 'other-audience',
     title: 'A token for another API',
-    mistake: 'An API that does not check aud accepts tokens the same issuer made for any other API.',
+    mistake:
+      'An API that does not check aud accepts tokens the same issuer made for any other API.',
     reference: 'RFC 9068 §4, RFC 8707, RFC 9700 §4.10',
     expected: '401 invalid_token (wrong_audience)',
     needs: 'local-idp',
     run: async (m) => {
       const token = await labToken(m.issuer, 'other-audience');
-      return atApi(m, 'GET /api/me, Authorization: Bearer <a token the IdP signed for https://other-api.example/>', () => send('/api/me', bearer(token)), is(401));
+      return atApi(
+        m,
+        'GET /api/me, Authorization: Bearer <a token the IdP signed for https://other-api.example/>',
+        () => send('/api/me', bearer(token)),
+        is(401),
+      );
     },
   },
   {
@@ -229,44 +299,74 @@ export const ATTACKS: readonly Attack[] = [
     mistake: 'An API that checks the signature and stops there: any valid token may do anything.',
     reference: 'RFC 6750 §3.1, RFC 9068 §5',
     expected: '403 insufficient_scope, naming the scope',
-    run: (m) => atApi(m, 'GET /api/stats, Authorization: Bearer <your access token> (no stats:read)', () => send('/api/stats', bearer(m.accessToken)), is(403)),
+    run: (m) =>
+      atApi(
+        m,
+        'GET /api/stats, Authorization: Bearer <your access token> (no stats:read)',
+        () => send('/api/stats', bearer(m.accessToken)),
+        is(403),
+      ),
   },
   {
     id: 'machine-on-user-endpoint',
     title: 'A machine token on a user endpoint',
-    mistake: 'An API that treats a client-credentials token (no user) like a user\'s token.',
+    mistake: "An API that treats a client-credentials token (no user) like a user's token.",
     reference: 'RFC 9068 §2.2, RFC 6749 §4.4',
     expected: '403: this endpoint does not accept machine tokens',
     needs: 'local-idp',
     run: async (m) => {
       const token = await machineToken(m, 'stats:read');
-      return atApi(m, 'GET /api/notes, Authorization: Bearer <a client-credentials token>', () => send('/api/notes', bearer(token)), is(403));
+      return atApi(
+        m,
+        'GET /api/notes, Authorization: Bearer <a client-credentials token>',
+        () => send('/api/notes', bearer(token)),
+        is(403),
+      );
     },
   },
   {
     id: 'alg-none',
     title: 'alg: none',
-    mistake: 'A verifier that believes the token\'s own header and accepts an unsigned token.',
+    mistake: "A verifier that believes the token's own header and accepts an unsigned token.",
     reference: 'RFC 8725 §2.1, §3.1',
     expected: '401 invalid_token',
     run: (m) => {
-      const forged = new UnsecuredJWT({ ...decodeJwt(m.accessToken), scope: 'notes:read notes:write stats:read metrics:read' }).encode();
-      return atApi(m, 'GET /api/stats, Authorization: Bearer <your access token\'s claims, more scopes, alg: none>', () => send('/api/stats', bearer(forged)), is(401));
+      const forged = new UnsecuredJWT({
+        ...decodeJwt(m.accessToken),
+        scope: 'notes:read notes:write stats:read metrics:read',
+      }).encode();
+      return atApi(
+        m,
+        "GET /api/stats, Authorization: Bearer <your access token's claims, more scopes, alg: none>",
+        () => send('/api/stats', bearer(forged)),
+        is(401),
+      );
     },
   },
   {
     id: 'hs256-public-key',
     title: 'HS256 keyed with the public key',
-    mistake: 'A verifier that lets the token pick HMAC, keyed with the issuer\'s public key, which anyone can fetch.',
+    mistake:
+      "A verifier that lets the token pick HMAC, keyed with the issuer's public key, which anyone can fetch.",
     reference: 'RFC 8725 §2.1, §3.1, §3.2',
     expected: '401 invalid_token',
     run: async (m) => {
       const jwk = await publishedKey(m.issuer);
-      const pem = await exportSPKI((await importJWK(jwk, jwk.alg ?? 'RS256', { extractable: true })) as CryptoKey);
-      const forged = await new SignJWT({ ...decodeJwt(m.accessToken), scope: 'notes:read notes:write stats:read' })
+      const pem = await exportSPKI(
+        (await importJWK(jwk, jwk.alg ?? 'RS256', { extractable: true })) as CryptoKey,
+      );
+      const forged = await new SignJWT({
+        ...decodeJwt(m.accessToken),
+        scope: 'notes:read notes:write stats:read',
+      })
         .setProtectedHeader({ ...decodeProtectedHeader(m.accessToken), alg: 'HS256' })
         .sign(new TextEncoder().encode(pem));
-      return atApi(m, 'GET /api/stats, Authorization: Bearer <claims + stats:read, HS256 keyed with the issuer\'s public key (fetched from its JWKS)>', () => send('/api/stats', bearer(forged)), is(401));
+      return atApi(
+        m,
+        "GET /api/stats, Authorization: Bearer <claims + stats:read, HS256 keyed with the issuer's public key (fetched from its JWKS)>",
+        () => send('/api/stats', bearer(forged)),
+        is(401),
+      );
     },
   },
   {
@@ -277,44 +377,75 @@ export const ATTACKS: readonly Attack[] = [
     expected: '401 invalid_token',
     run: (m) => {
       const [header, payload, signature] = m.accessToken.split('.');
-      const claims = { ...(JSON.parse(new TextDecoder().decode(base64url.decode(payload!))) as object), scope: 'notes:read notes:write stats:read' };
+      const claims = {
+        ...(JSON.parse(new TextDecoder().decode(base64url.decode(payload!))) as object),
+        scope: 'notes:read notes:write stats:read',
+      };
       const forged = `${header}.${base64url.encode(JSON.stringify(claims))}.${signature}`;
-      return atApi(m, 'GET /api/stats, Authorization: Bearer <your access token with stats:read added, the signature unchanged>', () => send('/api/stats', bearer(forged)), is(401));
+      return atApi(
+        m,
+        'GET /api/stats, Authorization: Bearer <your access token with stats:read added, the signature unchanged>',
+        () => send('/api/stats', bearer(forged)),
+        is(401),
+      );
     },
   },
   {
     id: 'foreign-state',
     title: 'A callback this browser never asked for',
-    mistake: 'A client that accepts any authorization response: login CSRF, an attacker\'s code in your session.',
+    mistake:
+      "A client that accepts any authorization response: login CSRF, an attacker's code in your session.",
     reference: 'RFC 6749 §10.12, RFC 9700 §4.7',
     expected: 'to the error page (missing_transaction), no session',
     run: async () => {
       const response = await send('/auth/callback?code=attacker-code&state=attacker-state');
-      return outcome('GET /auth/callback?code=…&state=<a state no sign-in here started>', response, (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? ''));
+      return outcome(
+        'GET /auth/callback?code=…&state=<a state no sign-in here started>',
+        response,
+        (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? ''),
+      );
     },
   },
   {
     id: 'wrong-iss',
     title: 'An authorization response from another issuer',
-    mistake: 'A client with several providers that cannot tell which one answered: the mix-up attack.',
+    mistake:
+      'A client with several providers that cannot tell which one answered: the mix-up attack.',
     reference: 'RFC 9207 §2.4, RFC 9700 §4.4',
     expected: 'to the error page (issuer_mismatch)',
     run: async () => {
       const { state, cookie } = await pendingSignIn();
-      const response = await send(`/auth/callback?code=x&state=${encodeURIComponent(state)}&iss=${encodeURIComponent('https://attacker.example')}`, { headers: { Cookie: cookie } });
-      return outcome('GET /auth/callback with this sign-in\'s state and cookie, iss=https://attacker.example', response, (r) => /reason=issuer_mismatch/.test(r.headers.get('location') ?? ''));
+      const response = await send(
+        `/auth/callback?code=x&state=${encodeURIComponent(state)}&iss=${encodeURIComponent('https://attacker.example')}`,
+        { headers: { Cookie: cookie } },
+      );
+      return outcome(
+        "GET /auth/callback with this sign-in's state and cookie, iss=https://attacker.example",
+        response,
+        (r) => /reason=issuer_mismatch/.test(r.headers.get('location') ?? ''),
+      );
     },
   },
   {
     id: 'injected-code',
     title: 'An injected authorization code',
-    mistake: 'A code stolen from another sign-in, redeemed in this one: PKCE binds each code to its sign-in\'s verifier.',
+    mistake:
+      "A code stolen from another sign-in, redeemed in this one: PKCE binds each code to its sign-in's verifier.",
     reference: 'RFC 7636 §1, RFC 9700 §4.5',
     expected: 'to the error page: the provider refuses the code (no session)',
     run: async (m) => {
       const { state, cookie } = await pendingSignIn();
-      const response = await send(`/auth/callback?code=stolen-code&state=${encodeURIComponent(state)}&iss=${encodeURIComponent(m.issuer)}`, { headers: { Cookie: cookie } });
-      return outcome('GET /auth/callback with this sign-in\'s state and cookie, and a code it was not issued', response, (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? '') && !r.headers.getSetCookie().some((c) => /session=[^;]/.test(c)));
+      const response = await send(
+        `/auth/callback?code=stolen-code&state=${encodeURIComponent(state)}&iss=${encodeURIComponent(m.issuer)}`,
+        { headers: { Cookie: cookie } },
+      );
+      return outcome(
+        "GET /auth/callback with this sign-in's state and cookie, and a code it was not issued",
+        response,
+        (r) =>
+          /\/auth\/error\?/.test(r.headers.get('location') ?? '') &&
+          !r.headers.getSetCookie().some((c) => /session=[^;]/.test(c)),
+      );
     },
   },
   {
@@ -328,24 +459,37 @@ export const ATTACKS: readonly Attack[] = [
       // A second browser signs in as bob, and the attacker replays its callback, cookie included.
       const { callbackPath, transactionCookies } = await signInAs('bob', m.issuer);
       const response = await send(callbackPath, { headers: { Cookie: transactionCookies } });
-      return outcome('GET /auth/callback again: the same code, state and transaction cookie as a sign-in that just succeeded', response, (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? ''));
+      return outcome(
+        'GET /auth/callback again: the same code, state and transaction cookie as a sign-in that just succeeded',
+        response,
+        (r) => /\/auth\/error\?/.test(r.headers.get('location') ?? ''),
+      );
     },
   },
   {
     id: 'replayed-cookie',
     title: 'A session cookie replayed after sign-out',
-    mistake: 'A sign-out that only deletes the browser\'s cookie: a copy taken before still works.',
+    mistake: "A sign-out that only deletes the browser's cookie: a copy taken before still works.",
     reference: 'OWASP ASVS V7.4, RFC 9700 §4.14 (revocation)',
-    expected: 'store mode: sent to sign in; cookie mode: still works until the session ends (documented)',
+    expected:
+      'store mode: sent to sign in; cookie mode: still works until the session ends (documented)',
     needs: 'local-idp',
     run: async (m) => {
       const browser = await signInAs('bob', m.issuer);
       const copy = browser.app.header();
-      await send('/auth/logout', { method: 'POST', headers: { Cookie: copy, Origin: appUrl('/').origin } });
+      await send('/auth/logout', {
+        method: 'POST',
+        headers: { Cookie: copy, Origin: appUrl('/').origin },
+      });
       const response = await send('/dashboard', { headers: { Cookie: copy } });
-      const result = await outcome('GET /dashboard with a copy of bob\'s session cookie, taken before he signed out', response, (r) => /\/auth\/login/.test(r.headers.get('location') ?? ''));
+      const result = await outcome(
+        "GET /dashboard with a copy of bob's session cookie, taken before he signed out",
+        response,
+        (r) => /\/auth\/login/.test(r.headers.get('location') ?? ''),
+      );
       if (!result.stopped && m.sessionMode === 'cookie') {
-        result.limitation = 'Cookie mode: the server keeps nothing, so a copy of the cookie works until its idle or absolute lifetime ends (the refresh token is revoked). Store mode (SESSION_STORE=redis) refuses it.';
+        result.limitation =
+          'Cookie mode: the server keeps nothing, so a copy of the cookie works until its idle or absolute lifetime ends (the refresh token is revoked). Store mode (SESSION_STORE=redis) refuses it.';
       }
       return result;
     },
@@ -353,23 +497,36 @@ export const ATTACKS: readonly Attack[] = [
   {
     id: 'open-redirect',
     title: 'An open redirect through returnTo',
-    mistake: 'A client that sends users wherever returnTo says, to a phishing page after sign-in or sign-out.',
+    mistake:
+      'A client that sends users wherever returnTo says, to a phishing page after sign-in or sign-out.',
     reference: 'RFC 9700 §4.11',
-    expected: 'to this app\'s own signed-out page, not the attacker\'s',
+    expected: "to this app's own signed-out page, not the attacker's",
     run: async () => {
-      const response = await send('/auth/logout?returnTo=https%3A%2F%2Fattacker.example%2F', { method: 'POST', headers: { Origin: appUrl('/').origin } });
-      return outcome('POST /auth/logout?returnTo=https://attacker.example/ (no session)', response, (r) => new URL(r.headers.get('location') ?? '/', appUrl('/')).origin === appUrl('/').origin);
+      const response = await send('/auth/logout?returnTo=https%3A%2F%2Fattacker.example%2F', {
+        method: 'POST',
+        headers: { Origin: appUrl('/').origin },
+      });
+      return outcome(
+        'POST /auth/logout?returnTo=https://attacker.example/ (no session)',
+        response,
+        (r) => new URL(r.headers.get('location') ?? '/', appUrl('/')).origin === appUrl('/').origin,
+      );
     },
   },
   {
     id: 'tampered-cookie',
     title: 'A tampered session cookie',
-    mistake: 'A session cookie the server trusts without verifying it (signed-only, or not at all).',
+    mistake:
+      'A session cookie the server trusts without verifying it (signed-only, or not at all).',
     reference: 'OWASP ASVS V7, RFC 6265 §8',
     expected: 'sent to sign in, the cookie deleted',
     run: async (m) => {
       const response = await send('/dashboard', { headers: { Cookie: tampered(m.cookies) } });
-      return outcome('GET /dashboard with your session cookie, one character changed', response, (r) => /\/auth\/login/.test(r.headers.get('location') ?? ''));
+      return outcome(
+        'GET /dashboard with your session cookie, one character changed',
+        response,
+        (r) => /\/auth\/login/.test(r.headers.get('location') ?? ''),
+      );
     },
   },
   {
@@ -379,8 +536,15 @@ export const ATTACKS: readonly Attack[] = [
     reference: 'OWASP CSRF Prevention, OpenID RP-Initiated Logout §2',
     expected: '403, still signed in',
     run: async (m) => {
-      const response = await send('/auth/logout', { method: 'POST', headers: { Cookie: m.cookies, Origin: 'https://attacker.example' } });
-      return outcome('POST /auth/logout with your cookies, Origin: https://attacker.example', response, is(403));
+      const response = await send('/auth/logout', {
+        method: 'POST',
+        headers: { Cookie: m.cookies, Origin: 'https://attacker.example' },
+      });
+      return outcome(
+        'POST /auth/logout with your cookies, Origin: https://attacker.example',
+        response,
+        is(403),
+      );
     },
   },
   {
@@ -390,8 +554,14 @@ export const ATTACKS: readonly Attack[] = [
     reference: 'OAuth 2.0 for Browser-Based Apps §6.1 (BFF), OWASP CSRF Prevention',
     expected: '403',
     run: async (m) => {
-      const response = await send('/bff/notes', { headers: { Cookie: m.cookies, 'Sec-Fetch-Site': 'same-origin' } });
-      return outcome('GET /bff/notes with your cookies, without the x-bff-request header', response, is(403));
+      const response = await send('/bff/notes', {
+        headers: { Cookie: m.cookies, 'Sec-Fetch-Site': 'same-origin' },
+      });
+      return outcome(
+        'GET /bff/notes with your cookies, without the x-bff-request header',
+        response,
+        is(403),
+      );
     },
   },
 ];

@@ -62,16 +62,24 @@ export async function signInAs(user: 'alice' | 'bob', issuer: string): Promise<S
           redirect: 'manual',
           signal: AbortSignal.timeout(TIMEOUT_MS),
         })
-      : await fetch(url, { headers: { Cookie: idp.header() }, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
+      : await fetch(url, {
+          headers: { Cookie: idp.header() },
+          redirect: 'manual',
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
     idp.take(response);
     next = response.headers.get('location');
   }
   if (!next) throw new Error('the IdP did not send the browser back');
   const callbackUrl = new URL(next, appUrl('/'));
-  if (callbackUrl.origin !== appUrl('/').origin || callbackUrl.pathname !== '/auth/callback') throw new Error(`the IdP sent the browser to ${callbackUrl.pathname}`);
+  if (callbackUrl.origin !== appUrl('/').origin || callbackUrl.pathname !== '/auth/callback')
+    throw new Error(`the IdP sent the browser to ${callbackUrl.pathname}`);
   const callbackPath = `${callbackUrl.pathname}${callbackUrl.search}`;
   const transactionCookies = app.header();
-  const callback = await fetchApp(callbackPath, { headers: { Cookie: transactionCookies }, redirect: 'manual' });
+  const callback = await fetchApp(callbackPath, {
+    headers: { Cookie: transactionCookies },
+    redirect: 'manual',
+  });
   app.take(callback);
   return { app, callbackPath, transactionCookies, callback };
 }

@@ -7,14 +7,16 @@ import { apiGate } from '../deployment-setup';
 import { isSameOriginRequest } from '../origin';
 import { LAB_HEADER, labEnabled } from './enabled';
 
-
 /** The response refusing this request, or undefined when the lab may serve it. */
 export function refuseLabRequest(request: Request): Response | undefined {
   const gated = apiGate();
   if (gated) return gated;
   if (!labEnabled()) return NextResponse.json({ error: 'not_found' }, { status: 404 });
   if (request.headers.get(LAB_HEADER) !== '1' || !isSameOriginRequest(request)) {
-    return NextResponse.json({ error: 'forbidden', error_description: 'Same-origin requests from the lab page only.' }, { status: 403 });
+    return NextResponse.json(
+      { error: 'forbidden', error_description: 'Same-origin requests from the lab page only.' },
+      { status: 403 },
+    );
   }
   return undefined;
 }

@@ -80,10 +80,25 @@ export interface ProviderProfile {
   guide: string;
 }
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+export const CLIENT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
-export const PROVIDER_NAMES = ['local', 'generic', 'keycloak', 'auth0', 'okta', 'entra', 'cognito', 'google', 'zitadel', 'authentik'] as const;
+export const PROVIDER_NAMES = [
+  'local',
+  'generic',
+  'keycloak',
+  'auth0',
+  'okta',
+  'entra',
+  'cognito',
+  'google',
+  'zitadel',
+  'authentik',
+] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /**
@@ -158,7 +173,10 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
       rolesClaim: 'permissions',
       // Machine-to-machine tokens: `sub` is `<client id>@clients` (both profiles); the Auth0
       // profile adds `gty: client-credentials`.
-      machineMarkers: [{ claim: 'gty', equals: 'client-credentials' }, { claim: 'sub', suffix: '@clients' }],
+      machineMarkers: [
+        { claim: 'gty', equals: 'client-credentials' },
+        { claim: 'sub', suffix: '@clients' },
+      ],
     },
     audienceRequest: 'audience',
     guide: 'docs/providers/auth0.md',
@@ -233,7 +251,8 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     logout: 'none',
     api: {
       supported: false,
-      reason: 'Google issues access tokens for its own APIs only, not JWT access tokens for yours: with Google, this app signs you in, but /api cannot be called.',
+      reason:
+        'Google issues access tokens for its own APIs only, not JWT access tokens for yours: with Google, this app signs you in, but /api cannot be called.',
     },
     guide: 'docs/providers/google.md',
   },
@@ -273,7 +292,8 @@ export const PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
     audienceRequest: 'scope',
     api: {
       supported: false,
-      reason: "authentik's access tokens carry the client id as their audience and the ID token's claims (nonce included): /api cannot tell them from ID tokens, so it accepts none. Sign-in works.",
+      reason:
+        "authentik's access tokens carry the client id as their audience and the ID token's claims (nonce included): /api cannot tell them from ID tokens, so it accepts none. Sign-in works.",
     },
     guide: 'docs/providers/README.md',
   },
@@ -295,7 +315,8 @@ export function claimAt(claims: Record<string, unknown>, path: string): unknown 
   if (Object.hasOwn(claims, path)) return claims[path];
   let value: unknown = claims;
   for (const part of path.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part)) return undefined;
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, part))
+      return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
@@ -308,7 +329,10 @@ export function matchesAny(claims: Record<string, unknown>, rules: readonly Clai
     if (value === undefined || value === null) return false;
     if (rule.suffix !== undefined) return typeof value === 'string' && value.endsWith(rule.suffix);
     // Token-type words are compared case-insensitively (Keycloak can write `bearer`).
-    return rule.equals === undefined || (typeof value === 'string' && value.toLowerCase() === rule.equals.toLowerCase());
+    return (
+      rule.equals === undefined ||
+      (typeof value === 'string' && value.toLowerCase() === rule.equals.toLowerCase())
+    );
   });
 }
 
@@ -319,7 +343,8 @@ export function matchesAny(claims: Record<string, unknown>, rules: readonly Clai
  */
 export function stringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return value.split(' ').filter(Boolean);
-  if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+  if (Array.isArray(value))
+    return value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
   if (typeof value === 'object' && value !== null) return Object.keys(value);
   return undefined;
 }

@@ -29,19 +29,32 @@ export const PROFILE_VARIABLES = {
   OIDC_AUTHORIZATION_PARAMS: 'extra authorization parameters, as a query string (a=1&b=2)',
   OIDC_CLIENT_AUTH_METHOD: `client authentication: ${CLIENT_AUTH_METHODS.join(', ')}`,
   OIDC_LOGOUT: 'how sign-out reaches the provider: end_session, cognito or none',
-  API_ENABLED: 'whether /api can validate this provider\'s access tokens: true or false',
+  API_ENABLED: "whether /api can validate this provider's access tokens: true or false",
   API_TOKEN_TYP: 'accepted access-token typ values (at+jwt, jwt, absent)',
-  API_TOKEN_MARKERS: 'claims only access tokens carry: claim, claim=value or claim$=suffix, any one suffices',
+  API_TOKEN_MARKERS:
+    'claims only access tokens carry: claim, claim=value or claim$=suffix, any one suffices',
   API_SCOPE_CLAIM: 'where the scopes live, first present wins (scope, scp)',
   API_CLIENT_ID_CLAIM: 'where the client id lives, first present wins (client_id, azp, cid, appid)',
   API_ROLES_CLAIM: 'dotted path of the roles or groups claim, or none',
-  API_MACHINE_MARKERS: 'claims that mark a client-credentials token: claim, claim=value or claim$=suffix',
+  API_MACHINE_MARKERS:
+    'claims that mark a client-credentials token: claim, claim=value or claim$=suffix',
 } as const;
 
 /** Parameters the flow sets itself: an override must never replace them. */
 const RESERVED_PARAMS = new Set([
-  'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method', 'resource', 'audience', 'request', 'request_uri',
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'resource',
+  'audience',
+  'request',
+  'request_uri',
 ]);
 
 function value(env: Env, name: string): string | undefined {
@@ -57,7 +70,8 @@ function list(env: Env, name: string): string[] | undefined {
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T | undefined {
   const v = value(env, name);
   if (v === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(v)) throw new ProfileError(`${name} must be one of ${allowed.join(', ')}; got "${v}".`);
+  if (!(allowed as readonly string[]).includes(v))
+    throw new ProfileError(`${name} must be one of ${allowed.join(', ')}; got "${v}".`);
   return v as T;
 }
 
@@ -74,12 +88,17 @@ function rules(env: Env, name: string): ClaimRule[] | undefined {
 
 export function resolveProfile(env: Env): ProviderProfile {
   const issuerSet = value(env, 'OIDC_ISSUER') !== undefined;
-  const name = oneOf<ProviderName>(env, 'OIDC_PROVIDER', PROVIDER_NAMES) ?? (issuerSet ? 'generic' : 'local');
+  const name =
+    oneOf<ProviderName>(env, 'OIDC_PROVIDER', PROVIDER_NAMES) ?? (issuerSet ? 'generic' : 'local');
   if (name === 'local' && issuerSet) {
-    throw new ProfileError('OIDC_PROVIDER=local is the bundled identity provider: unset OIDC_ISSUER, or choose another profile.');
+    throw new ProfileError(
+      'OIDC_PROVIDER=local is the bundled identity provider: unset OIDC_ISSUER, or choose another profile.',
+    );
   }
   if (name !== 'local' && !issuerSet) {
-    throw new ProfileError(`OIDC_PROVIDER=${name} needs OIDC_ISSUER (and the client's OIDC_CLIENT_ID and OIDC_CLIENT_SECRET).`);
+    throw new ProfileError(
+      `OIDC_PROVIDER=${name} needs OIDC_ISSUER (and the client's OIDC_CLIENT_ID and OIDC_CLIENT_SECRET).`,
+    );
   }
   const base = PROFILES[name];
 
@@ -89,7 +108,9 @@ export function resolveProfile(env: Env): ProviderProfile {
     const params = Object.fromEntries(new URLSearchParams(rawParams));
     const reserved = Object.keys(params).filter((k) => RESERVED_PARAMS.has(k));
     if (reserved.length) {
-      throw new ProfileError(`OIDC_AUTHORIZATION_PARAMS may not set ${reserved.join(', ')}: the flow sets those itself.`);
+      throw new ProfileError(
+        `OIDC_AUTHORIZATION_PARAMS may not set ${reserved.join(', ')}: the flow sets those itself.`,
+      );
     }
     authorizationParams = params;
   }
@@ -119,16 +140,24 @@ export function resolveProfile(env: Env): ProviderProfile {
   return {
     ...base,
     accessToken,
-    audienceRequest: oneOf<AudienceRequest>(env, 'OIDC_AUDIENCE_REQUEST', ['resource', 'audience', 'scope']) ?? base.audienceRequest,
+    audienceRequest:
+      oneOf<AudienceRequest>(env, 'OIDC_AUDIENCE_REQUEST', ['resource', 'audience', 'scope']) ??
+      base.audienceRequest,
     extraScopes: list(env, 'OIDC_EXTRA_SCOPES') ?? base.extraScopes,
     authorizationParams,
-    clientAuthMethod: oneOf<ClientAuthMethod>(env, 'OIDC_CLIENT_AUTH_METHOD', CLIENT_AUTH_METHODS) ?? base.clientAuthMethod,
-    logout: oneOf<LogoutMode>(env, 'OIDC_LOGOUT', ['end_session', 'cognito', 'none']) ?? base.logout,
+    clientAuthMethod:
+      oneOf<ClientAuthMethod>(env, 'OIDC_CLIENT_AUTH_METHOD', CLIENT_AUTH_METHODS) ??
+      base.clientAuthMethod,
+    logout:
+      oneOf<LogoutMode>(env, 'OIDC_LOGOUT', ['end_session', 'cognito', 'none']) ?? base.logout,
     api:
       apiEnabled === 'true'
         ? { supported: true }
         : apiEnabled === 'false'
-          ? { supported: false, reason: 'API_ENABLED=false: /api does not accept this provider\'s tokens.' }
+          ? {
+              supported: false,
+              reason: "API_ENABLED=false: /api does not accept this provider's tokens.",
+            }
           : base.api,
   };
 }

@@ -43,7 +43,11 @@ function createLimiter({ limit, windowS }: RateLimit): Limiter {
       }
       window.count++;
       const retryAfterS = Math.max(1, Math.ceil((window.start + windowS * 1000 - now) / 1000));
-      return { allowed: window.count <= limit, firstRefusal: window.count === limit + 1, retryAfterS };
+      return {
+        allowed: window.count <= limit,
+        firstRefusal: window.count === limit + 1,
+        retryAfterS,
+      };
     },
   };
 }
@@ -53,7 +57,9 @@ function createLimiter({ limit, windowS }: RateLimit): Limiter {
  * bundles a module once per route, and a module-level map would count each route on its own.
  */
 export function limiter(name: string, rate: RateLimit): Limiter {
-  const all = ((globalThis as { __rateLimiters?: Map<string, { rate: string; limiter: Limiter }> }).__rateLimiters ??= new Map());
+  const all = ((
+    globalThis as { __rateLimiters?: Map<string, { rate: string; limiter: Limiter }> }
+  ).__rateLimiters ??= new Map());
   const key = `${rate.limit}/${rate.windowS}`;
   let entry = all.get(name);
   if (!entry || entry.rate !== key) {

@@ -18,7 +18,8 @@ export function rateLimited(
   if (!rate || !address) return undefined; // no limit, or no trustworthy client address (./client.ts)
   const verdict = limiter(scope, rate).hit(address);
   if (verdict.allowed) return undefined;
-  if (verdict.firstRefusal) logEvent('rate_limited', { scope, limit: rate.limit, windowS: rate.windowS });
+  if (verdict.firstRefusal)
+    logEvent('rate_limited', { scope, limit: rate.limit, windowS: rate.windowS });
   return tooManyRequests(verdict.retryAfterS, as);
 }
 
@@ -26,6 +27,12 @@ export function tooManyRequests(retryAfterS: number, as: 'json' | 'text'): Respo
   const headers = { 'Cache-Control': 'no-store', 'Retry-After': String(retryAfterS) };
   const description = `Too many requests from this address: try again in ${retryAfterS} s.`;
   return as === 'json'
-    ? Response.json({ error: 'too_many_requests', error_description: description }, { status: 429, headers })
-    : new Response(description, { status: 429, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' } });
+    ? Response.json(
+        { error: 'too_many_requests', error_description: description },
+        { status: 429, headers },
+      )
+    : new Response(description, {
+        status: 429,
+        headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+      });
 }

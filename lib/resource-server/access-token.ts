@@ -3,8 +3,22 @@
  * tokens when configured. Every failure is an InvalidTokenError with a reason code for the log;
  * the client only ever sees `invalid_token`.
  */
-import { decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { claimAt, ID_TOKEN_ONLY_CLAIMS, matchesAny, normalizeTyp, PROFILES, stringList, type AccessTokenShape } from '../providers/profiles.ts';
+import {
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type ProtectedHeaderParameters,
+} from 'jose';
+import {
+  claimAt,
+  ID_TOKEN_ONLY_CLAIMS,
+  matchesAny,
+  normalizeTyp,
+  PROFILES,
+  stringList,
+  type AccessTokenShape,
+} from '../providers/profiles.ts';
 import { CodedError } from '../coded-error.ts';
 import { JwksUnavailableError, type JwksCache } from './jwks.ts';
 import { createVerifiedTokens } from './verified-tokens.ts';
@@ -74,9 +88,23 @@ export class InvalidTokenError extends CodedError<AccessTokenRejection> {
 }
 
 /** jose's claim names that have a code of their own, missing or malformed. */
-const MISSING = { exp: 'missing_exp', iat: 'missing_iat', sub: 'missing_sub', iss: 'missing_iss', aud: 'missing_aud' } as const;
-const MALFORMED = { exp: 'invalid_exp', iat: 'invalid_iat', nbf: 'invalid_nbf', sub: 'invalid_sub' } as const;
-const codeOf = <T extends Record<string, AccessTokenRejection>>(table: T, claim: string): AccessTokenRejection =>
+const MISSING = {
+  exp: 'missing_exp',
+  iat: 'missing_iat',
+  sub: 'missing_sub',
+  iss: 'missing_iss',
+  aud: 'missing_aud',
+} as const;
+const MALFORMED = {
+  exp: 'invalid_exp',
+  iat: 'invalid_iat',
+  nbf: 'invalid_nbf',
+  sub: 'invalid_sub',
+} as const;
+const codeOf = <T extends Record<string, AccessTokenRejection>>(
+  table: T,
+  claim: string,
+): AccessTokenRejection =>
   Object.hasOwn(table, claim) ? table[claim as keyof T]! : 'invalid_claim';
 
 export interface VerifierOptions {
@@ -104,7 +132,10 @@ function firstPresent(claims: Record<string, unknown>, names: readonly string[])
   return firstClaim(claims, names)?.value;
 }
 
-function firstClaim(claims: Record<string, unknown>, names: readonly string[]): { name: string; value: unknown } | undefined {
+function firstClaim(
+  claims: Record<string, unknown>,
+  names: readonly string[],
+): { name: string; value: unknown } | undefined {
   for (const name of names) {
     const value = claimAt(claims, name);
     if (value !== undefined) return { name, value };
@@ -119,8 +150,11 @@ function firstClaim(claims: Record<string, unknown>, names: readonly string[]): 
 function scopesOf(claims: Record<string, unknown>, names: readonly string[]): string[] | undefined {
   const found = firstClaim(claims, names);
   if (!found) return [];
-  if (found.name === 'scope') return typeof found.value === 'string' ? stringList(found.value) : undefined;
-  return Array.isArray(found.value) || typeof found.value === 'string' ? stringList(found.value) : undefined;
+  if (found.name === 'scope')
+    return typeof found.value === 'string' ? stringList(found.value) : undefined;
+  return Array.isArray(found.value) || typeof found.value === 'string'
+    ? stringList(found.value)
+    : undefined;
 }
 
 /**
@@ -143,7 +177,8 @@ export function toAccessToken(
   const clientId = firstPresent(claims, shape.clientIdClaims);
   if (clientId === undefined) throw new InvalidTokenError('missing_client_id');
   if (typeof clientId !== 'string' || !clientId) throw new InvalidTokenError('invalid_client_id');
-  if (claims.sub !== undefined && (typeof claims.sub !== 'string' || !claims.sub)) throw new InvalidTokenError('invalid_sub');
+  if (claims.sub !== undefined && (typeof claims.sub !== 'string' || !claims.sub))
+    throw new InvalidTokenError('invalid_sub');
   const scopes = scopesOf(claims, shape.scopeClaims);
   if (!scopes) throw new InvalidTokenError('invalid_scope');
   const rolesValue = shape.rolesClaim ? claimAt(claims, shape.rolesClaim) : undefined;
@@ -165,7 +200,10 @@ export function toAccessToken(
  * Maps the provider's scope names to the API's: a prefix removed (Cognito names custom scopes
  * `<resource server>/<scope>`), then renamed by `map` (for names a provider will not accept).
  */
-export function scopeNamer(prefix: string | undefined, map: Readonly<Record<string, string>>): (scope: string) => string {
+export function scopeNamer(
+  prefix: string | undefined,
+  map: Readonly<Record<string, string>>,
+): (scope: string) => string {
   return (scope) => {
     const bare = prefix && scope.startsWith(prefix) ? scope.slice(prefix.length) : scope;
     return Object.hasOwn(map, bare) ? map[bare]! : bare;
@@ -203,21 +241,44 @@ function reasonOf(err: unknown, header: { crit?: unknown }): AccessTokenRejectio
   if (err instanceof errors.JWKSMultipleMatchingKeys) return 'ambiguous_key';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'alg_not_allowed';
   // RFC 7515 §4.1.11: jose refuses any `crit` extension it does not implement.
-  if (err instanceof errors.JOSENotSupported) return header.crit !== undefined ? 'unsupported_crit' : 'unsupported';
-  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JWKSInvalid) return 'malformed';
+  if (err instanceof errors.JOSENotSupported)
+    return header.crit !== undefined ? 'unsupported_crit' : 'unsupported';
+  if (
+    err instanceof errors.JWSInvalid ||
+    err instanceof errors.JWTInvalid ||
+    err instanceof errors.JWKSInvalid
+  )
+    return 'malformed';
   return 'invalid';
 }
 
 export function createAccessTokenVerifier(options: VerifierOptions) {
-  const { issuer, audience, algorithms, clockToleranceS, jwks, introspect, shape = RFC_9068_SHAPE, scopeName } = options;
+  const {
+    issuer,
+    audience,
+    algorithms,
+    clockToleranceS,
+    jwks,
+    introspect,
+    shape = RFC_9068_SHAPE,
+    scopeName,
+  } = options;
   // Tokens that passed everything lately: their signature is not verified again (./verified-tokens.ts).
   const verified = createVerifiedTokens({ clockToleranceS, maxTokenAgeS: MAX_TOKEN_AGE_S });
 
   /** Is this a genuine ID token from our issuer? Only for the log: the answer is invalid_token anyway. */
   async function isIdToken(token: string): Promise<boolean> {
     try {
-      const { payload } = await jwtVerify(token, jwks.getKey, { issuer, algorithms, clockTolerance: clockToleranceS });
-      return hasIdTokenClaims(payload) || (firstPresent(payload, shape.clientIdClaims) === undefined && ![payload.aud].flat().includes(audience));
+      const { payload } = await jwtVerify(token, jwks.getKey, {
+        issuer,
+        algorithms,
+        clockTolerance: clockToleranceS,
+      });
+      return (
+        hasIdTokenClaims(payload) ||
+        (firstPresent(payload, shape.clientIdClaims) === undefined &&
+          ![payload.aud].flat().includes(audience))
+      );
     } catch {
       return false;
     }
@@ -263,7 +324,8 @@ export function createAccessTokenVerifier(options: VerifierOptions) {
     // `JWT`, or share `aud`), the claims must: an ID token's are refused, and any token not
     // typed at+jwt must carry the profile's positive access-token marker.
     if (hasIdTokenClaims(payload)) throw new InvalidTokenError('id_token_presented');
-    if (typ !== 'at+jwt' && !matchesAny(payload, shape.markers)) throw new InvalidTokenError('missing_access_token_marker');
+    if (typ !== 'at+jwt' && !matchesAny(payload, shape.markers))
+      throw new InvalidTokenError('missing_access_token_marker');
     const result = toAccessToken(payload, 'jwt', shape, scopeName);
     verified.remember(token, result, { exp: payload.exp!, nbf: payload.nbf, iat: payload.iat! });
     return result;

@@ -17,13 +17,19 @@ export type Credential =
   /** A malformed request (§3.1 invalid_request, 400). */
   | {
       kind: 'invalid_request';
-      reason: 'token_in_query' | 'token_in_body' | 'multiple_credentials' | 'empty_token' | 'malformed_header';
+      reason:
+        | 'token_in_query'
+        | 'token_in_body'
+        | 'multiple_credentials'
+        | 'empty_token'
+        | 'malformed_header';
     }
   | { kind: 'too_large'; reason: 'token_too_large' };
 
 async function formBodyHasToken(request: Request): Promise<boolean> {
   const type = request.headers.get('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded') || !request.body) return false;
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded') || !request.body)
+    return false;
   // Read at most MAX_FORM_BYTES of a copy, so the handler can still read the body.
   const reader = request.clone().body!.getReader();
   const chunks: Uint8Array[] = [];
@@ -55,12 +61,16 @@ export async function readCredential(request: Request): Promise<Credential> {
   const header = request.headers.get('authorization');
 
   // RFC 6750 §2.3 / §2: the query method is not supported here, and never alongside another.
-  if (new URL(request.url).searchParams.has('access_token')) return { kind: 'invalid_request', reason: 'token_in_query' };
+  if (new URL(request.url).searchParams.has('access_token'))
+    return { kind: 'invalid_request', reason: 'token_in_query' };
   // RFC 6750 §2.2: nor the form body method.
   if (await formBodyHasToken(request)) return { kind: 'invalid_request', reason: 'token_in_body' };
 
   if (header === null) {
-    return { kind: 'none', reason: request.headers.has('cookie') ? 'cookie_instead_of_token' : 'missing_token' };
+    return {
+      kind: 'none',
+      reason: request.headers.has('cookie') ? 'cookie_instead_of_token' : 'missing_token',
+    };
   }
   if (header.length > MAX_TOKEN_BYTES + 16) return { kind: 'too_large', reason: 'token_too_large' };
 
@@ -73,7 +83,8 @@ export async function readCredential(request: Request): Promise<Credential> {
   // proxies that merge). Node's HTTP server (`next start`) keeps only the first Authorization
   // header of a request and drops the others before the app sees them.
   if (header.includes(',')) return { kind: 'invalid_request', reason: 'multiple_credentials' };
-  if (rest.length === 0 || rest[0] === '') return { kind: 'invalid_request', reason: 'empty_token' };
+  if (rest.length === 0 || rest[0] === '')
+    return { kind: 'invalid_request', reason: 'empty_token' };
   if (rest.length > 1) return { kind: 'invalid_request', reason: 'multiple_credentials' };
   const token = rest[0]!;
   if (!B64TOKEN.test(token)) return { kind: 'invalid_request', reason: 'malformed_header' };

@@ -29,7 +29,11 @@ export function bearerError(
   if (error && description) params.push(`error_description=${quote(description)}`);
   if (scope?.length) params.push(`scope=${quote(scope.join(' '))}`);
   const body = error
-    ? { error, error_description: description, ...(scope?.length ? { scope: scope.join(' ') } : {}) }
+    ? {
+        error,
+        error_description: description,
+        ...(scope?.length ? { scope: scope.join(' ') } : {}),
+      }
     : { error: 'unauthorized', error_description: 'A bearer access token is required.' };
   return Response.json(body, {
     status,
@@ -46,15 +50,23 @@ export function json(body: unknown, status = 200): Response {
  * and the same JSON error shape as every other /api answer (instead of Next's empty 405).
  */
 export function methodNotAllowed(allowed: readonly string[]): (request: Request) => Response {
-  const allow = [...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'])].join(', ');
+  const allow = [
+    ...new Set([...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS']),
+  ].join(', ');
   return (request) =>
     Response.json(
-      { error: 'method_not_allowed', error_description: `${request.method} is not served here; use ${allowed.join(' or ')}.` },
+      {
+        error: 'method_not_allowed',
+        error_description: `${request.method} is not served here; use ${allowed.join(' or ')}.`,
+      },
       { status: 405, headers: { ...NO_STORE, Allow: allow } },
     );
 }
 
 /** An /api path with no endpoint: the JSON error shape, not Next's HTML 404 page. */
 export function notFound(): Response {
-  return Response.json({ error: 'not_found', error_description: 'There is no API endpoint at this path.' }, { status: 404, headers: NO_STORE });
+  return Response.json(
+    { error: 'not_found', error_description: 'There is no API endpoint at this path.' },
+    { status: 404, headers: NO_STORE },
+  );
 }

@@ -6,7 +6,13 @@
 import * as oauth from 'oauth4webapi';
 import { issuerFetch } from '../issuer-http';
 import { sha256Hex } from '../sha256';
-import { InvalidTokenError, RFC_9068_SHAPE, toAccessToken, type AccessToken, type AccessTokenRejection } from './access-token';
+import {
+  InvalidTokenError,
+  RFC_9068_SHAPE,
+  toAccessToken,
+  type AccessToken,
+  type AccessTokenRejection,
+} from './access-token';
 
 export interface IntrospectorOptions {
   as: oauth.AuthorizationServer;
@@ -40,11 +46,22 @@ export class IntrospectionBusyError extends Error {
   override name = 'IntrospectionBusyError';
 }
 
-type Entry = { until: number; result: AccessToken } | { until: number; reason: AccessTokenRejection };
-
+type Entry =
+  { until: number; result: AccessToken } | { until: number; reason: AccessTokenRejection };
 
 export function createIntrospector(options: IntrospectorOptions) {
-  const { as, clientId, clientSecret, audience, clockToleranceS, ttlMs = 30_000, inactiveTtlMs = 5_000, maxEntries = 10_000, timeoutMs = 5_000, maxConcurrent = 16 } = options;
+  const {
+    as,
+    clientId,
+    clientSecret,
+    audience,
+    clockToleranceS,
+    ttlMs = 30_000,
+    inactiveTtlMs = 5_000,
+    maxEntries = 10_000,
+    timeoutMs = 5_000,
+    maxConcurrent = 16,
+  } = options;
   const cache = new Map<string, Entry>();
   const inflight = new Map<string, Promise<AccessToken>>();
   const client: oauth.Client = { client_id: clientId };
@@ -70,21 +87,30 @@ export function createIntrospector(options: IntrospectorOptions) {
     } catch (err) {
       // The endpoint answered, and refused this token (e.g. unsupported_token_type): the
       // token is not valid for us. A 5xx from the issuer is an outage instead.
-      if (err instanceof oauth.ResponseBodyError && err.status < 500) throw new InvalidTokenError('introspection_refused');
+      if (err instanceof oauth.ResponseBodyError && err.status < 500)
+        throw new InvalidTokenError('introspection_refused');
       throw err;
     }
     const now = Date.now() / 1000;
     // RFC 7662 §2.2: `active` is the only required member; everything else we check ourselves.
     if (!result.active) throw new InvalidTokenError('introspection_inactive');
-    if (result.token_type && result.token_type.toLowerCase() === 'refresh_token') throw new InvalidTokenError('wrong_token_type');
-    if (result.iss !== undefined && result.iss !== (options.issuer ?? as.issuer)) throw new InvalidTokenError('wrong_issuer');
+    if (result.token_type && result.token_type.toLowerCase() === 'refresh_token')
+      throw new InvalidTokenError('wrong_token_type');
+    if (result.iss !== undefined && result.iss !== (options.issuer ?? as.issuer))
+      throw new InvalidTokenError('wrong_issuer');
     if (![result.aud].flat().includes(audience)) throw new InvalidTokenError('wrong_audience');
     if (typeof result.exp !== 'number') throw new InvalidTokenError('missing_exp');
     if (result.exp + clockToleranceS <= now) throw new InvalidTokenError('expired');
-    if (typeof result.nbf === 'number' && result.nbf - clockToleranceS > now) throw new InvalidTokenError('not_yet_valid');
+    if (typeof result.nbf === 'number' && result.nbf - clockToleranceS > now)
+      throw new InvalidTokenError('not_yet_valid');
     if (typeof result.client_id !== 'string') throw new InvalidTokenError('missing_client_id');
     // RFC 7662 §2.2 names the claims: `scope` (a string) and `client_id`; roles as the profile says.
-    return toAccessToken(result, 'opaque', { ...RFC_9068_SHAPE, rolesClaim: options.rolesClaim }, options.scopeName);
+    return toAccessToken(
+      result,
+      'opaque',
+      { ...RFC_9068_SHAPE, rolesClaim: options.rolesClaim },
+      options.scopeName,
+    );
   }
 
   async function introspect(token: string): Promise<AccessToken> {
@@ -98,7 +124,8 @@ export function createIntrospector(options: IntrospectorOptions) {
     // Concurrent lookups of one token share one request.
     let pending = inflight.get(key);
     if (!pending) {
-      if (inflight.size >= maxConcurrent) throw new IntrospectionBusyError(`${maxConcurrent} introspection requests are in flight`);
+      if (inflight.size >= maxConcurrent)
+        throw new IntrospectionBusyError(`${maxConcurrent} introspection requests are in flight`);
       pending = ask(token).finally(() => inflight.delete(key));
       inflight.set(key, pending);
     }

@@ -48,7 +48,8 @@ export function createJwksCache(jwksUri: URL, options: JwksCacheOptions = {}): J
           redirect: 'error',
           signal: AbortSignal.timeout(timeoutMs),
         });
-        if (!response.ok) throw new JwksUnavailableError(`JWKS endpoint answered ${response.status}`);
+        if (!response.ok)
+          throw new JwksUnavailableError(`JWKS endpoint answered ${response.status}`);
         const jwks = (await response.json()) as JSONWebKeySet;
         local = createLocalJWKSet(jwks); // validates the shape; throws JWKSInvalid otherwise
         fetchedAt = Date.now();
@@ -73,7 +74,8 @@ export function createJwksCache(jwksUri: URL, options: JwksCacheOptions = {}): J
       return await local!(header, token);
     } catch (err) {
       if (!(err instanceof errors.JWKSNoMatchingKey)) throw err;
-      if (inflight) await inflight.catch(() => undefined); // a refetch is under way: use its result
+      if (inflight)
+        await inflight.catch(() => undefined); // a refetch is under way: use its result
       else if (!coolingDown()) await reload().catch(() => undefined);
       else throw err;
       return local!(header, token);

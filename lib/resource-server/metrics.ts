@@ -32,7 +32,11 @@ export function rejectionCounts(): Partial<Record<ApiRejection, number>> {
 
 /** Prometheus text exposition format. */
 export function prometheusText(): string {
-  const lines = ['# HELP api_rejections_total Requests to /api refused, by reason.', '# TYPE api_rejections_total counter'];
-  for (const [reason, count] of Object.entries(rejectionCounts())) lines.push(`api_rejections_total{reason="${reason}"} ${count}`);
+  const lines = [
+    '# HELP api_rejections_total Requests to /api refused, by reason.',
+    '# TYPE api_rejections_total counter',
+  ];
+  for (const [reason, count] of Object.entries(rejectionCounts()))
+    lines.push(`api_rejections_total{reason="${reason}"} ${count}`);
   return `${lines.join('\n')}\n`;
 }

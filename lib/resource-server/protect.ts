@@ -48,14 +48,26 @@ function errorCode(err: unknown): string {
   return typeof code === 'string' ? code : 'issuer_unreachable';
 }
 
-export function protect(rule: RouteRule, handler: Handler, getResourceServer: () => Promise<ResourceServer> = resourceServer) {
+export function protect(
+  rule: RouteRule,
+  handler: Handler,
+  getResourceServer: () => Promise<ResourceServer> = resourceServer,
+) {
   /**
    * Refuses a request without a valid token: 401/400 as RFC 6750 says, or, once this address has
    * been refused RATE_LIMIT_API times in the window, 429. A valid token is never limited.
    */
   const refuse = (request: Request, reason: ApiRejection, response: Response): Response => {
     const { unauthenticatedRateLimit, rateLimitClientHeader } = resourceServerConfig();
-    return reject(reason, rateLimited('api', { rate: unauthenticatedRateLimit, clientHeader: rateLimitClientHeader }, request, 'json') ?? response);
+    return reject(
+      reason,
+      rateLimited(
+        'api',
+        { rate: unauthenticatedRateLimit, clientHeader: rateLimitClientHeader },
+        request,
+        'json',
+      ) ?? response,
+    );
   };
 
   return async (request: Request): Promise<Response> => {
@@ -67,9 +79,17 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
       case 'none':
         return refuse(request, credential.reason, bearerError(undefined));
       case 'invalid_request':
-        return refuse(request, credential.reason, bearerError('invalid_request', INVALID_REQUEST_TEXT[credential.reason]));
+        return refuse(
+          request,
+          credential.reason,
+          bearerError('invalid_request', INVALID_REQUEST_TEXT[credential.reason]),
+        );
       case 'too_large':
-        return refuse(request, credential.reason, bearerError('invalid_token', 'The access token is invalid.'));
+        return refuse(
+          request,
+          credential.reason,
+          bearerError('invalid_token', 'The access token is invalid.'),
+        );
     }
 
     let token: AccessToken;
@@ -77,18 +97,35 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
       const rs = await getResourceServer();
       // The provider profile says this API cannot validate its access tokens (Google, authentik).
       if (!rs.config.enabled) {
-        return reject('api_disabled', bearerError('invalid_token', 'This API accepts no access tokens from the configured identity provider.'));
+        return reject(
+          'api_disabled',
+          bearerError(
+            'invalid_token',
+            'This API accepts no access tokens from the configured identity provider.',
+          ),
+        );
       }
       token = await rs.verify(credential.token);
     } catch (err) {
       if (err instanceof InvalidTokenError) {
-        return refuse(request, err.reason, bearerError('invalid_token', 'The access token is invalid.'));
+        return refuse(
+          request,
+          err.reason,
+          bearerError('invalid_token', 'The access token is invalid.'),
+        );
       }
       // Too many introspection requests in flight already (API_INTROSPECTION_MAX_CONCURRENT).
-      if (err instanceof IntrospectionBusyError) return reject('introspection_busy', tooManyRequests(1, 'json'));
+      if (err instanceof IntrospectionBusyError)
+        return reject('introspection_busy', tooManyRequests(1, 'json'));
       // The issuer (metadata, JWKS or introspection) cannot be reached: not the caller's fault.
       logEvent('api_unavailable', { error: errorCode(err) });
-      const unavailable = json({ error: 'temporarily_unavailable', error_description: 'The token issuer cannot be reached.' }, 503);
+      const unavailable = json(
+        {
+          error: 'temporarily_unavailable',
+          error_description: 'The token issuer cannot be reached.',
+        },
+        503,
+      );
       unavailable.headers.set('Retry-After', '5');
       return unavailable;
     }
@@ -96,11 +133,18 @@ export function protect(rule: RouteRule, handler: Handler, getResourceServer: ()
     if (!rule.callers.includes(token.kind)) {
       return reject(
         `${token.kind}_token_not_allowed`,
-        bearerError('insufficient_scope', `This endpoint does not accept ${token.kind} tokens.`, rule.scopes),
+        bearerError(
+          'insufficient_scope',
+          `This endpoint does not accept ${token.kind} tokens.`,
+          rule.scopes,
+        ),
       );
     }
     if (rule.scopes.some((s) => !token.scopes.has(s))) {
-      return reject('insufficient_scope', bearerError('insufficient_scope', 'The access token lacks a required scope.', rule.scopes));
+      return reject(
+        'insufficient_scope',
+        bearerError('insufficient_scope', 'The access token lacks a required scope.', rule.scopes),
+      );
     }
     try {
       return await handler(request, token);

@@ -55,7 +55,8 @@ const RETRY_AFTER_MS = 5_000;
 
 /** This process's resource server, set up on first use. */
 export function resourceServer(): Promise<ResourceServer> {
-  if (instance && failedAt > -Infinity && Date.now() - failedAt >= RETRY_AFTER_MS) instance = undefined;
+  if (instance && failedAt > -Infinity && Date.now() - failedAt >= RETRY_AFTER_MS)
+    instance = undefined;
   if (!instance) {
     failedAt = -Infinity;
     instance = createResourceServer(resourceServerConfig());

@@ -23,7 +23,10 @@ export interface VerifiedTokens {
   remember(token: string, result: AccessToken, lifetimes: Lifetimes): void;
 }
 
-export function createVerifiedTokens(options: { clockToleranceS: number; maxTokenAgeS: number }): VerifiedTokens {
+export function createVerifiedTokens(options: {
+  clockToleranceS: number;
+  maxTokenAgeS: number;
+}): VerifiedTokens {
   const entries = new Map<string, { result: AccessToken; lifetimes: Lifetimes; until: number }>();
   return {
     recall(token, nowS = Date.now() / 1000) {

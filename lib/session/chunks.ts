@@ -29,7 +29,10 @@ const chunkName = (name: string, index: number) => `${name}.${index}`;
 
 /** Is `cookie` one of the session's cookies: `<name>` or `<name>.<digits>`? */
 export function isSessionCookie(name: string, cookie: string): boolean {
-  return cookie === name || (cookie.startsWith(`${name}.`) && /^\d{1,2}$/.test(cookie.slice(name.length + 1)));
+  return (
+    cookie === name ||
+    (cookie.startsWith(`${name}.`) && /^\d{1,2}$/.test(cookie.slice(name.length + 1)))
+  );
 }
 
 /**
@@ -38,9 +41,13 @@ export function isSessionCookie(name: string, cookie: string): boolean {
  * over the browser limit or there are more than MAX_CHUNKS chunks, which opens as an invalid
  * session (and its cookies are deleted).
  */
-export function readSessionCookie(name: string, get: (cookie: string) => string | undefined): string | undefined | null {
+export function readSessionCookie(
+  name: string,
+  get: (cookie: string) => string | undefined,
+): string | undefined | null {
   // No browser stores a cookie over the limit: one that arrives anyway is not ours.
-  const fits = (cookie: string, value: string) => cookie.length + 1 + value.length <= MAX_COOKIE_BYTES;
+  const fits = (cookie: string, value: string) =>
+    cookie.length + 1 + value.length <= MAX_COOKIE_BYTES;
   const whole = get(name);
   if (whole !== undefined) return fits(name, whole) ? whole : null;
   const parts: string[] = [];
@@ -58,7 +65,11 @@ export function readSessionCookie(name: string, get: (cookie: string) => string 
  * The cookies to write for `sealed` (or, undefined, to delete the session), given the names of
  * the cookies the request carries. A value of '' means "delete this cookie".
  */
-export function sessionCookieWrites(name: string, sealed: string | undefined, present: readonly string[]): Array<{ name: string; value: string }> {
+export function sessionCookieWrites(
+  name: string,
+  sealed: string | undefined,
+  present: readonly string[],
+): Array<{ name: string; value: string }> {
   const carried = present.filter((cookie) => isSessionCookie(name, cookie));
   const writes: Array<{ name: string; value: string }> = [];
   if (sealed !== undefined) {
@@ -69,13 +80,17 @@ export function sessionCookieWrites(name: string, sealed: string | undefined, pr
       const count = Math.ceil(sealed.length / size);
       const total = sealed.length + count * (chunkName(name, 0).length + 1);
       if (count > MAX_CHUNKS || total > MAX_SESSION_BYTES) {
-        throw new SessionTooLargeError(`the sealed session needs ${total} bytes of cookies; at most ${MAX_SESSION_BYTES} are used`);
+        throw new SessionTooLargeError(
+          `the sealed session needs ${total} bytes of cookies; at most ${MAX_SESSION_BYTES} are used`,
+        );
       }
-      for (let i = 0; i < count; i++) writes.push({ name: chunkName(name, i), value: sealed.slice(i * size, (i + 1) * size) });
+      for (let i = 0; i < count; i++)
+        writes.push({ name: chunkName(name, i), value: sealed.slice(i * size, (i + 1) * size) });
     }
   }
   // Whatever the request carried and this write does not replace goes.
-  for (const cookie of carried) if (!writes.some((w) => w.name === cookie)) writes.push({ name: cookie, value: '' });
+  for (const cookie of carried)
+    if (!writes.some((w) => w.name === cookie)) writes.push({ name: cookie, value: '' });
   // A deletion with nothing carried is still sent for the plain name, as before (idempotent).
   if (sealed === undefined && !carried.includes(name)) writes.push({ name, value: '' });
   return writes;

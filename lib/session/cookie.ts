@@ -11,7 +11,8 @@ import type { CookieSession, SessionData, SessionPointer } from './options';
 /** An iron seal as iron-session 9 writes it: `Fe26.2*…*…~2` (its token format version 2). */
 const IRON_SEAL = /^Fe26\.2\*[^~]+~2$/;
 
-export type OpenResult = { status: 'valid'; data: CookieSession } | { status: 'none' | 'invalid' | 'idle' | 'expired' };
+export type OpenResult =
+  { status: 'valid'; data: CookieSession } | { status: 'none' | 'invalid' | 'idle' | 'expired' };
 
 export function isSessionPointer(value: Partial<SessionPointer>): value is SessionPointer {
   return (
@@ -38,7 +39,10 @@ export function isSessionData(value: Partial<SessionData>): value is SessionData
  * Opens a sealed session (lib/session/chunks.ts joins its cookies; null is a malformed set of
  * chunks). Anything but a live, well-formed session is "not signed in".
  */
-export async function openSession(value: string | undefined | null, now = Math.floor(Date.now() / 1000)): Promise<OpenResult> {
+export async function openSession(
+  value: string | undefined | null,
+  now = Math.floor(Date.now() / 1000),
+): Promise<OpenResult> {
   if (value === null) return { status: 'invalid' };
   if (!value) return { status: 'none' };
   // Larger values are not even unsealed. iron-session ignores anything after the seal's `~2`
@@ -53,8 +57,12 @@ export async function openSession(value: string | undefined | null, now = Math.f
     // server-side session in store mode. A cookie of the other mode is not a session here.
     const storeMode = config().sessionStore.kind !== 'cookie';
     session = storeMode
-      ? isSessionPointer(data) && !('accessToken' in data) ? data : undefined
-      : isSessionData(data) && !('sid' in data) ? data : undefined;
+      ? isSessionPointer(data) && !('accessToken' in data)
+        ? data
+        : undefined
+      : isSessionData(data) && !('sid' in data)
+        ? data
+        : undefined;
     if (!session) return { status: 'invalid' };
     // Only a value that opened into a well-formed session is remembered (lib/session/opened-cache.ts).
     rememberOpened(value, session);
@@ -72,6 +80,9 @@ export async function sealSession(data: CookieSession): Promise<string> {
 /** Activity older than this is written back (lastSeenAt), so the idle timer restarts. */
 export const TOUCH_INTERVAL_S = 60;
 
-export function needsTouch(data: Pick<SessionData, 'lastSeenAt'>, now = Math.floor(Date.now() / 1000)): boolean {
+export function needsTouch(
+  data: Pick<SessionData, 'lastSeenAt'>,
+  now = Math.floor(Date.now() / 1000),
+): boolean {
   return now - data.lastSeenAt >= TOUCH_INTERVAL_S;
 }

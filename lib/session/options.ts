@@ -63,7 +63,8 @@ export function setSessionCookies(
   sealed?: { value: string; data: Pick<SessionData, 'createdAt'> },
 ): void {
   for (const write of sessionCookieWrites(sessionCookieName(), sealed?.value, present)) {
-    if (write.value && sealed) setCookie(sink, write.name, write.value, remainingLifetimeS(sealed.data.createdAt));
+    if (write.value && sealed)
+      setCookie(sink, write.name, write.value, remainingLifetimeS(sealed.data.createdAt));
     else deleteCookie(sink, write.name);
   }
 }

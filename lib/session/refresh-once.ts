@@ -23,7 +23,6 @@ import { sessionStore } from './store';
 const REUSE_WINDOW_MS = 60_000;
 const inflight = new Map<string, { result: Promise<TokenSet>; startedAt: number }>();
 
-
 export async function refreshOnce(session: SessionData): Promise<TokenSet> {
   if (!session.refreshToken) return refreshTokens(session); // throws RefreshRejectedError
   const key = await sha256Hex(session.refreshToken);
@@ -36,7 +35,11 @@ export async function refreshOnce(session: SessionData): Promise<TokenSet> {
   const store = sessionStore();
   const result =
     store && session.sid
-      ? refreshAcrossInstances({ ...session, sid: session.sid }, store, Math.max(1, remainingLifetimeS(session.createdAt)))
+      ? refreshAcrossInstances(
+          { ...session, sid: session.sid },
+          store,
+          Math.max(1, remainingLifetimeS(session.createdAt)),
+        )
       : refreshTokens(session);
   inflight.set(key, { result, startedAt: now });
   result.then(

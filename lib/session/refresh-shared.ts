@@ -22,7 +22,8 @@ export const REFRESH_WAIT_MS = 12_000;
 const POLL_MS = 50;
 
 function tokensOf(stored: StoredSession): TokenSet {
-  const { idToken, accessToken, accessTokenExpiresAt, tokensReceivedAt, scope, refreshToken } = stored;
+  const { idToken, accessToken, accessTokenExpiresAt, tokensReceivedAt, scope, refreshToken } =
+    stored;
   return { idToken, accessToken, accessTokenExpiresAt, tokensReceivedAt, scope, refreshToken };
 }
 
@@ -30,7 +31,11 @@ function tokensOf(stored: StoredSession): TokenSet {
 const refreshedSince = (stored: StoredSession, session: SessionData) =>
   stored.refreshToken !== session.refreshToken || stored.accessToken !== session.accessToken;
 
-export async function refreshAcrossInstances(session: SessionData & { sid: string }, store: SessionStore, ttlS: number): Promise<TokenSet> {
+export async function refreshAcrossInstances(
+  session: SessionData & { sid: string },
+  store: SessionStore,
+  ttlS: number,
+): Promise<TokenSet> {
   const lock = `refresh:${await sha256Hex(session.refreshToken ?? session.sid)}`;
   const deadline = Date.now() + REFRESH_WAIT_MS;
   for (;;) {

@@ -12,7 +12,14 @@ import type { TokenSet } from '../client/tokens';
 import { logEvent } from '../log';
 import { readSessionCookie, SessionTooLargeError } from './chunks';
 import { needsTouch, openSession, sealSession } from './cookie';
-import { remainingLifetimeS, sessionCookieName, setSessionCookies, type CookieSession, type SessionData, type SessionPointer } from './options';
+import {
+  remainingLifetimeS,
+  sessionCookieName,
+  setSessionCookies,
+  type CookieSession,
+  type SessionData,
+  type SessionPointer,
+} from './options';
 import { sessionStore } from './store';
 import { newSessionId, StoreError } from './store/store';
 import { refreshOnce } from './refresh-once';
@@ -21,7 +28,9 @@ import { loginUrl, refreshUrl, ROUTES } from '../routes';
 /** The session cookie's content, if it is a live session (the guard's check, done again here). */
 async function openCookie(): Promise<CookieSession | undefined> {
   const jar = await cookies();
-  const opened = await openSession(readSessionCookie(sessionCookieName(), (name) => jar.get(name)?.value));
+  const opened = await openSession(
+    readSessionCookie(sessionCookieName(), (name) => jar.get(name)?.value),
+  );
   return opened.status === 'valid' ? opened.data : undefined;
 }
 
@@ -39,14 +48,23 @@ export async function getSession(): Promise<SessionData | undefined> {
   const pointer = data as SessionPointer;
   const stored = await store.read(pointer.sid);
   if (!stored || stored.sub !== pointer.sub) return undefined;
-  return { ...stored, sid: pointer.sid, createdAt: pointer.createdAt, lastSeenAt: pointer.lastSeenAt };
+  return {
+    ...stored,
+    sid: pointer.sid,
+    createdAt: pointer.createdAt,
+    lastSeenAt: pointer.lastSeenAt,
+  };
 }
 
 /** Writes the session's cookies, or deletes them (route handlers and Server Actions only). */
 async function writeSessionCookies(data: CookieSession | undefined): Promise<void> {
   const jar = await cookies();
   const sealed = data && { value: await sealSession(data), data };
-  setSessionCookies(jar, jar.getAll().map((c) => c.name), sealed);
+  setSessionCookies(
+    jar,
+    jar.getAll().map((c) => c.name),
+    sealed,
+  );
 }
 
 /**
@@ -60,7 +78,11 @@ export async function saveSession(data: SessionData): Promise<void> {
   if (!store) return writeSessionCookies(data);
   const { sid, createdAt, lastSeenAt, ...tokens } = data;
   if (!sid) throw new Error('a store-mode session has a session id');
-  await store.write(sid, { ...tokens, tokensReceivedAt: tokens.tokensReceivedAt ?? 0 }, Math.max(1, remainingLifetimeS(createdAt)));
+  await store.write(
+    sid,
+    { ...tokens, tokensReceivedAt: tokens.tokensReceivedAt ?? 0 },
+    Math.max(1, remainingLifetimeS(createdAt)),
+  );
   await writeSessionCookies({ sid, sub: data.sub, createdAt, lastSeenAt });
 }
 
@@ -72,7 +94,12 @@ export async function saveSession(data: SessionData): Promise<void> {
  */
 async function writeSessionCookie(data: SessionData): Promise<void> {
   if (!sessionStore() || !data.sid) return writeSessionCookies(data);
-  await writeSessionCookies({ sid: data.sid, sub: data.sub, createdAt: data.createdAt, lastSeenAt: data.lastSeenAt });
+  await writeSessionCookies({
+    sid: data.sid,
+    sub: data.sub,
+    createdAt: data.createdAt,
+    lastSeenAt: data.lastSeenAt,
+  });
 }
 
 /**
@@ -84,7 +111,8 @@ export async function startSession(tokens: TokenSet & { sub: string }): Promise<
   const store = sessionStore();
   if (store) {
     const previous = await openCookie();
-    if (previous && 'sid' in previous && typeof previous.sid === 'string') await store.remove(previous.sid);
+    if (previous && 'sid' in previous && typeof previous.sid === 'string')
+      await store.remove(previous.sid);
   }
   await saveSession({
     ...tokens,
@@ -236,11 +264,20 @@ async function freshSession(): Promise<FreshSession> {
     // The provider's HTTP status and OAuth error code are logged, never a token.
     const answer = providerAnswer(err);
     if (err instanceof RefreshRejectedError) {
-      logEvent('refresh_rejected', { sub: session.sub, reason: err.reason, status: err.status ?? answer.status, error: answer.error });
+      logEvent('refresh_rejected', {
+        sub: session.sub,
+        reason: err.reason,
+        status: err.status ?? answer.status,
+        error: answer.error,
+      });
       await endSession();
       return { status: 'signed_out' };
     }
-    logEvent('refresh_failed', { sub: session.sub, status: answer.status, error: answer.error ?? (err as { code?: string }).code ?? 'provider_unreachable' });
+    logEvent('refresh_failed', {
+      sub: session.sub,
+      status: answer.status,
+      error: answer.error ?? (err as { code?: string }).code ?? 'provider_unreachable',
+    });
     return { status: 'provider_unavailable' };
   }
 }

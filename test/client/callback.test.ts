@@ -18,7 +18,14 @@ import type { LoginFailure } from '@/lib/client/errors';
 import type { Transaction } from '@/lib/client/transaction';
 import { loadClient, type Client } from '../support/client.ts';
 import { closedPort, corruptSignature } from '../support/http.ts';
-import { CLIENT_ID, CLIENT_SECRET, startFakeProvider, type FakeProvider, type SigningKey, type TokenReply } from '../support/provider.ts';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  startFakeProvider,
+  type FakeProvider,
+  type SigningKey,
+  type TokenReply,
+} from '../support/provider.ts';
 
 const CODE = 'abc';
 /** config().redirectUri with the default APP_BASE_URL. */
@@ -46,7 +53,8 @@ function newTransaction(): Transaction {
 /** The URL the browser lands on; only its query matters. Parameters set to undefined are left out. */
 function callbackUrl(params: Record<string, string | undefined>): URL {
   const url = new URL(REDIRECT_URI);
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.append(name, value);
   return url;
 }
 
@@ -61,11 +69,23 @@ interface TokenContext {
 /** The claims of a valid ID token; an override set to undefined removes the claim. */
 function idTokenClaims(ctx: TokenContext, overrides: Record<string, unknown> = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  const claims = { iss: ctx.issuer, sub: 'user-1', aud: CLIENT_ID, iat: now, exp: now + 300, nonce: ctx.nonce, ...overrides };
+  const claims = {
+    iss: ctx.issuer,
+    sub: 'user-1',
+    aud: CLIENT_ID,
+    iat: now,
+    exp: now + 300,
+    nonce: ctx.nonce,
+    ...overrides,
+  };
   return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
 }
 
-function sign(claims: JWTPayload, key: CryptoKey = publishedKey.privateKey, kid = publishedKey.kid): Promise<string> {
+function sign(
+  claims: JWTPayload,
+  key: CryptoKey = publishedKey.privateKey,
+  kid = publishedKey.kid,
+): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
 }
 
@@ -77,7 +97,14 @@ function atHash(accessToken: string): string {
 function tokenResponse(idToken: string, overrides: Record<string, unknown> = {}): TokenReply {
   return {
     status: 200,
-    body: { access_token: 'opaque-at', token_type: 'Bearer', expires_in: 300, refresh_token: 'rt', id_token: idToken, ...overrides },
+    body: {
+      access_token: 'opaque-at',
+      token_type: 'Bearer',
+      expires_in: 300,
+      refresh_token: 'rt',
+      id_token: idToken,
+      ...overrides,
+    },
   };
 }
 
@@ -92,7 +119,10 @@ describe('completeLogin against a real provider', () => {
   beforeEach(async () => {
     provider = await startFakeProvider();
     // Every code exchange gets the reply the test sets; until it sets one, a 500.
-    provider.tokenReply = { status: 500, body: { error: 'server_error', error_description: 'no token reply set by the test' } };
+    provider.tokenReply = {
+      status: 500,
+      body: { error: 'server_error', error_description: 'no token reply set by the test' },
+    };
     publishedKey = provider.signingKey();
     unpublishedKey = provider.unpublishedKey();
     client = await loadClient(provider.issuer);
@@ -147,7 +177,9 @@ describe('completeLogin against a real provider', () => {
     });
 
     it('accepts a single audience with azp naming this client, and a matching at_hash', async () => {
-      const idToken = await sign(idTokenClaims(ctx, { azp: CLIENT_ID, at_hash: atHash('opaque-at') }));
+      const idToken = await sign(
+        idTokenClaims(ctx, { azp: CLIENT_ID, at_hash: atHash('opaque-at') }),
+      );
       provider.tokenReply = tokenResponse(idToken);
 
       const result = await client.completeLogin(goodResponse(), tx);
@@ -177,28 +209,68 @@ describe('completeLogin against a real provider', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const invalidIdTokens: Array<[string, (ctx: TokenContext) => Promise<string>]> = [
       ['a corrupted signature', async (c) => corruptSignature(await sign(idTokenClaims(c)))],
-      ['a signature by an unpublished key under the published kid', (c) => sign(idTokenClaims(c), unpublishedKey.privateKey, publishedKey.kid)],
-      ['a signature by an unpublished key under an unknown kid', (c) => sign(idTokenClaims(c), unpublishedKey.privateKey, unpublishedKey.kid)],
+      [
+        'a signature by an unpublished key under the published kid',
+        (c) => sign(idTokenClaims(c), unpublishedKey.privateKey, publishedKey.kid),
+      ],
+      [
+        'a signature by an unpublished key under an unknown kid',
+        (c) => sign(idTokenClaims(c), unpublishedKey.privateKey, unpublishedKey.kid),
+      ],
       ['alg "none" and no signature', async (c) => new UnsecuredJWT(idTokenClaims(c)).encode()],
-      ['alg HS256, keyed with the client secret', (c) =>
-        new SignJWT(idTokenClaims(c)).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(CLIENT_SECRET))],
+      [
+        'alg HS256, keyed with the client secret',
+        (c) =>
+          new SignJWT(idTokenClaims(c))
+            .setProtectedHeader({ alg: 'HS256' })
+            .sign(new TextEncoder().encode(CLIENT_SECRET)),
+      ],
       ['another nonce', (c) => sign(idTokenClaims(c, { nonce: oauth.generateRandomNonce() }))],
       ['no nonce', (c) => sign(idTokenClaims(c, { nonce: undefined }))],
       ['another issuer', (c) => sign(idTokenClaims(c, { iss: 'https://evil.example' }))],
       ['another audience', (c) => sign(idTokenClaims(c, { aud: 'other-client' }))],
-      ['several audiences and no azp', (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'] }))],
-      ['several audiences and azp of another client', (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'], azp: 'other' }))],
-      ['an expiry 10 minutes ago', (c) => sign(idTokenClaims(c, { iat: now() - 900, exp: now() - 600 }))],
+      [
+        'several audiences and no azp',
+        (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'] })),
+      ],
+      [
+        'several audiences and azp of another client',
+        (c) => sign(idTokenClaims(c, { aud: [CLIENT_ID, 'other'], azp: 'other' })),
+      ],
+      [
+        'an expiry 10 minutes ago',
+        (c) => sign(idTokenClaims(c, { iat: now() - 900, exp: now() - 600 })),
+      ],
       ['no sub', (c) => sign(idTokenClaims(c, { sub: undefined }))],
       // lib/client/id-token.ts: what oauth4webapi leaves to the client in the code flow.
       ['one audience and azp of another client', (c) => sign(idTokenClaims(c, { azp: 'other' }))],
-      ['an iat in the future', (c) => sign(idTokenClaims(c, { iat: now() + 600, exp: now() + 900 }))],
-      ['an iat 20 minutes ago, still unexpired', (c) => sign(idTokenClaims(c, { iat: now() - 1200, exp: now() + 300 }))],
-      ['the at_hash of another access token', (c) => sign(idTokenClaims(c, { at_hash: atHash('another-at') }))],
-      ['an at_hash that is not base64url of a hash', (c) => sign(idTokenClaims(c, { at_hash: 'not-a-hash' }))],
+      [
+        'an iat in the future',
+        (c) => sign(idTokenClaims(c, { iat: now() + 600, exp: now() + 900 })),
+      ],
+      [
+        'an iat 20 minutes ago, still unexpired',
+        (c) => sign(idTokenClaims(c, { iat: now() - 1200, exp: now() + 300 })),
+      ],
+      [
+        'the at_hash of another access token',
+        (c) => sign(idTokenClaims(c, { at_hash: atHash('another-at') })),
+      ],
+      [
+        'an at_hash that is not base64url of a hash',
+        (c) => sign(idTokenClaims(c, { at_hash: 'not-a-hash' })),
+      ],
       // Told apart from a body that is not JSON by what the error carries, not its message.
-      ['a header that is not base64url JSON', async (c) => `${Buffer.from('not json').toString('base64url')}.${Buffer.from(JSON.stringify(idTokenClaims(c))).toString('base64url')}.c2ln`],
-      ['two segments instead of three', async (c) => `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(idTokenClaims(c))).toString('base64url')}`],
+      [
+        'a header that is not base64url JSON',
+        async (c) =>
+          `${Buffer.from('not json').toString('base64url')}.${Buffer.from(JSON.stringify(idTokenClaims(c))).toString('base64url')}.c2ln`,
+      ],
+      [
+        'two segments instead of three',
+        async (c) =>
+          `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from(JSON.stringify(idTokenClaims(c))).toString('base64url')}`,
+      ],
     ];
 
     it.each(invalidIdTokens)('with %s', async (_label, makeIdToken) => {
@@ -229,8 +301,14 @@ describe('completeLogin against a real provider', () => {
       ['without access_token', (idToken) => tokenResponse(idToken, { access_token: undefined })],
       ['with token_type "mac"', (idToken) => tokenResponse(idToken, { token_type: 'mac' })],
       // RFC 9449: DPoP-bound, though this client never sent a DPoP proof (oauth4webapi lets it through).
-      ['with token_type "DPoP", never asked for', (idToken) => tokenResponse(idToken, { token_type: 'DPoP' })],
-      ['that is a 400 invalid_grant error', () => ({ status: 400, body: { error: 'invalid_grant' } })],
+      [
+        'with token_type "DPoP", never asked for',
+        (idToken) => tokenResponse(idToken, { token_type: 'DPoP' }),
+      ],
+      [
+        'that is a 400 invalid_grant error',
+        () => ({ status: 400, body: { error: 'invalid_grant' } }),
+      ],
     ];
 
     it.each(badTokenReplies)('%s', async (_label, makeReply) => {
@@ -242,20 +320,48 @@ describe('completeLogin against a real provider', () => {
   });
 
   describe('rejects a bad authorization response without exchanging the code', () => {
-    const badResponses: Array<[string, (tx: Transaction, issuer: string) => Record<string, string | undefined>, LoginFailure]> = [
-      ['error=access_denied', (t, iss) => ({ error: 'access_denied', state: t.state, iss }), 'access_denied'],
-      ['error=server_error', (t, iss) => ({ error: 'server_error', state: t.state, iss }), 'provider_error'],
-      ['another state', (_t, iss) => ({ code: CODE, state: oauth.generateRandomState(), iss }), 'state_mismatch'],
+    const badResponses: Array<
+      [
+        string,
+        (tx: Transaction, issuer: string) => Record<string, string | undefined>,
+        LoginFailure,
+      ]
+    > = [
+      [
+        'error=access_denied',
+        (t, iss) => ({ error: 'access_denied', state: t.state, iss }),
+        'access_denied',
+      ],
+      [
+        'error=server_error',
+        (t, iss) => ({ error: 'server_error', state: t.state, iss }),
+        'provider_error',
+      ],
+      [
+        'another state',
+        (_t, iss) => ({ code: CODE, state: oauth.generateRandomState(), iss }),
+        'state_mismatch',
+      ],
       ['no state', (_t, iss) => ({ code: CODE, iss }), 'state_mismatch'],
       ['no iss', (t) => ({ code: CODE, state: t.state }), 'issuer_mismatch'],
-      ['the iss of another server', (t) => ({ code: CODE, state: t.state, iss: 'https://evil.example' }), 'issuer_mismatch'],
-      ['the iss of this server spelled differently', (t, iss) => ({ code: CODE, state: t.state, iss: iss.replace('localhost', '127.0.0.1') }), 'issuer_mismatch'],
+      [
+        'the iss of another server',
+        (t) => ({ code: CODE, state: t.state, iss: 'https://evil.example' }),
+        'issuer_mismatch',
+      ],
+      [
+        'the iss of this server spelled differently',
+        (t, iss) => ({ code: CODE, state: t.state, iss: iss.replace('localhost', '127.0.0.1') }),
+        'issuer_mismatch',
+      ],
     ];
 
     it.each(badResponses)('with %s', async (_label, makeParams, reason) => {
       provider.tokenReply = tokenResponse(await sign(idTokenClaims(ctx)));
 
-      expect(await reasonOf(client.completeLogin(callbackUrl(makeParams(tx, provider.issuer)), tx))).toBe(reason);
+      expect(
+        await reasonOf(client.completeLogin(callbackUrl(makeParams(tx, provider.issuer)), tx)),
+      ).toBe(reason);
       expect(provider.tokenRequests()).toHaveLength(0);
     });
 
@@ -286,7 +392,6 @@ describe('completeLogin against a real provider', () => {
       expect(await reasonOf(client.completeLogin(goodResponse(), tx))).toBe('provider_unavailable');
       expect(provider.requests).toHaveLength(0);
     });
-
   });
 
   it('rejects with issuer_mismatch when the discovery document names another issuer', async () => {

@@ -47,10 +47,15 @@ beforeAll(async () => {
           response_types_supported: ['code'],
           subject_types_supported: ['public'],
           id_token_signing_alg_values_supported: ['RS256'],
-          token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+          token_endpoint_auth_methods_supported: [
+            'client_secret_basic',
+            'client_secret_post',
+            'private_key_jwt',
+          ],
         });
       }
-      if (path !== '/token' || req.method !== 'POST') return sendJson(res, 404, { error: 'not_found' });
+      if (path !== '/token' || req.method !== 'POST')
+        return sendJson(res, 404, { error: 'not_found' });
       const body = new URLSearchParams(await readBody(req));
       const authorization = req.headers.authorization;
       const method: Seen['method'] = authorization
@@ -95,7 +100,10 @@ async function loadClient(env: Record<string, string | undefined>) {
     ...env,
   };
   for (const [name, value] of Object.entries(all)) vi.stubEnv(name, value);
-  const [refresh, errors] = await Promise.all([import('@/lib/client/refresh'), import('@/lib/client/errors')]);
+  const [refresh, errors] = await Promise.all([
+    import('@/lib/client/refresh'),
+    import('@/lib/client/errors'),
+  ]);
   return { ...refresh, ...errors };
 }
 
@@ -117,7 +125,9 @@ describe('OIDC_CLIENT_AUTH_METHOD, with reserved characters in the id and the se
     expect(request.method).toBe('client_secret_basic');
     expect(basicCredentials(request.authorization)).toEqual({ id: CLIENT_ID, secret: SECRET });
     // The raw header carries the encoded forms: `-` as %2D, a space as +.
-    const raw = Buffer.from(request.authorization!.slice('Basic '.length), 'base64').toString('utf8');
+    const raw = Buffer.from(request.authorization!.slice('Basic '.length), 'base64').toString(
+      'utf8',
+    );
     expect(raw).toContain('app%2D1%5Fclient%2Eid%7Ex:');
     expect(raw).not.toContain(SECRET);
     expect(request.body.has('client_secret')).toBe(false);
@@ -133,24 +143,41 @@ describe('OIDC_CLIENT_AUTH_METHOD, with reserved characters in the id and the se
 
   it.each([
     ['the PEM in OIDC_CLIENT_PRIVATE_KEY', () => ({ OIDC_CLIENT_PRIVATE_KEY: privatePem })],
-    ['the PEM with its newlines written as \\n (one-line env files)', () => ({ OIDC_CLIENT_PRIVATE_KEY: privatePem.replaceAll('\n', '\\n') })],
-  ])('private_key_jwt with %s: a signed assertion, no secret (RFC 7523 §2.2, §3)', async (_label, env) => {
-    const request = await refreshWith({ OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_SECRET: undefined, OIDC_CLIENT_KEY_ID: KEY_ID, ...env() });
-    expect(request.method).toBe('private_key_jwt');
-    expect(request.authorization).toBeUndefined();
-    expect(request.body.has('client_secret')).toBe(false);
-    expect(request.body.get('client_assertion_type')).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
-    const { payload, protectedHeader } = await jwtVerify(request.body.get('client_assertion')!, publicKey, { algorithms: ['RS256'] });
-    expect(protectedHeader.kid).toBe(KEY_ID);
-    // RFC 7523 §3: iss and sub are the client id; aud identifies the authorization server.
-    expect(payload.iss).toBe(CLIENT_ID);
-    expect(payload.sub).toBe(CLIENT_ID);
-    expect([payload.aud].flat()).toContain(issuer);
-    expect(typeof payload.jti).toBe('string');
-    expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300);
-    // The secret is never sent, even though it is still in the environment of the first case.
-    expect(request.body.toString()).not.toContain(encodeURIComponent(SECRET));
-  });
+    [
+      'the PEM with its newlines written as \\n (one-line env files)',
+      () => ({ OIDC_CLIENT_PRIVATE_KEY: privatePem.replaceAll('\n', '\\n') }),
+    ],
+  ])(
+    'private_key_jwt with %s: a signed assertion, no secret (RFC 7523 §2.2, §3)',
+    async (_label, env) => {
+      const request = await refreshWith({
+        OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
+        OIDC_CLIENT_SECRET: undefined,
+        OIDC_CLIENT_KEY_ID: KEY_ID,
+        ...env(),
+      });
+      expect(request.method).toBe('private_key_jwt');
+      expect(request.authorization).toBeUndefined();
+      expect(request.body.has('client_secret')).toBe(false);
+      expect(request.body.get('client_assertion_type')).toBe(
+        'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      );
+      const { payload, protectedHeader } = await jwtVerify(
+        request.body.get('client_assertion')!,
+        publicKey,
+        { algorithms: ['RS256'] },
+      );
+      expect(protectedHeader.kid).toBe(KEY_ID);
+      // RFC 7523 §3: iss and sub are the client id; aud identifies the authorization server.
+      expect(payload.iss).toBe(CLIENT_ID);
+      expect(payload.sub).toBe(CLIENT_ID);
+      expect([payload.aud].flat()).toContain(issuer);
+      expect(typeof payload.jti).toBe('string');
+      expect(payload.exp! - payload.iat!).toBeLessThanOrEqual(300);
+      // The secret is never sent, even though it is still in the environment of the first case.
+      expect(request.body.toString()).not.toContain(encodeURIComponent(SECRET));
+    },
+  );
 
   it('private_key_jwt with the key in a file (OIDC_CLIENT_PRIVATE_KEY_FILE)', async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
@@ -158,15 +185,26 @@ describe('OIDC_CLIENT_AUTH_METHOD, with reserved characters in the id and the se
     const { tmpdir } = await import('node:os');
     const file = join(await mkdtemp(join(tmpdir(), 'client-key-')), 'key.pem');
     await writeFile(file, privatePem, { mode: 0o600 });
-    const request = await refreshWith({ OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_SECRET: undefined, OIDC_CLIENT_PRIVATE_KEY_FILE: file });
-    const { payload } = await jwtVerify(request.body.get('client_assertion')!, publicKey, { algorithms: ['RS256'] });
+    const request = await refreshWith({
+      OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
+      OIDC_CLIENT_SECRET: undefined,
+      OIDC_CLIENT_PRIVATE_KEY_FILE: file,
+    });
+    const { payload } = await jwtVerify(request.body.get('client_assertion')!, publicKey, {
+      algorithms: ['RS256'],
+    });
     expect(payload.iss).toBe(CLIENT_ID);
   });
 
   it('a private key signed by another key pair does not verify: the endpoint can tell', async () => {
     const other = await generateKeyPair('RS256', { extractable: true });
-    const request = await refreshWith({ OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: await exportPKCS8(other.privateKey) });
-    await expect(jwtVerify(request.body.get('client_assertion')!, publicKey, { algorithms: ['RS256'] })).rejects.toThrow(/signature/);
+    const request = await refreshWith({
+      OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
+      OIDC_CLIENT_PRIVATE_KEY: await exportPKCS8(other.privateKey),
+    });
+    await expect(
+      jwtVerify(request.body.get('client_assertion')!, publicKey, { algorithms: ['RS256'] }),
+    ).rejects.toThrow(/signature/);
   });
 });
 
@@ -187,22 +225,60 @@ describe("the token endpoint's answer to a refresh (RFC 6749 §5.2)", () => {
 
   // Every 4xx but 429 is final: the session ends, whatever the body.
   it.each([
-    ['400 with an empty body (Glewlwyd, a revoked refresh token)', { status: 400, body: '' }, 400, undefined],
-    ['400 invalid_grant', { status: 400, body: '{"error":"invalid_grant"}', contentType: 'application/json' }, 400, 'invalid_grant'],
-    ['401 invalid_client', { status: 401, body: '{"error":"invalid_client"}', contentType: 'application/json' }, 401, 'invalid_client'],
-    ['400 with an HTML page', { status: 400, body: '<h1>Bad Request</h1>', contentType: 'text/html' }, 400, undefined],
-    ['403 with plain text', { status: 403, body: 'forbidden', contentType: 'text/plain' }, 403, undefined],
-  ])('%s: RefreshRejectedError, with the status and error code for the log', async (_label, answer, status, code) => {
-    const { client, error } = await refreshAnswered(answer);
-    expect(error).toBeInstanceOf(client.RefreshRejectedError);
-    expect((error as InstanceType<typeof client.RefreshRejectedError>).status).toBe(status);
-    expect(client.providerAnswer((error as Error).cause)).toEqual(code ? { status, error: code } : { status });
-  });
+    [
+      '400 with an empty body (Glewlwyd, a revoked refresh token)',
+      { status: 400, body: '' },
+      400,
+      undefined,
+    ],
+    [
+      '400 invalid_grant',
+      { status: 400, body: '{"error":"invalid_grant"}', contentType: 'application/json' },
+      400,
+      'invalid_grant',
+    ],
+    [
+      '401 invalid_client',
+      { status: 401, body: '{"error":"invalid_client"}', contentType: 'application/json' },
+      401,
+      'invalid_client',
+    ],
+    [
+      '400 with an HTML page',
+      { status: 400, body: '<h1>Bad Request</h1>', contentType: 'text/html' },
+      400,
+      undefined,
+    ],
+    [
+      '403 with plain text',
+      { status: 403, body: 'forbidden', contentType: 'text/plain' },
+      403,
+      undefined,
+    ],
+  ])(
+    '%s: RefreshRejectedError, with the status and error code for the log',
+    async (_label, answer, status, code) => {
+      const { client, error } = await refreshAnswered(answer);
+      expect(error).toBeInstanceOf(client.RefreshRejectedError);
+      expect((error as InstanceType<typeof client.RefreshRejectedError>).status).toBe(status);
+      expect(client.providerAnswer((error as Error).cause)).toEqual(
+        code ? { status, error: code } : { status },
+      );
+    },
+  );
 
   // Only network errors, time-outs, 5xx and 429 are outages: the session is kept.
   it.each([
-    ['429 Too Many Requests', { status: 429, body: '{"error":"slow_down"}', contentType: 'application/json' }, 429],
-    ['500 with an HTML page', { status: 500, body: '<h1>oops</h1>', contentType: 'text/html' }, 500],
+    [
+      '429 Too Many Requests',
+      { status: 429, body: '{"error":"slow_down"}', contentType: 'application/json' },
+      429,
+    ],
+    [
+      '500 with an HTML page',
+      { status: 500, body: '<h1>oops</h1>', contentType: 'text/html' },
+      500,
+    ],
     ['503 with an empty body', { status: 503, body: '' }, 503],
   ])('%s: an outage, not a RefreshRejectedError', async (_label, answer, status) => {
     const { client, error } = await refreshAnswered(answer);
@@ -212,8 +288,15 @@ describe("the token endpoint's answer to a refresh (RFC 6749 §5.2)", () => {
   });
 
   it('logs an error code only when it is a well-formed RFC 6749 code', async () => {
-    const { client, error } = await refreshAnswered({ status: 400, body: JSON.stringify({ error: 'bad"code\u0000<script>' }), contentType: 'application/json' });
-    expect(client.providerAnswer((error as Error).cause)).toEqual({ status: 400, error: 'malformed' });
+    const { client, error } = await refreshAnswered({
+      status: 400,
+      body: JSON.stringify({ error: 'bad"code\u0000<script>' }),
+      contentType: 'application/json',
+    });
+    expect(client.providerAnswer((error as Error).cause)).toEqual({
+      status: 400,
+      error: 'malformed',
+    });
   });
 });
 
@@ -221,7 +304,9 @@ describe('providerAnswer: what the log says the provider answered', () => {
   it('reads the error code of an authorization error response at the callback (RFC 6749 §4.1.2.1)', async () => {
     const oauth = await import('oauth4webapi');
     const { providerAnswer } = await import('@/lib/client/errors');
-    const error = new oauth.AuthorizationResponseError('authorization response error', { cause: new URLSearchParams('error=invalid_scope&error_description=<b>x</b>') });
+    const error = new oauth.AuthorizationResponseError('authorization response error', {
+      cause: new URLSearchParams('error=invalid_scope&error_description=<b>x</b>'),
+    });
     expect(providerAnswer({ cause: error })).toEqual({ error: 'invalid_scope' });
     expect(providerAnswer(new DOMException('late', 'TimeoutError'))).toEqual({ error: 'timeout' });
     expect(providerAnswer(new TypeError('fetch failed'))).toEqual({ error: 'network' });

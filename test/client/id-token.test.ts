@@ -60,13 +60,23 @@ describe('checkIssuedAt (OIDC Core §3.1.3.7 step 10)', () => {
 
   it('accepts now, the leeway ahead, and the bound behind', () => {
     expect(reasonOf(() => checkIssuedAt({ iat: now }, now))).toBeUndefined();
-    expect(reasonOf(() => checkIssuedAt({ iat: now + ID_TOKEN_IAT_LEEWAY_S }, now))).toBeUndefined();
-    expect(reasonOf(() => checkIssuedAt({ iat: now - ID_TOKEN_MAX_AGE_S - ID_TOKEN_IAT_LEEWAY_S }, now))).toBeUndefined();
+    expect(
+      reasonOf(() => checkIssuedAt({ iat: now + ID_TOKEN_IAT_LEEWAY_S }, now)),
+    ).toBeUndefined();
+    expect(
+      reasonOf(() => checkIssuedAt({ iat: now - ID_TOKEN_MAX_AGE_S - ID_TOKEN_IAT_LEEWAY_S }, now)),
+    ).toBeUndefined();
   });
 
   it('refuses one second past either edge', () => {
-    expect(reasonOf(() => checkIssuedAt({ iat: now + ID_TOKEN_IAT_LEEWAY_S + 1 }, now))).toBe('iat_in_future');
-    expect(reasonOf(() => checkIssuedAt({ iat: now - ID_TOKEN_MAX_AGE_S - ID_TOKEN_IAT_LEEWAY_S - 1 }, now))).toBe('iat_too_old');
+    expect(reasonOf(() => checkIssuedAt({ iat: now + ID_TOKEN_IAT_LEEWAY_S + 1 }, now))).toBe(
+      'iat_in_future',
+    );
+    expect(
+      reasonOf(() =>
+        checkIssuedAt({ iat: now - ID_TOKEN_MAX_AGE_S - ID_TOKEN_IAT_LEEWAY_S - 1 }, now),
+      ),
+    ).toBe('iat_too_old');
   });
 
   it('refuses an iat of 0 (an unset clock, or a provider that never set it)', () => {
@@ -80,14 +90,21 @@ describe('checkAuthorizedParty (OIDC Core §3.1.3.7 step 5)', () => {
     expect(reasonOf(() => checkAuthorizedParty({ azp: 'app' }, 'app'))).toBeUndefined();
   });
 
-  it.each([['another client', 'other'], ['a case variant', 'App'], ['empty', ''], ['a prefix', 'ap']])('refuses azp that is %s', (_label, azp) => {
+  it.each([
+    ['another client', 'other'],
+    ['a case variant', 'App'],
+    ['empty', ''],
+    ['a prefix', 'ap'],
+  ])('refuses azp that is %s', (_label, azp) => {
     expect(reasonOf(() => checkAuthorizedParty({ azp }, 'app'))).toBe('azp_mismatch');
   });
 });
 
 describe('checkAccessTokenHash (OIDC Core §3.1.3.8, §3.2.2.9)', () => {
   it('passes without at_hash (optional in the code flow)', async () => {
-    expect(await rejection(checkAccessTokenHash(await idTokenSignedWith('RS256'), {}, ACCESS_TOKEN))).toBeUndefined();
+    expect(
+      await rejection(checkAccessTokenHash(await idTokenSignedWith('RS256'), {}, ACCESS_TOKEN)),
+    ).toBeUndefined();
   });
 
   it.each([
@@ -97,23 +114,44 @@ describe('checkAccessTokenHash (OIDC Core §3.1.3.8, §3.2.2.9)', () => {
     ['EdDSA', 'sha512'],
   ] as const)('accepts the right at_hash under %s (left half of %s)', async (alg, hash) => {
     const idToken = await idTokenSignedWith(alg);
-    expect(await rejection(checkAccessTokenHash(idToken, { at_hash: leftHalf(hash, ACCESS_TOKEN) }, ACCESS_TOKEN))).toBeUndefined();
+    expect(
+      await rejection(
+        checkAccessTokenHash(idToken, { at_hash: leftHalf(hash, ACCESS_TOKEN) }, ACCESS_TOKEN),
+      ),
+    ).toBeUndefined();
   });
 
   it.each([
     ['the hash of another access token', leftHalf('sha256', 'another')],
-    ['the whole hash instead of its left half', createHash('sha256').update(ACCESS_TOKEN).digest('base64url')],
-    ['the right half', createHash('sha256').update(ACCESS_TOKEN).digest().subarray(16).toString('base64url')],
+    [
+      'the whole hash instead of its left half',
+      createHash('sha256').update(ACCESS_TOKEN).digest('base64url'),
+    ],
+    [
+      'the right half',
+      createHash('sha256').update(ACCESS_TOKEN).digest().subarray(16).toString('base64url'),
+    ],
     ['the hash of the wrong size (SHA-512 under RS256)', leftHalf('sha512', ACCESS_TOKEN)],
-    ['base64 with padding', createHash('sha256').update(ACCESS_TOKEN).digest().subarray(0, 16).toString('base64')],
+    [
+      'base64 with padding',
+      createHash('sha256').update(ACCESS_TOKEN).digest().subarray(0, 16).toString('base64'),
+    ],
     ['empty', ''],
   ])('refuses %s', async (_label, atHash) => {
     const idToken = await idTokenSignedWith('RS256');
-    expect(await rejection(checkAccessTokenHash(idToken, { at_hash: atHash }, ACCESS_TOKEN))).toBe('at_hash_mismatch');
+    expect(await rejection(checkAccessTokenHash(idToken, { at_hash: atHash }, ACCESS_TOKEN))).toBe(
+      'at_hash_mismatch',
+    );
   });
 
   it('refuses an at_hash it cannot verify (an algorithm with no defined hash), rather than skip it', async () => {
-    const hs256 = await new SignJWT({ sub: 'user-1' }).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32));
-    expect(await rejection(checkAccessTokenHash(hs256, { at_hash: leftHalf('sha256', ACCESS_TOKEN) }, ACCESS_TOKEN))).toBe('at_hash_unverifiable');
+    const hs256 = await new SignJWT({ sub: 'user-1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(32));
+    expect(
+      await rejection(
+        checkAccessTokenHash(hs256, { at_hash: leftHalf('sha256', ACCESS_TOKEN) }, ACCESS_TOKEN),
+      ),
+    ).toBe('at_hash_unverifiable');
   });
 });

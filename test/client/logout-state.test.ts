@@ -12,12 +12,22 @@ const NEW = 'Vn7BxK2pRt9LmW4zQc8JhD5fGs3YaE1k';
 
 type LogoutModule = typeof import('@/lib/client/logout');
 
-async function load(env: { NODE_ENV?: string; SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string } = {}): Promise<LogoutModule> {
+async function load(
+  env: { NODE_ENV?: string; SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string } = {},
+): Promise<LogoutModule> {
   vi.resetModules();
-  for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'APP_BASE_URL', 'SESSION_SECRET_PREVIOUS']) vi.stubEnv(name, undefined);
+  for (const name of [
+    'OIDC_ISSUER',
+    'OIDC_CLIENT_ID',
+    'OIDC_CLIENT_SECRET',
+    'APP_BASE_URL',
+    'SESSION_SECRET_PREVIOUS',
+  ])
+    vi.stubEnv(name, undefined);
   vi.stubEnv('NODE_ENV', env.NODE_ENV ?? 'test');
   vi.stubEnv('SESSION_SECRET', env.SESSION_SECRET ?? NEW);
-  if (env.SESSION_SECRET_PREVIOUS) vi.stubEnv('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
+  if (env.SESSION_SECRET_PREVIOUS)
+    vi.stubEnv('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
   return import('@/lib/client/logout');
 }
 
@@ -26,7 +36,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const VALUE = { state: 'logout-state-0123456789abcdef', returnTo: '/?next=%2Fdashboard&discount=100%25' };
+const VALUE = {
+  state: 'logout-state-0123456789abcdef',
+  returnTo: '/?next=%2Fdashboard&discount=100%25',
+};
 
 async function written(logout: LogoutModule): Promise<BrowserJar> {
   const response = emptyResponse();
@@ -41,7 +54,9 @@ describe('the logout-state cookie', () => {
     const logout = await load();
     const jar = await written(logout);
     expect(jar.names()).toEqual(['logout-state']);
-    expect(await logout.readLogoutState(jar.request('/auth/logout/callback').cookies)).toEqual(VALUE);
+    expect(await logout.readLogoutState(jar.request('/auth/logout/callback').cookies)).toEqual(
+      VALUE,
+    );
   });
 
   it('is sealed: neither the state nor the returnTo can be read in it', async () => {
@@ -49,7 +64,9 @@ describe('the logout-state cookie', () => {
     const { value } = (await written(logout)).cookies.get('logout-state')!;
     expect(value).toMatch(/^Fe26\.2\*/);
     expect(value).not.toContain(VALUE.state);
-    expect(Buffer.from(value.split('*')[4] ?? '', 'base64url').toString('latin1')).not.toContain('dashboard');
+    expect(Buffer.from(value.split('*')[4] ?? '', 'base64url').toString('latin1')).not.toContain(
+      'dashboard',
+    );
   });
 
   it('in production: __Host- prefix, Secure, Path=/', async () => {
@@ -64,7 +81,12 @@ describe('the logout-state cookie', () => {
   });
 
   it.each([
-    ['the unsealed base64url JSON of earlier versions', Buffer.from(JSON.stringify({ state: 's', returnTo: 'https://evil.example' })).toString('base64url')],
+    [
+      'the unsealed base64url JSON of earlier versions',
+      Buffer.from(JSON.stringify({ state: 's', returnTo: 'https://evil.example' })).toString(
+        'base64url',
+      ),
+    ],
     ['garbage', 'not-a-seal'],
     ['an empty value', ''],
   ])('reads a forged value (%s) as nothing', async (_label, value) => {
@@ -92,14 +114,22 @@ describe('the logout-state cookie', () => {
 
   it('survives a rotation of SESSION_SECRET (SESSION_SECRET_PREVIOUS)', async () => {
     const jar = await written(await load({ SESSION_SECRET: OLD }));
-    expect(await (await load({ SESSION_SECRET: NEW, SESSION_SECRET_PREVIOUS: OLD })).readLogoutState(jar.request().cookies)).toEqual(VALUE);
-    expect(await (await load({ SESSION_SECRET: NEW })).readLogoutState(jar.request().cookies)).toEqual({});
+    expect(
+      await (
+        await load({ SESSION_SECRET: NEW, SESSION_SECRET_PREVIOUS: OLD })
+      ).readLogoutState(jar.request().cookies),
+    ).toEqual(VALUE);
+    expect(
+      await (await load({ SESSION_SECRET: NEW })).readLogoutState(jar.request().cookies),
+    ).toEqual({});
   });
 
   it('is deleted with an expiry in the past', async () => {
     const logout = await load();
     const response = emptyResponse();
     logout.deleteLogoutState(response.cookies);
-    expect(response.headers.getSetCookie()[0]).toMatch(/^logout-state=;.*Expires=Thu, 01 Jan 1970/i);
+    expect(response.headers.getSetCookie()[0]).toMatch(
+      /^logout-state=;.*Expires=Thu, 01 Jan 1970/i,
+    );
   });
 });

@@ -99,10 +99,14 @@ describe('safeReturnTo', () => {
     },
   );
 
-  it.each([...accepted.map(([i]) => i), ...rejected.map(([, i]) => i), '/%0a', '/?//x', '/#//x', '/a/../b'])(
-    'property: output for %j is a same-origin path',
-    (input) => {
-      expectSameOriginPath(safeReturnTo(input));
-    },
-  );
+  it.each([
+    ...accepted.map(([i]) => i),
+    ...rejected.map(([, i]) => i),
+    '/%0a',
+    '/?//x',
+    '/#//x',
+    '/a/../b',
+  ])('property: output for %j is a same-origin path', (input) => {
+    expectSameOriginPath(safeReturnTo(input));
+  });
 });

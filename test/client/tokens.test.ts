@@ -44,8 +44,12 @@ describe('toTokenSet', () => {
   });
 
   it('computes the expiry in whole epoch seconds from expires_in', () => {
-    expect(toTokenSet(response({ id_token: 'id', expires_in: 120 })).accessTokenExpiresAt).toBe(NOW_S + 120);
-    expect(toTokenSet(response({ id_token: 'id', expires_in: 0 })).accessTokenExpiresAt).toBe(NOW_S);
+    expect(toTokenSet(response({ id_token: 'id', expires_in: 120 })).accessTokenExpiresAt).toBe(
+      NOW_S + 120,
+    );
+    expect(toTokenSet(response({ id_token: 'id', expires_in: 0 })).accessTokenExpiresAt).toBe(
+      NOW_S,
+    );
   });
 
   it('assumes a short lifetime without expires_in', () => {

@@ -16,14 +16,25 @@ const NEW = 'Vn7BxK2pRt9LmW4zQc8JhD5fGs3YaE1k';
 type TransactionModule = typeof import('@/lib/client/transaction');
 
 /** config() is cached on first use: fresh modules and environment for each load. */
-async function load(env: { NODE_ENV?: string; SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string } = {}): Promise<TransactionModule> {
+async function load(
+  env: { NODE_ENV?: string; SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string } = {},
+): Promise<TransactionModule> {
   vi.resetModules();
-  for (const name of ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE', 'SESSION_SECRET_PREVIOUS']) {
+  for (const name of [
+    'OIDC_ISSUER',
+    'OIDC_CLIENT_ID',
+    'OIDC_CLIENT_SECRET',
+    'OIDC_SCOPES',
+    'APP_BASE_URL',
+    'API_AUDIENCE',
+    'SESSION_SECRET_PREVIOUS',
+  ]) {
     vi.stubEnv(name, undefined);
   }
   vi.stubEnv('NODE_ENV', env.NODE_ENV ?? 'test');
   vi.stubEnv('SESSION_SECRET', env.SESSION_SECRET ?? NEW);
-  if (env.SESSION_SECRET_PREVIOUS) vi.stubEnv('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
+  if (env.SESSION_SECRET_PREVIOUS)
+    vi.stubEnv('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
   return import('@/lib/client/transaction');
 }
 
@@ -36,7 +47,14 @@ let counter = 0;
 /** A transaction with a fresh, well-formed state. */
 function transaction(overrides: Partial<Transaction> = {}): Transaction {
   const state = `state${String(++counter).padStart(27, 'A')}`;
-  return { kind: 'oidc-login', state, nonce: 'nonce-value', code_verifier: 'verifier-value', returnTo: '/dashboard', ...overrides };
+  return {
+    kind: 'oidc-login',
+    state,
+    nonce: 'nonce-value',
+    code_verifier: 'verifier-value',
+    returnTo: '/dashboard',
+    ...overrides,
+  };
 }
 
 /** Starts a sign-in as /auth/login does: the browser's cookies in, the response's cookies out. */
@@ -64,7 +82,8 @@ describe('the transaction cookie', () => {
     const [name, cookie] = [...jar.cookies][0]!;
     expect(name).toBe(`__Host-oidc-tx.${t.state}`);
     const attributes = cookie.line.toLowerCase();
-    for (const attribute of ['; secure', '; path=/;', '; httponly', '; samesite=lax']) expect(`${attributes};`).toContain(attribute);
+    for (const attribute of ['; secure', '; path=/;', '; httponly', '; samesite=lax'])
+      expect(`${attributes};`).toContain(attribute);
     expect(attributes).not.toContain('domain=');
     expect(await tx.readTransaction(jar.request('/auth/callback').cookies, t.state)).toEqual(t);
   });
@@ -86,13 +105,16 @@ describe('the transaction cookie', () => {
     expect(tx.transactionCookieName('bad;state-AAAAAAAAAAAA')).toBeUndefined();
   });
 
-  it.each(['garbage', 'Fe26.2*1*AA*AA*AA**AA*AA~2', 'a*b*c*d*e*f*g*h', '~2'])('reads the garbage value %j as no transaction', async (value) => {
-    const tx = await load();
-    const t = transaction();
-    const jar = new BrowserJar();
-    jar.cookies.set(`oidc-tx.${t.state}`, { value, line: '' });
-    expect(await tx.readTransaction(jar.request().cookies, t.state)).toBeUndefined();
-  });
+  it.each(['garbage', 'Fe26.2*1*AA*AA*AA**AA*AA~2', 'a*b*c*d*e*f*g*h', '~2'])(
+    'reads the garbage value %j as no transaction',
+    async (value) => {
+      const tx = await load();
+      const t = transaction();
+      const jar = new BrowserJar();
+      jar.cookies.set(`oidc-tx.${t.state}`, { value, line: '' });
+      expect(await tx.readTransaction(jar.request().cookies, t.state)).toBeUndefined();
+    },
+  );
 
   it('reads a tampered seal, a foreign seal, or a seal of something else as no transaction', async () => {
     const tx = await load();
@@ -137,14 +159,19 @@ describe('bounds: forced sign-ins cannot bloat the Cookie header', () => {
       await start(tx, jar, t);
     }
     const pending = jar.names().filter((n) => n.startsWith('__Host-oidc-tx.'));
-    expect(pending).toEqual(started.slice(-tx.MAX_PENDING_TRANSACTIONS).map((t) => `__Host-oidc-tx.${t.state}`));
+    expect(pending).toEqual(
+      started.slice(-tx.MAX_PENDING_TRANSACTIONS).map((t) => `__Host-oidc-tx.${t.state}`),
+    );
     expect(jar.names()).toContain('__Host-session');
     // The newest ones still finish; the dropped ones read as expired links.
-    expect((await tx.readTransaction(jar.request().cookies, started.at(-1)!.state))?.state).toBe(started.at(-1)!.state);
+    expect((await tx.readTransaction(jar.request().cookies, started.at(-1)!.state))?.state).toBe(
+      started.at(-1)!.state,
+    );
     expect(await tx.readTransaction(jar.request().cookies, started[0]!.state)).toBeUndefined();
     // Each cookie (with the longest returnTo kept) stays under 1 KB; together, with the largest
     // session (MAX_SESSION_BYTES), under the 8 KB per header line proxies commonly allow.
-    for (const name of pending) expect(name.length + 1 + jar.cookies.get(name)!.value.length).toBeLessThan(1024);
+    for (const name of pending)
+      expect(name.length + 1 + jar.cookies.get(name)!.value.length).toBeLessThan(1024);
     const transactionBytes = jar.header().length - '__Host-session='.length - 100 - '; '.length;
     expect(transactionBytes + MAX_SESSION_BYTES + '; '.length).toBeLessThan(8 * 1024);
   });
@@ -157,7 +184,9 @@ describe('bounds: forced sign-ins cannot bloat the Cookie header', () => {
     expect((await tx.readTransaction(jar.request().cookies, long.state))?.returnTo).toBe('/');
     const fits = transaction({ returnTo: `/${'a'.repeat(tx.MAX_RETURN_TO_LENGTH - 1)}` });
     await start(tx, jar, fits);
-    expect((await tx.readTransaction(jar.request().cookies, fits.state))?.returnTo).toBe(fits.returnTo);
+    expect((await tx.readTransaction(jar.request().cookies, fits.state))?.returnTo).toBe(
+      fits.returnTo,
+    );
   });
 });
 

@@ -29,7 +29,9 @@ interface Provider {
   /** Merged onto the default metadata; a member set to `undefined` removes it. */
   metadata: Json;
   /** What the token endpoint answers; by default a JWT access token for the right client. */
-  token: (request: TokenRequest) => { status: number; body: Json } | Promise<{ status: number; body: Json }>;
+  token: (
+    request: TokenRequest,
+  ) => { status: number; body: Json } | Promise<{ status: number; body: Json }>;
   tokenRequests: TokenRequest[];
   keys: { rs: KeyPair };
   mint(claims?: Json, header?: Json): Promise<string>;
@@ -37,19 +39,27 @@ interface Provider {
 }
 
 function merge(defaults: Json, overrides: Json): Json {
-  return Object.fromEntries(Object.entries({ ...defaults, ...overrides }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ ...defaults, ...overrides }).filter(([, v]) => v !== undefined),
+  );
 }
 
 async function startProvider(): Promise<Provider> {
   const rs = await newKeyPair('RS256', 'rs-1');
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: 'server_error', detail: String(error) }));
+    void handle(req, res).catch((error: unknown) =>
+      sendJson(res, 500, { error: 'server_error', detail: String(error) }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', provider.issuer).pathname;
     // Under the path issuer, and at the origin (for an issuer without a path).
-    if (req.method === 'GET' && (path === '/oidc/.well-known/openid-configuration' || path === '/.well-known/openid-configuration')) {
+    if (
+      req.method === 'GET' &&
+      (path === '/oidc/.well-known/openid-configuration' ||
+        path === '/.well-known/openid-configuration')
+    ) {
       const { issuer } = provider;
       return sendJson(
         res,
@@ -74,10 +84,14 @@ async function startProvider(): Promise<Provider> {
         ),
       );
     }
-    if (req.method === 'GET' && path === '/oidc/jwks') return sendJson(res, 200, { keys: [rs.jwk] });
+    if (req.method === 'GET' && path === '/oidc/jwks')
+      return sendJson(res, 200, { keys: [rs.jwk] });
     if (req.method === 'POST' && path === '/oidc/token') {
       const params = new URLSearchParams(await readBody(req));
-      const request: TokenRequest = { params, credentials: basicCredentials(req.headers.authorization) };
+      const request: TokenRequest = {
+        params,
+        credentials: basicCredentials(req.headers.authorization),
+      };
       provider.tokenRequests.push(request);
       const { status, body } = await provider.token(request);
       return sendJson(res, status, body);
@@ -92,18 +106,40 @@ async function startProvider(): Promise<Provider> {
     tokenRequests: [],
     keys: { rs },
     token: async ({ params, credentials }) => {
-      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET) return { status: 401, body: { error: 'invalid_client' } };
-      if (params.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
-      const accessToken = await provider.mint({ sub: CLIENT_ID, aud: params.get('resource') ?? 'urn:default', scope: params.get('scope') ?? '' });
-      return { status: 200, body: { access_token: accessToken, token_type: 'Bearer', expires_in: 300 } };
+      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET)
+        return { status: 401, body: { error: 'invalid_client' } };
+      if (params.get('grant_type') !== 'client_credentials')
+        return { status: 400, body: { error: 'unsupported_grant_type' } };
+      const accessToken = await provider.mint({
+        sub: CLIENT_ID,
+        aud: params.get('resource') ?? 'urn:default',
+        scope: params.get('scope') ?? '',
+      });
+      return {
+        status: 200,
+        body: { access_token: accessToken, token_type: 'Bearer', expires_in: 300 },
+      };
     },
     mint: (claims = {}, header = {}) => {
       const now = nowS();
       const payload = merge(
-        { iss: provider.issuer, sub: 'alice', aud: API_AUDIENCE, client_id: CLIENT_ID, scope: 'notes:read notes:write', iat: now, exp: now + 300, jti: crypto.randomUUID() },
+        {
+          iss: provider.issuer,
+          sub: 'alice',
+          aud: API_AUDIENCE,
+          client_id: CLIENT_ID,
+          scope: 'notes:read notes:write',
+          iat: now,
+          exp: now + 300,
+          jti: crypto.randomUUID(),
+        },
         claims,
       );
-      return signSegments(b64json(merge({ alg: 'RS256', typ: 'at+jwt', kid: rs.kid }, header)), b64json(payload), rs.privateKey);
+      return signSegments(
+        b64json(merge({ alg: 'RS256', typ: 'at+jwt', kid: rs.kid }, header)),
+        b64json(payload),
+        rs.privateKey,
+      );
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -129,7 +165,9 @@ afterEach(() => {
   provider.tokenRequests = [];
 });
 
-function env(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+function env(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     OIDC_ISSUER: provider.issuer,
     OIDC_CLIENT_ID: CLIENT_ID,
@@ -142,7 +180,10 @@ function env(overrides: Record<string, string | undefined> = {}): Record<string,
 
 function find(findings: Finding[], check: string): Finding {
   const found = findings.filter((f) => f.check === check);
-  expect(found, `one "${check}" finding in:\n${findings.map((f) => `${f.status} ${f.check}: ${f.detail}`).join('\n')}`).toHaveLength(1);
+  expect(
+    found,
+    `one "${check}" finding in:\n${findings.map((f) => `${f.status} ${f.check}: ${f.detail}`).join('\n')}`,
+  ).toHaveLength(1);
   return found[0]!;
 }
 
@@ -153,7 +194,8 @@ function expectNoFailure(findings: Finding[]): void {
 
 function expectNoLeak(findings: Finding[], ...secrets: string[]): void {
   const text = JSON.stringify(findings);
-  for (const secret of secrets) expect(text.includes(secret), 'a finding shows a secret or a whole token').toBe(false);
+  for (const secret of secrets)
+    expect(text.includes(secret), 'a finding shows a secret or a whole token').toBe(false);
 }
 
 describe('a good provider', () => {
@@ -172,7 +214,14 @@ describe('a good provider', () => {
     expect(find(findings, 'API algorithms').detail).toContain('RS256');
     expect(find(findings, 'PKCE').status).toBe('ok');
     expect(find(findings, 'RFC 9207 iss').status).toBe('ok');
-    for (const check of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'end_session_endpoint', 'revocation_endpoint', 'token endpoint auth method']) {
+    for (const check of [
+      'authorization_endpoint',
+      'token_endpoint',
+      'jwks_uri',
+      'end_session_endpoint',
+      'revocation_endpoint',
+      'token endpoint auth method',
+    ]) {
       expect(find(findings, check).status, check).toBe('ok');
     }
     expect(find(findings, 'client credentials').status).toBe('ok');
@@ -218,7 +267,9 @@ describe('provider problems', () => {
     expect(issuer.detail).toContain(`"${provider.issuer}"`);
     expect(issuer.detail).toContain(`"${provider.issuer}/"`);
     expect(issuer.detail).toContain('trailing slash');
-    expect(issuer.fix).toBe(`Set OIDC_ISSUER=${provider.issuer} (exactly, character for character), if that is the provider you meant.`);
+    expect(issuer.fix).toBe(
+      `Set OIDC_ISSUER=${provider.issuer} (exactly, character for character), if that is the provider you meant.`,
+    );
     // The other checks still read the document.
     expect(find(findings, 'PKCE').status).toBe('ok');
   });
@@ -293,23 +344,43 @@ describe('client credentials', () => {
   it('signs a private_key_jwt assertion with the configured PKCS #8 key (RFC 7523 §2.2)', async () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     provider.token = async ({ params }) => {
-      if (params.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') return { status: 401, body: { error: 'invalid_client' } };
-      const { payload } = await jwtVerify(params.get('client_assertion') ?? '', publicKey, { issuer: CLIENT_ID, subject: CLIENT_ID });
+      if (
+        params.get('client_assertion_type') !==
+        'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+      )
+        return { status: 401, body: { error: 'invalid_client' } };
+      const { payload } = await jwtVerify(params.get('client_assertion') ?? '', publicKey, {
+        issuer: CLIENT_ID,
+        subject: CLIENT_ID,
+      });
       expect(payload.aud).toBeDefined();
       return { status: 400, body: { error: 'unauthorized_client' } };
     };
     const findings = await runDoctor(
-      env({ OIDC_CLIENT_SECRET: undefined, OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt', OIDC_CLIENT_PRIVATE_KEY: await exportPKCS8(privateKey), OIDC_CLIENT_KEY_ALG: 'ES256' }),
+      env({
+        OIDC_CLIENT_SECRET: undefined,
+        OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
+        OIDC_CLIENT_PRIVATE_KEY: await exportPKCS8(privateKey),
+        OIDC_CLIENT_KEY_ALG: 'ES256',
+      }),
     );
     const credentials = find(findings, 'client credentials');
     expect(credentials.status).toBe('info');
     expect(credentials.detail).toContain('unauthorized_client');
     expect(provider.tokenRequests[0]!.credentials).toBeUndefined();
-    expect(find(findings, 'configuration').detail).toContain('private key in OIDC_CLIENT_PRIVATE_KEY (ES256)');
+    expect(find(findings, 'configuration').detail).toContain(
+      'private key in OIDC_CLIENT_PRIVATE_KEY (ES256)',
+    );
   });
 
   it('is info when the client may not use the grant (unauthorized_client), and echoes no control characters', async () => {
-    provider.token = () => ({ status: 400, body: { error: 'unauthorized_client', error_description: `no\u001b[31m grant\n${'x'.repeat(500)}` } });
+    provider.token = () => ({
+      status: 400,
+      body: {
+        error: 'unauthorized_client',
+        error_description: `no\u001b[31m grant\n${'x'.repeat(500)}`,
+      },
+    });
     const credentials = find(await runDoctor(env()), 'client credentials');
     expect(credentials.status).toBe('info');
     expect(credentials.detail).toContain('unauthorized_client');
@@ -326,7 +397,7 @@ describe('client credentials', () => {
 });
 
 describe('a pasted access token', () => {
-  it('fails on another audience: names the token\'s aud and API_AUDIENCE, and /api says wrong_audience', async () => {
+  it("fails on another audience: names the token's aud and API_AUDIENCE, and /api says wrong_audience", async () => {
     const token = await provider.mint({ aud: 'https://other.example/api' });
     const findings = await runDoctor(env(), { token });
 
@@ -344,7 +415,10 @@ describe('a pasted access token', () => {
   });
 
   it('fails on an ID token (nonce, aud = client id): id_token_presented', async () => {
-    const token = await provider.mint({ aud: CLIENT_ID, nonce: 'n-0S6_WzA2Mj', client_id: undefined, scope: undefined }, { typ: undefined });
+    const token = await provider.mint(
+      { aud: CLIENT_ID, nonce: 'n-0S6_WzA2Mj', client_id: undefined, scope: undefined },
+      { typ: undefined },
+    );
     const findings = await runDoctor(env(), { token });
 
     const idClaims = find(findings, 'ID-token claims');
@@ -359,7 +433,12 @@ describe('a pasted access token', () => {
 
   it('accepts a Keycloak access token (header typ JWT, payload typ Bearer) with OIDC_PROVIDER=keycloak', async () => {
     const token = await provider.mint(
-      { typ: 'Bearer', azp: CLIENT_ID, client_id: undefined, realm_access: { roles: ['notes-writer'] } },
+      {
+        typ: 'Bearer',
+        azp: CLIENT_ID,
+        client_id: undefined,
+        realm_access: { roles: ['notes-writer'] },
+      },
       { typ: 'JWT' },
     );
     const findings = await runDoctor(env({ OIDC_PROVIDER: 'keycloak' }), { token });
@@ -377,7 +456,10 @@ describe('a pasted access token', () => {
   });
 
   it('says an opaque token needs introspection credentials', async () => {
-    const finding = find(await runDoctor(env(), { token: 'abcdefghijklmnopqrstuvwxyz0123456789' }), 'access token');
+    const finding = find(
+      await runDoctor(env(), { token: 'abcdefghijklmnopqrstuvwxyz0123456789' }),
+      'access token',
+    );
     expect(finding.status).toBe('info');
     expect(finding.detail).toContain('API_INTROSPECTION_CLIENT_ID/SECRET');
     expect(finding.detail).not.toContain('abcdefghijklmnop');
@@ -392,13 +474,26 @@ describe('a pasted access token', () => {
 });
 
 describe('npm run doctor (scripts/doctor.ts under plain Node type stripping)', () => {
-  function cli(args: string[], vars: Record<string, string | undefined>, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function cli(
+    args: string[],
+    vars: Record<string, string | undefined>,
+    stdin?: string,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', 'scripts/doctor.ts', ...args], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: 'test', ...vars },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--experimental-strip-types',
+          '--disable-warning=ExperimentalWarning',
+          'scripts/doctor.ts',
+          ...args,
+        ],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH, NODE_ENV: 'test', ...vars },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -413,7 +508,9 @@ describe('npm run doctor (scripts/doctor.ts under plain Node type stripping)', (
     const { code, stdout, stderr } = await cli([], env());
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain(`✔ issuer: the metadata's issuer is exactly OIDC_ISSUER: ${provider.issuer}`);
+    expect(stdout).toContain(
+      `✔ issuer: the metadata's issuer is exactly OIDC_ISSUER: ${provider.issuer}`,
+    );
     expect(stdout).toContain('✔ client credentials:');
     expect(stdout).toMatch(/\n✔ \d+ ok, \d+ warnings?, 0 failed, \d+ info\n/);
     expect(stdout).not.toContain('\u001b['); // no colour without a TTY
@@ -432,7 +529,7 @@ describe('npm run doctor (scripts/doctor.ts under plain Node type stripping)', (
     const token = await provider.mint({ aud: 'https://other.example/api' });
     const { code, stdout } = await cli(['--token', '-'], env(), `${token}\n`);
     expect(code).toBe(1);
-    expect(stdout).toContain('✖ access token aud: the token\'s aud is https://other.example/api');
+    expect(stdout).toContain("✖ access token aud: the token's aud is https://other.example/api");
     expect(stdout).toContain('the pasted token');
     expect(stdout).not.toContain(token);
     expect(stdout).not.toContain(token.split('.')[2]!);

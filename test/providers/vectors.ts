@@ -49,7 +49,10 @@ export const RFC9068_ACCESS: TokenShape = {
  * of the Appendix A examples (`{"kid":"1e9gdk7","alg":"RS256"}`: no `typ`).
  */
 export const OIDC_CORE_ID_TOKEN: TokenShape = {
-  source: ['https://openid.net/specs/openid-connect-core-1_0.html#IDToken', 'https://openid.net/specs/openid-connect-core-1_0.html#ExampleRSAKey'],
+  source: [
+    'https://openid.net/specs/openid-connect-core-1_0.html#IDToken',
+    'https://openid.net/specs/openid-connect-core-1_0.html#ExampleRSAKey',
+  ],
   header: { kid: '1e9gdk7', alg: 'RS256' },
   claims: {
     iss: 'https://server.example.com',
@@ -70,7 +73,11 @@ export const OIDC_CORE_ID_TOKEN: TokenShape = {
  * header `typ: at+jwt`; `sub` is the client id when no user is involved.
  */
 export const LOCAL_ACCESS: TokenShape = {
-  source: ['idp/configuration.ts', 'node_modules/oidc-provider/lib/models/formats/jwt.js', 'https://www.rfc-editor.org/rfc/rfc9068#section-2.2'],
+  source: [
+    'idp/configuration.ts',
+    'node_modules/oidc-provider/lib/models/formats/jwt.js',
+    'https://www.rfc-editor.org/rfc/rfc9068#section-2.2',
+  ],
   header: { alg: 'RS256', typ: 'at+jwt' },
   claims: {
     roles: [DEFAULTS.writerRole],
@@ -106,7 +113,11 @@ export const LOCAL_MACHINE_ACCESS: TokenShape = {
  * undefined for ID tokens, so the header carries no `typ`; `aud` is the client, `nonce`/`at_hash`.
  */
 export const LOCAL_ID_TOKEN: TokenShape = {
-  source: ['node_modules/oidc-provider/lib/helpers/jwt.js', 'node_modules/oidc-provider/lib/models/id_token.js', 'https://openid.net/specs/openid-connect-core-1_0.html#IDToken'],
+  source: [
+    'node_modules/oidc-provider/lib/helpers/jwt.js',
+    'node_modules/oidc-provider/lib/models/id_token.js',
+    'https://openid.net/specs/openid-connect-core-1_0.html#IDToken',
+  ],
   header: { alg: 'RS256' },
   claims: {
     sub: 'alice',
@@ -152,8 +163,12 @@ export const KEYCLOAK_ACCESS: TokenShape = {
     sid: 'b7a1c3d5-e7f9-4a1b-8c2d-3e4f5a6b7c8d',
     acr: '1',
     'allowed-origins': ['https://app.example.com'],
-    realm_access: { roles: ['default-roles-demo', 'offline_access', 'uma_authorization', 'notes-writer'] },
-    resource_access: { account: { roles: ['manage-account', 'manage-account-links', 'view-profile'] } },
+    realm_access: {
+      roles: ['default-roles-demo', 'offline_access', 'uma_authorization', 'notes-writer'],
+    },
+    resource_access: {
+      account: { roles: ['manage-account', 'manage-account-links', 'view-profile'] },
+    },
     scope: 'openid profile email',
     email_verified: true,
     name: 'Alice Liddell',
@@ -274,7 +289,10 @@ export const AUTH0_M2M_CLIENT = 'awZfdIir8YFdGZWkvCejDoUb7SjTDicx';
  * `password` and `refresh_token`", yet every published M2M token carries `gty: client-credentials`.
  */
 export const AUTH0_M2M_ACCESS: TokenShape = {
-  source: [AUTH0_PROFILES, 'https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow'],
+  source: [
+    AUTH0_PROFILES,
+    'https://auth0.com/docs/get-started/authentication-and-authorization-flow/client-credentials-flow',
+  ],
   header: { alg: 'RS256', typ: 'JWT' },
   claims: {
     iss: 'https://my-domain.auth0.com/',
@@ -313,7 +331,10 @@ export const AUTH0_RFC9068_M2M_ACCESS: TokenShape = {
  * UNCONFIRMED (the sample shows the payload only).
  */
 export const AUTH0_ID_TOKEN: TokenShape = {
-  source: ['https://auth0.com/docs/get-started/apis/scopes/sample-use-cases-scopes-and-claims', 'https://auth0.com/docs/secure/tokens/id-tokens/id-token-structure'],
+  source: [
+    'https://auth0.com/docs/get-started/apis/scopes/sample-use-cases-scopes-and-claims',
+    'https://auth0.com/docs/secure/tokens/id-tokens/id-token-structure',
+  ],
   header: { alg: 'RS256', typ: 'JWT' },
   claims: {
     name: 'John Doe',
@@ -364,7 +385,10 @@ export const OKTA_ACCESS: TokenShape = {
  * `sub` = the client id. UNCONFIRMED: `sub` == `cid` for client credentials is not in the reference.
  */
 export const OKTA_CLIENT_CREDENTIALS_ACCESS: TokenShape = {
-  source: [OKTA_REFERENCE, 'https://developer.okta.com/docs/guides/implement-grant-type/clientcreds/main/'],
+  source: [
+    OKTA_REFERENCE,
+    'https://developer.okta.com/docs/guides/implement-grant-type/clientcreds/main/',
+  ],
   header: { alg: 'RS256', kid: '45js03w0djwedsw' },
   claims: {
     ver: 1,
@@ -406,7 +430,13 @@ export const OKTA_ID_TOKEN: TokenShape = {
     updated_at: 1311280970,
     email: 'john.doe@example.com',
     email_verified: true,
-    address: { street_address: '123 Hollywood Blvd.', locality: 'Los Angeles', region: 'CA', postal_code: '90210', country: 'US' },
+    address: {
+      street_address: '123 Hollywood Blvd.',
+      locality: 'Los Angeles',
+      region: 'CA',
+      postal_code: '90210',
+      country: 'US',
+    },
     phone_number: '+1 (425) 555-1212',
   },
 };
@@ -415,12 +445,18 @@ export const OKTA_ID_TOKEN: TokenShape = {
 // Microsoft Entra ID. https://learn.microsoft.com/entra/identity-platform/access-tokens
 
 const ENTRA_ACCESS_TOKENS = 'https://learn.microsoft.com/entra/identity-platform/access-tokens';
-const ENTRA_ACCESS_CLAIMS = 'https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference';
+const ENTRA_ACCESS_CLAIMS =
+  'https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference';
 
 /** VECTOR. "v1.0 access token" sample (keys rotated by Microsoft, so its own signature no longer verifies). */
 export const ENTRA_V1_ACCESS: TokenShape = {
   source: [ENTRA_ACCESS_TOKENS, ENTRA_ACCESS_CLAIMS],
-  header: { typ: 'JWT', alg: 'RS256', x5t: 'i6lGk3FZzxRcUb2C3nEQ7syHJlY', kid: 'i6lGk3FZzxRcUb2C3nEQ7syHJlY' },
+  header: {
+    typ: 'JWT',
+    alg: 'RS256',
+    x5t: 'i6lGk3FZzxRcUb2C3nEQ7syHJlY',
+    kid: 'i6lGk3FZzxRcUb2C3nEQ7syHJlY',
+  },
   claims: {
     aud: 'ef1da9d4-ff77-4c3e-a005-840c3f830745',
     iss: 'https://sts.windows.net/fa15d692-e9c7-4460-a743-29f29522229/',
@@ -481,7 +517,10 @@ export const ENTRA_V2_ACCESS: TokenShape = {
  * claim of the optional-claims reference (not in the access-token claims reference).
  */
 export const ENTRA_V2_APP_ONLY_ACCESS: TokenShape = {
-  source: [ENTRA_ACCESS_CLAIMS, 'https://learn.microsoft.com/entra/identity-platform/optional-claims-reference'],
+  source: [
+    ENTRA_ACCESS_CLAIMS,
+    'https://learn.microsoft.com/entra/identity-platform/optional-claims-reference',
+  ],
   header: { typ: 'JWT', alg: 'RS256', kid: 'i6lGk3FZzxRcUb2C3nEQ7syHJlY' },
   claims: {
     aud: '6e74172b-be56-4843-9ff4-e66a39bb12e3',
@@ -510,7 +549,10 @@ export const ENTRA_V2_APP_ONLY_ACCESS: TokenShape = {
  * that applies to v1.0 and v2.0) is added by the tests where they model a user holding a role.
  */
 export const ENTRA_V2_ID_TOKEN: TokenShape = {
-  source: ['https://learn.microsoft.com/entra/identity-platform/id-tokens', 'https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference'],
+  source: [
+    'https://learn.microsoft.com/entra/identity-platform/id-tokens',
+    'https://learn.microsoft.com/entra/identity-platform/id-token-claims-reference',
+  ],
   header: { typ: 'JWT', alg: 'RS256', kid: '1LTMzakihiRla_8z2BEJVXeWMqo' },
   claims: {
     ver: '2.0',
@@ -532,8 +574,10 @@ export const ENTRA_V2_ID_TOKEN: TokenShape = {
 // ---------------------------------------------------------------------------------------------
 // Amazon Cognito user pools.
 
-const COGNITO_ACCESS_PAGE = 'https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html';
-const COGNITO_ID_PAGE = 'https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html';
+const COGNITO_ACCESS_PAGE =
+  'https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html';
+const COGNITO_ID_PAGE =
+  'https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html';
 
 /** VECTOR. Access token header (`kid`, `alg` only) and default payload, current page (with the resource-binding `aud`). */
 export const COGNITO_ACCESS: TokenShape = {
@@ -566,7 +610,11 @@ export const COGNITO_ACCESS: TokenShape = {
  * whether resource binding (`aud`) applies to client credentials is UNCONFIRMED too.
  */
 export const COGNITO_CLIENT_CREDENTIALS_ACCESS: TokenShape = {
-  source: [COGNITO_ACCESS_PAGE, 'https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html', 'https://zenn.dev/noid11/articles/d36dccd74601ed83d83b'],
+  source: [
+    COGNITO_ACCESS_PAGE,
+    'https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html',
+    'https://zenn.dev/noid11/articles/d36dccd74601ed83d83b',
+  ],
   header: { kid: '1234example=', alg: 'RS256' },
   claims: {
     sub: 'xxxxxxxxxxxxexample',
@@ -631,14 +679,19 @@ export const COGNITO_ID_TOKEN: TokenShape = {
  * (https://github.com/google/google-api-php-client/issues/263). That Google documents its access
  * tokens as opaque is UNCONFIRMED.
  */
-export const GOOGLE_ACCESS_TOKEN = 'ya29.PgB0miRDMD3H-iAAAAD88eQLK9N84muCYYR4TEhwffsj5yNJBXMt34Sd6B815Q';
+export const GOOGLE_ACCESS_TOKEN =
+  'ya29.PgB0miRDMD3H-iAAAAD88eQLK9N84muCYYR4TEhwffsj5yNJBXMt34Sd6B815Q';
 
 /**
  * VECTOR. Google's documented ID token example (via https://qiita.com/masaha03/items/927abc3c6b93911fb703;
  * the developers.google.com original was not available). The header (`typ: JWT`) is UNCONFIRMED.
  */
 export const GOOGLE_ID_TOKEN: TokenShape = {
-  source: ['https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload', 'https://developers.google.com/identity/openid-connect/reference', 'https://qiita.com/masaha03/items/927abc3c6b93911fb703'],
+  source: [
+    'https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload',
+    'https://developers.google.com/identity/openid-connect/reference',
+    'https://qiita.com/masaha03/items/927abc3c6b93911fb703',
+  ],
   header: { alg: 'RS256', typ: 'JWT' },
   claims: {
     iss: 'accounts.google.com',
@@ -676,7 +729,10 @@ const ZITADEL_PROJECT = '259254020261085186';
  * which the server does not emit).
  */
 export const ZITADEL_ACCESS: TokenShape = {
-  source: [...ZITADEL_SOURCE, 'https://github.com/zitadel/zitadel/blob/main/internal/api/oidc/userinfo.go'],
+  source: [
+    ...ZITADEL_SOURCE,
+    'https://github.com/zitadel/zitadel/blob/main/internal/api/oidc/userinfo.go',
+  ],
   header: { alg: 'RS256', typ: 'JWT' },
   claims: {
     iss: 'https://acme.zitadel.cloud',
@@ -687,7 +743,9 @@ export const ZITADEL_ACCESS: TokenShape = {
     nbf: 0,
     client_id: ZITADEL_CLIENT,
     jti: 'V2_259255137472675842-at_259255137472741378',
-    'urn:zitadel:iam:org:project:roles': { 'notes-writer': { '259242039378379778': 'acme.zitadel.cloud' } },
+    'urn:zitadel:iam:org:project:roles': {
+      'notes-writer': { '259242039378379778': 'acme.zitadel.cloud' },
+    },
   },
 };
 
@@ -757,7 +815,11 @@ const AUTHENTIK_ID_CLAIMS: Members = {
 export const AUTHENTIK_ACCESS: TokenShape = {
   source: AUTHENTIK_SOURCE,
   header: { alg: 'RS256', typ: 'JWT' },
-  claims: { ...AUTHENTIK_ID_CLAIMS, azp: AUTHENTIK_CLIENT, uid: 'Vw7nQ2kX9pLr4Tz8Ym3Bc6Hd1Jf5Gs0A' },
+  claims: {
+    ...AUTHENTIK_ID_CLAIMS,
+    azp: AUTHENTIK_CLIENT,
+    uid: 'Vw7nQ2kX9pLr4Tz8Ym3Bc6Hd1Jf5Gs0A',
+  },
 };
 
 /** BUILT. IDToken.to_jwt: the same claims, without `azp` and `uid`. */

@@ -15,7 +15,11 @@ describe('limiter', () => {
     expect([0, 1, 2].map((i) => l.hit('a', t0 + i).allowed)).toEqual([true, true, true]);
     const refused = l.hit('a', t0 + 10_000);
     expect(refused).toEqual({ allowed: false, firstRefusal: true, retryAfterS: 50 });
-    expect(l.hit('a', t0 + 20_000)).toMatchObject({ allowed: false, firstRefusal: false, retryAfterS: 40 });
+    expect(l.hit('a', t0 + 20_000)).toMatchObject({
+      allowed: false,
+      firstRefusal: false,
+      retryAfterS: 40,
+    });
     expect(l.hit('a', t0 + 60_000).allowed).toBe(true); // a new window
   });
 
@@ -50,13 +54,22 @@ describe('limiter', () => {
 describe('clientAddress: only a header a trusted proxy sets', () => {
   const headers = (h: Record<string, string>) => new Headers(h);
 
-  it('is undefined without a configured header, whatever X-Forwarded-For says (next start keeps the client\'s)', () => {
-    expect(clientAddress(headers({ 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '203.0.113.9' }), undefined)).toBeUndefined();
+  it("is undefined without a configured header, whatever X-Forwarded-For says (next start keeps the client's)", () => {
+    expect(
+      clientAddress(
+        headers({ 'x-forwarded-for': '203.0.113.9', 'x-real-ip': '203.0.113.9' }),
+        undefined,
+      ),
+    ).toBeUndefined();
   });
 
   it('reads the configured header; of a list, the last value (the one the proxy appended)', () => {
-    expect(clientAddress(headers({ 'x-real-ip': '198.51.100.7' }), 'x-real-ip')).toBe('198.51.100.7');
-    expect(clientAddress(headers({ 'x-forwarded-for': 'spoofed, 198.51.100.7' }), 'x-forwarded-for')).toBe('198.51.100.7');
+    expect(clientAddress(headers({ 'x-real-ip': '198.51.100.7' }), 'x-real-ip')).toBe(
+      '198.51.100.7',
+    );
+    expect(
+      clientAddress(headers({ 'x-forwarded-for': 'spoofed, 198.51.100.7' }), 'x-forwarded-for'),
+    ).toBe('198.51.100.7');
     expect(clientAddress(headers({}), 'x-real-ip')).toBeUndefined();
     expect(clientAddress(headers({ 'x-real-ip': '  ' }), 'x-real-ip')).toBeUndefined();
   });
@@ -74,20 +87,39 @@ describe('settings', () => {
   });
 
   it('reads <requests>/<seconds> and off, and refuses anything else', () => {
-    expect(readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_AUTH: '10/30' }).authRateLimit).toEqual({ limit: 10, windowS: 30 });
-    expect(readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_AUTH: 'off' }).authRateLimit).toBeUndefined();
-    expect(readResourceServerConfig({ RATE_LIMIT_API: 'off' }).unauthenticatedRateLimit).toBeUndefined();
+    expect(readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_AUTH: '10/30' }).authRateLimit).toEqual({
+      limit: 10,
+      windowS: 30,
+    });
+    expect(
+      readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_AUTH: 'off' }).authRateLimit,
+    ).toBeUndefined();
+    expect(
+      readResourceServerConfig({ RATE_LIMIT_API: 'off' }).unauthenticatedRateLimit,
+    ).toBeUndefined();
     for (const bad of ['10', '0/60', '10/0', 'ten/60', '10/60/1', '-1/60']) {
-      expect(() => readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_AUTH: bad }), bad).toThrow(/RATE_LIMIT_AUTH/);
+      expect(() => readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_AUTH: bad }), bad).toThrow(
+        /RATE_LIMIT_AUTH/,
+      );
     }
-    expect(() => readResourceServerConfig({ API_INTROSPECTION_MAX_CONCURRENT: '0' })).toThrow(/API_INTROSPECTION_MAX_CONCURRENT/);
+    expect(() => readResourceServerConfig({ API_INTROSPECTION_MAX_CONCURRENT: '0' })).toThrow(
+      /API_INTROSPECTION_MAX_CONCURRENT/,
+    );
   });
 
   it('knows the client only behind a proxy: x-real-ip on Vercel, RATE_LIMIT_CLIENT_HEADER elsewhere, else none', () => {
     expect(readConfig({ SESSION_SECRET: SECRET }).rateLimitClientHeader).toBeUndefined();
     expect(readResourceServerConfig({ VERCEL: '1' }).rateLimitClientHeader).toBe('x-real-ip');
-    expect(readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_CLIENT_HEADER: 'X-Client-IP' }).rateLimitClientHeader).toBe('x-client-ip');
-    expect(readResourceServerConfig({ VERCEL: '1', RATE_LIMIT_CLIENT_HEADER: 'none' }).rateLimitClientHeader).toBeUndefined();
-    expect(() => readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_CLIENT_HEADER: 'bad header' })).toThrow(/RATE_LIMIT_CLIENT_HEADER/);
+    expect(
+      readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_CLIENT_HEADER: 'X-Client-IP' })
+        .rateLimitClientHeader,
+    ).toBe('x-client-ip');
+    expect(
+      readResourceServerConfig({ VERCEL: '1', RATE_LIMIT_CLIENT_HEADER: 'none' })
+        .rateLimitClientHeader,
+    ).toBeUndefined();
+    expect(() =>
+      readConfig({ SESSION_SECRET: SECRET, RATE_LIMIT_CLIENT_HEADER: 'bad header' }),
+    ).toThrow(/RATE_LIMIT_CLIENT_HEADER/);
   });
 });

@@ -22,23 +22,41 @@ describe('readResourceServerConfig', () => {
     expect(c.metrics).toBe(true);
   });
 
-  it.each(['HS256', 'none', 'RS256 HS512', 'RS256,none'])('refuses API_ALGORITHMS=%j (RFC 8725 §3.1: asymmetric only)', (value) => {
-    expect(error({ API_ALGORITHMS: value }).message).toContain('API_ALGORITHMS');
-  });
+  it.each(['HS256', 'none', 'RS256 HS512', 'RS256,none'])(
+    'refuses API_ALGORITHMS=%j (RFC 8725 §3.1: asymmetric only)',
+    (value) => {
+      expect(error({ API_ALGORITHMS: value }).message).toContain('API_ALGORITHMS');
+    },
+  );
 
   it('accepts a list of asymmetric algorithms, space or comma separated', () => {
-    expect(readResourceServerConfig({ API_ALGORITHMS: 'ES256, EdDSA PS512' }).algorithms).toEqual(['ES256', 'EdDSA', 'PS512']);
+    expect(readResourceServerConfig({ API_ALGORITHMS: 'ES256, EdDSA PS512' }).algorithms).toEqual([
+      'ES256',
+      'EdDSA',
+      'PS512',
+    ]);
   });
 
-  it.each(['-1', '61', '1.5', 'abc'])('refuses API_CLOCK_TOLERANCE=%j (0 to 60 whole seconds)', (value) => {
-    expect(error({ API_CLOCK_TOLERANCE: value }).message).toContain('API_CLOCK_TOLERANCE');
-  });
+  it.each(['-1', '61', '1.5', 'abc'])(
+    'refuses API_CLOCK_TOLERANCE=%j (0 to 60 whole seconds)',
+    (value) => {
+      expect(error({ API_CLOCK_TOLERANCE: value }).message).toContain('API_CLOCK_TOLERANCE');
+    },
+  );
 
   it('needs both introspection credentials or neither', () => {
     const real = { OIDC_ISSUER: 'https://idp.example' };
-    expect(error({ ...real, API_INTROSPECTION_CLIENT_ID: 'rs' }).message).toContain('API_INTROSPECTION_CLIENT_SECRET');
+    expect(error({ ...real, API_INTROSPECTION_CLIENT_ID: 'rs' }).message).toContain(
+      'API_INTROSPECTION_CLIENT_SECRET',
+    );
     expect(readResourceServerConfig(real).introspection).toBeUndefined();
-    expect(readResourceServerConfig({ ...real, API_INTROSPECTION_CLIENT_ID: 'rs', API_INTROSPECTION_CLIENT_SECRET: 's' }).introspection).toEqual({
+    expect(
+      readResourceServerConfig({
+        ...real,
+        API_INTROSPECTION_CLIENT_ID: 'rs',
+        API_INTROSPECTION_CLIENT_SECRET: 's',
+      }).introspection,
+    ).toEqual({
       clientId: 'rs',
       clientSecret: 's',
     });

@@ -42,7 +42,9 @@ it('asks a failing issuer for its metadata at most once per 5 s, then recovers',
 
     now += 2;
     up = true;
-    await expect(resourceServer()).resolves.toMatchObject({ config: { audience: 'http://localhost:3000/api' } });
+    await expect(resourceServer()).resolves.toMatchObject({
+      config: { audience: 'http://localhost:3000/api' },
+    });
     expect(hits).toBe(2);
     await resourceServer();
     expect(hits).toBe(2); // set up once, then cached

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { bearerError, json } from '@/lib/resource-server/errors';
 import { parseChallenge } from '../support/challenge.ts';
 
-
 function challenge(response: Response): Record<string, string> {
   const header = response.headers.get('WWW-Authenticate');
   expect(header).not.toBeNull();
@@ -50,9 +49,9 @@ describe('bearerError', () => {
   });
 
   it('joins several scopes with a space', () => {
-    expect(challenge(bearerError('insufficient_scope', undefined, ['notes:read', 'notes:write'])).scope).toBe(
-      'notes:read notes:write',
-    );
+    expect(
+      challenge(bearerError('insufficient_scope', undefined, ['notes:read', 'notes:write'])).scope,
+    ).toBe('notes:read notes:write');
   });
 
   it('omits error_description when there is none', () => {
@@ -83,6 +82,8 @@ describe('json', () => {
   it('drops control characters from the description instead of throwing', () => {
     const response = bearerError('invalid_token', 'line one\nline two\r\u0000');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toContain('error_description="line oneline two"');
+    expect(response.headers.get('www-authenticate')).toContain(
+      'error_description="line oneline two"',
+    );
   });
 });

@@ -9,7 +9,21 @@
  * failure and in every assertion message.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
-import { apiRequest, API_URL, b64json, b64url, bearer, captureLogs, decodeSegment, loadApi, segments, startIssuer, type Api, type Issuer, type LogCapture } from './issuer';
+import {
+  apiRequest,
+  API_URL,
+  b64json,
+  b64url,
+  bearer,
+  captureLogs,
+  decodeSegment,
+  loadApi,
+  segments,
+  startIssuer,
+  type Api,
+  type Issuer,
+  type LogCapture,
+} from './issuer';
 
 const REQUESTS = 10_000;
 const CONCURRENCY = 32;
@@ -65,7 +79,8 @@ class Random {
 
 const B64TOKEN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/';
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const PRINTABLE = ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~';
+const PRINTABLE =
+  ' !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~';
 
 // ---------------------------------------------------------------------------------------------
 // Generators.
@@ -97,7 +112,18 @@ function randomJsonValue(r: Random, depth = 0): unknown {
     case 3:
       return null;
     case 4:
-      return r.pick(['none', 'RS256', 'ES256', 'HS256', 'at+jwt', 'JWT', 'alice', 'app', 'https://api.test', '']);
+      return r.pick([
+        'none',
+        'RS256',
+        'ES256',
+        'HS256',
+        'at+jwt',
+        'JWT',
+        'alice',
+        'app',
+        'https://api.test',
+        '',
+      ]);
     case 5:
       return Math.floor(Date.now() / 1000) + r.int(200_000) - 100_000;
     case 6:
@@ -107,11 +133,31 @@ function randomJsonValue(r: Random, depth = 0): unknown {
   }
 }
 
-const KEYS = ['alg', 'typ', 'kid', 'crit', 'jku', 'jwk', 'x5u', 'b64', 'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'client_id', 'scope', 'jti', 'nonce'];
+const KEYS = [
+  'alg',
+  'typ',
+  'kid',
+  'crit',
+  'jku',
+  'jwk',
+  'x5u',
+  'b64',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'client_id',
+  'scope',
+  'jti',
+  'nonce',
+];
 
 function randomObject(r: Random, depth = 0): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (let i = r.int(7); i > 0; i--) object[r.chance(0.85) ? r.pick(KEYS) : r.string(PRINTABLE, 1, 8)] = randomJsonValue(r, depth);
+  for (let i = r.int(7); i > 0; i--)
+    object[r.chance(0.85) ? r.pick(KEYS) : r.string(PRINTABLE, 1, 8)] = randomJsonValue(r, depth);
   return object;
 }
 
@@ -131,7 +177,12 @@ function randomSegment(r: Random): string {
 
 function jwtShaped(r: Random, pool: Pool): string {
   const header = r.chance(0.7)
-    ? b64json({ alg: r.pick(['RS256', 'ES256', 'PS256', 'HS256', 'none', 'NONE', 'EdDSA', 'RS512']), typ: r.pick(['at+jwt', 'JWT', 'application/at+jwt', undefined]), kid: r.pick(['rs-1', 'es-1', 'nope', undefined]), ...(r.chance(0.2) ? randomObject(r) : {}) })
+    ? b64json({
+        alg: r.pick(['RS256', 'ES256', 'PS256', 'HS256', 'none', 'NONE', 'EdDSA', 'RS512']),
+        typ: r.pick(['at+jwt', 'JWT', 'application/at+jwt', undefined]),
+        kid: r.pick(['rs-1', 'es-1', 'nope', undefined]),
+        ...(r.chance(0.2) ? randomObject(r) : {}),
+      })
     : randomSegment(r);
   const payload = r.chance(0.5) ? segments(r.pick(pool.valid)).payload : randomSegment(r);
   const signature = r.chance(0.5) ? segments(r.pick(pool.valid)).signature : randomSegment(r);
@@ -150,7 +201,9 @@ function mutate(r: Random, token: string): string {
     case 1:
       return token.slice(0, at) + token.slice(at + 1);
     case 2:
-      return token.slice(0, at) + r.string(r.chance(0.5) ? B64TOKEN : PRINTABLE, 1, 3) + token.slice(at);
+      return (
+        token.slice(0, at) + r.string(r.chance(0.5) ? B64TOKEN : PRINTABLE, 1, 3) + token.slice(at)
+      );
     case 3:
       return token.slice(0, at);
     case 4:
@@ -196,7 +249,9 @@ function randomCredential(r: Random, pool: Pool): string {
 
 function randomAuthorization(r: Random, pool: Pool): string {
   const credential = randomCredential(r, pool);
-  const scheme = r.chance(0.8) ? r.pick(['Bearer', 'bearer', 'BEARER', 'Bearer ', 'Bearer\t']) : r.pick(['Basic', 'DPoP', 'Token', 'MAC', '', r.latin1(1, 8)]);
+  const scheme = r.chance(0.8)
+    ? r.pick(['Bearer', 'bearer', 'BEARER', 'Bearer ', 'Bearer\t'])
+    : r.pick(['Basic', 'DPoP', 'Token', 'MAC', '', r.latin1(1, 8)]);
   if (r.chance(0.03)) return `Bearer ${'A'.repeat(8 * 1024 + r.int(200))}`; // around the size cap
   return `${scheme}${r.chance(0.9) ? ' ' : ''}${credential}`;
 }
@@ -211,24 +266,47 @@ function randomQuery(r: Random, pool: Pool): string | undefined {
     case 3:
       return r.latin1(0, 40).replace(/[\s#]/g, '');
     default:
-      return Array.from({ length: 1 + r.int(3) }, () => `${encodeURIComponent(r.string(PRINTABLE, 1, 8))}=${encodeURIComponent(r.latin1(0, 12))}`).join('&');
+      return Array.from(
+        { length: 1 + r.int(3) },
+        () =>
+          `${encodeURIComponent(r.string(PRINTABLE, 1, 8))}=${encodeURIComponent(r.latin1(0, 12))}`,
+      ).join('&');
   }
 }
 
-const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=x', 'application/octet-stream'];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'APPLICATION/X-WWW-FORM-URLENCODED; charset=utf-8',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+];
 
 function randomBody(r: Random, pool: Pool): { body?: string | Uint8Array; contentType?: string } {
-  const contentType = r.chance(0.9) ? r.pick(CONTENT_TYPES) : r.chance(0.5) ? undefined : r.latin1(1, 30).replace(/[\0\r\n]/g, '');
+  const contentType = r.chance(0.9)
+    ? r.pick(CONTENT_TYPES)
+    : r.chance(0.5)
+      ? undefined
+      : r.latin1(1, 30).replace(/[\0\r\n]/g, '');
   switch (r.int(7)) {
     case 0:
       return { contentType };
     case 1:
     case 2:
-      return { body: JSON.stringify({ text: r.chance(0.9) ? r.string(PRINTABLE, 0, 40) : r.string('x', 490, 510) }), contentType: 'application/json' };
+      return {
+        body: JSON.stringify({
+          text: r.chance(0.9) ? r.string(PRINTABLE, 0, 40) : r.string('x', 490, 510),
+        }),
+        contentType: 'application/json',
+      };
     case 3:
       return { body: JSON.stringify(randomJsonValue(r)), contentType };
     case 4:
-      return { body: `text=${encodeURIComponent(r.string(PRINTABLE, 0, 20))}${r.chance(0.3) ? `&access_token=${r.pick(pool.valid)}` : ''}`, contentType: 'application/x-www-form-urlencoded' };
+      return {
+        body: `text=${encodeURIComponent(r.string(PRINTABLE, 0, 20))}${r.chance(0.3) ? `&access_token=${r.pick(pool.valid)}` : ''}`,
+        contentType: 'application/x-www-form-urlencoded',
+      };
     case 5:
       return { body: r.bytes(0, 300), contentType };
     default:
@@ -263,14 +341,26 @@ function toRequest(c: Case): Request | undefined {
   try {
     const headers = new Headers();
     for (const [name, value] of c.headers) headers.append(name, value);
-    return new Request(url, { method: c.route.startsWith('POST') ? 'POST' : 'GET', headers, body: c.body === undefined ? undefined : typeof c.body === 'string' ? c.body : new Uint8Array(c.body) });
+    return new Request(url, {
+      method: c.route.startsWith('POST') ? 'POST' : 'GET',
+      headers,
+      body:
+        c.body === undefined
+          ? undefined
+          : typeof c.body === 'string'
+            ? c.body
+            : new Uint8Array(c.body),
+    });
   } catch {
     return undefined;
   }
 }
 
 function describeCase(c: Case): string {
-  return JSON.stringify({ ...c, body: typeof c.body === 'string' ? c.body.slice(0, 200) : c.body && `<${c.body.length} bytes>` });
+  return JSON.stringify({
+    ...c,
+    body: typeof c.body === 'string' ? c.body.slice(0, 200) : c.body && `<${c.body.length} bytes>`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,61 +397,78 @@ afterAll(async () => {
 });
 
 describe(`fuzzing the route handlers (seed ${SEED})`, () => {
-  it(`answers ${REQUESTS} random requests with 200/201/400/401/403 only`, { timeout: 30_000 }, async () => {
-    onTestFailed(() => console.error(`fuzz failed: replay with FUZZ_SEED=${SEED}`));
-    const r = new Random(SEED);
-    const statuses = new Map<number, number>();
-    const failures: string[] = [];
-    let sent = 0;
-    let skipped = 0;
-    const started = performance.now();
+  it(
+    `answers ${REQUESTS} random requests with 200/201/400/401/403 only`,
+    { timeout: 30_000 },
+    async () => {
+      onTestFailed(() => console.error(`fuzz failed: replay with FUZZ_SEED=${SEED}`));
+      const r = new Random(SEED);
+      const statuses = new Map<number, number>();
+      const failures: string[] = [];
+      let sent = 0;
+      let skipped = 0;
+      const started = performance.now();
 
-    async function send(c: Case, request: Request): Promise<void> {
-      const handler = c.route === 'GET /api/me' ? api.me.GET : c.route === 'POST /api/notes' ? api.notes.POST : api.notes.GET;
-      let status: number;
-      let cacheControl: string | null = null;
-      try {
-        const response = await handler(request);
-        status = response.status;
-        cacheControl = response.headers.get('Cache-Control');
-        await response.arrayBuffer();
-      } catch (error) {
-        failures.push(`threw ${String(error)}: ${describeCase(c)}`);
-        return;
-      }
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      if (!ALLOWED.has(status)) failures.push(`status ${status}: ${describeCase(c)}`);
-      else if (cacheControl !== 'no-store') failures.push(`Cache-Control ${cacheControl}: ${describeCase(c)}`);
-    }
-
-    while (sent < REQUESTS) {
-      const batch: Array<Promise<void>> = [];
-      const secrets: string[] = [];
-      while (batch.length < CONCURRENCY && sent + batch.length < REQUESTS) {
-        const c = randomCase(r, pool);
-        const request = toRequest(c);
-        if (!request) {
-          skipped++;
-          continue;
+      async function send(c: Case, request: Request): Promise<void> {
+        const handler =
+          c.route === 'GET /api/me'
+            ? api.me.GET
+            : c.route === 'POST /api/notes'
+              ? api.notes.POST
+              : api.notes.GET;
+        let status: number;
+        let cacheControl: string | null = null;
+        try {
+          const response = await handler(request);
+          status = response.status;
+          cacheControl = response.headers.get('Cache-Control');
+          await response.arrayBuffer();
+        } catch (error) {
+          failures.push(`threw ${String(error)}: ${describeCase(c)}`);
+          return;
         }
-        secrets.push(...c.secrets.map((s) => s.replace(/^\S+\s+/, '')).filter((s) => s.length >= 16));
-        batch.push(send(c, request));
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (!ALLOWED.has(status)) failures.push(`status ${status}: ${describeCase(c)}`);
+        else if (cacheControl !== 'no-store')
+          failures.push(`Cache-Control ${cacheControl}: ${describeCase(c)}`);
       }
-      await Promise.all(batch);
-      sent += batch.length;
-      // No log line of this batch contains a credential of this batch.
-      for (const line of logs.raw()) for (const secret of secrets) if (line.includes(secret)) failures.push(`log leak: ${line}`);
-      logs.reset();
-      if (failures.length >= 5) break;
-    }
-    const elapsedMs = Math.round(performance.now() - started);
-    const histogram = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
 
-    console.info(`fuzz: seed=${SEED} sent=${sent} skipped(Headers refused)=${skipped} statuses=${JSON.stringify(histogram)} introspections=${iss.introspectionRequests} jwks=${iss.jwksRequests} ${elapsedMs}ms`);
-    expect(failures, `seed=${SEED}: ${failures.slice(0, 5).join('\n')}`).toEqual([]);
-    expect(sent).toBe(REQUESTS);
-    // The generator reaches every outcome, so the run exercises more than the header parser.
-    for (const status of ALLOWED) expect(statuses.get(status) ?? 0, `seed=${SEED}: no ${status} answer`).toBeGreaterThan(0);
-    expect(elapsedMs, 'the run must stay well under 20 s').toBeLessThan(20_000);
-  });
+      while (sent < REQUESTS) {
+        const batch: Array<Promise<void>> = [];
+        const secrets: string[] = [];
+        while (batch.length < CONCURRENCY && sent + batch.length < REQUESTS) {
+          const c = randomCase(r, pool);
+          const request = toRequest(c);
+          if (!request) {
+            skipped++;
+            continue;
+          }
+          secrets.push(
+            ...c.secrets.map((s) => s.replace(/^\S+\s+/, '')).filter((s) => s.length >= 16),
+          );
+          batch.push(send(c, request));
+        }
+        await Promise.all(batch);
+        sent += batch.length;
+        // No log line of this batch contains a credential of this batch.
+        for (const line of logs.raw())
+          for (const secret of secrets)
+            if (line.includes(secret)) failures.push(`log leak: ${line}`);
+        logs.reset();
+        if (failures.length >= 5) break;
+      }
+      const elapsedMs = Math.round(performance.now() - started);
+      const histogram = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
+
+      console.info(
+        `fuzz: seed=${SEED} sent=${sent} skipped(Headers refused)=${skipped} statuses=${JSON.stringify(histogram)} introspections=${iss.introspectionRequests} jwks=${iss.jwksRequests} ${elapsedMs}ms`,
+      );
+      expect(failures, `seed=${SEED}: ${failures.slice(0, 5).join('\n')}`).toEqual([]);
+      expect(sent).toBe(REQUESTS);
+      // The generator reaches every outcome, so the run exercises more than the header parser.
+      for (const status of ALLOWED)
+        expect(statuses.get(status) ?? 0, `seed=${SEED}: no ${status} answer`).toBeGreaterThan(0);
+      expect(elapsedMs, 'the run must stay well under 20 s').toBeLessThan(20_000);
+    },
+  );
 });

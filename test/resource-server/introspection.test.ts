@@ -6,8 +6,16 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readResourceServerConfig } from '@/lib/config';
-import { InvalidTokenError, RFC_9068_SHAPE, type AccessToken } from '@/lib/resource-server/access-token';
-import { createIntrospector, IntrospectionBusyError, type IntrospectorOptions } from '@/lib/resource-server/introspection';
+import {
+  InvalidTokenError,
+  RFC_9068_SHAPE,
+  type AccessToken,
+} from '@/lib/resource-server/access-token';
+import {
+  createIntrospector,
+  IntrospectionBusyError,
+  type IntrospectorOptions,
+} from '@/lib/resource-server/introspection';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
 import {
@@ -54,7 +62,16 @@ const opaque = () => `opaque-${crypto.randomUUID()}${crypto.randomUUID()}`.repla
 
 /** An RFC 7662 §2.2 answer for an active access token; overrides set to undefined are removed. */
 function active(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const answer = { active: true, client_id: 'svc', aud: API_AUDIENCE, scope: 'stats:read', exp: nowS() + 300, iat: nowS(), token_type: 'access_token', ...overrides };
+  const answer = {
+    active: true,
+    client_id: 'svc',
+    aud: API_AUDIENCE,
+    scope: 'stats:read',
+    exp: nowS() + 300,
+    iat: nowS(),
+    token_type: 'access_token',
+    ...overrides,
+  };
   return Object.fromEntries(Object.entries(answer).filter(([, v]) => v !== undefined));
 }
 
@@ -95,15 +112,37 @@ describe('what an active answer must contain', () => {
 
     const result = await introspector()(token);
 
-    expect(result).toEqual({ roles: new Set(), sub: 'svc', client_id: 'svc', kind: 'machine', format: 'opaque', exp, scopes: new Set(['stats:read', 'metrics:read']) });
+    expect(result).toEqual({
+      roles: new Set(),
+      sub: 'svc',
+      client_id: 'svc',
+      kind: 'machine',
+      format: 'opaque',
+      exp,
+      scopes: new Set(['stats:read', 'metrics:read']),
+    });
     expect(iss.introspectedTokens).toEqual([token]);
   });
 
   it('accepts an active token with sub as a user token, with several audiences', async () => {
     const token = opaque();
-    iss.introspection.set(token, active({ sub: 'alice', client_id: 'app', aud: ['https://other.test', API_AUDIENCE], scope: 'notes:read' }));
+    iss.introspection.set(
+      token,
+      active({
+        sub: 'alice',
+        client_id: 'app',
+        aud: ['https://other.test', API_AUDIENCE],
+        scope: 'notes:read',
+      }),
+    );
 
-    expect(await introspector()(token)).toMatchObject({ sub: 'alice', client_id: 'app', kind: 'user', format: 'opaque', scopes: new Set(['notes:read']) });
+    expect(await introspector()(token)).toMatchObject({
+      sub: 'alice',
+      client_id: 'app',
+      kind: 'user',
+      format: 'opaque',
+      scopes: new Set(['notes:read']),
+    });
   });
 
   it.each([
@@ -118,7 +157,11 @@ describe('what an active answer must contain', () => {
     ['a refresh token', () => active({ token_type: 'refresh_token' }), 'wrong_token_type'],
     ['no client_id', () => active({ client_id: undefined }), 'missing_client_id'],
     // RFC 9449 §6.2: introspection says the token is DPoP-bound; it came as a bearer token.
-    ['a DPoP-bound token (cnf.jkt)', () => active({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }), 'sender_constrained_token'],
+    [
+      'a DPoP-bound token (cnf.jkt)',
+      () => active({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
+      'sender_constrained_token',
+    ],
   ])('refuses %s with reason %s', async (_label, answer, reason) => {
     const token = opaque();
     iss.introspection.set(token, answer());
@@ -136,7 +179,7 @@ describe('what an active answer must contain', () => {
     expect(outcome).toBeInstanceOf(InvalidTokenError);
   });
 
-  it('authenticates to the endpoint: wrong credentials are an outage, not the caller\'s fault', async () => {
+  it("authenticates to the endpoint: wrong credentials are an outage, not the caller's fault", async () => {
     const token = opaque();
     iss.introspection.set(token, active());
     const error = await rejection(introspector({ clientSecret: 'wrong' })(token));
@@ -234,7 +277,12 @@ describe('the cache', () => {
   });
 
   it('does not cache an endpoint where nothing listens either', async () => {
-    const introspect = introspector({ as: { issuer: iss.issuer, introspection_endpoint: `http://localhost:${await closedPort()}/introspect` } });
+    const introspect = introspector({
+      as: {
+        issuer: iss.issuer,
+        introspection_endpoint: `http://localhost:${await closedPort()}/introspect`,
+      },
+    });
     const token = opaque();
     expect(await rejection(introspect(token))).not.toBeInstanceOf(InvalidTokenError);
     expect(await rejection(introspect(token))).not.toBeInstanceOf(InvalidTokenError);
@@ -263,7 +311,9 @@ describe('a bound on concurrent introspection requests', () => {
     const outcomes = await Promise.allSettled(tokens.map((t) => intro(t)));
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
     const refused = outcomes.findIndex((o) => o.status === 'rejected');
-    expect((outcomes[refused] as PromiseRejectedResult).reason).toBeInstanceOf(IntrospectionBusyError);
+    expect((outcomes[refused] as PromiseRejectedResult).reason).toBeInstanceOf(
+      IntrospectionBusyError,
+    );
     expect(iss.introspectionRequests).toBe(2);
     // Once those are answered, there is room again.
     expect((await intro(tokens[refused]!)).sub).toBeDefined();
@@ -296,7 +346,11 @@ describe('through protect()', () => {
       writers: [],
       scopeMap: {},
     });
-    return protect({ scopes: ['stats:read'], callers: ['machine'] }, (_request, token) => Response.json({ client_id: token.client_id }), () => rs);
+    return protect(
+      { scopes: ['stats:read'], callers: ['machine'] },
+      (_request, token) => Response.json({ client_id: token.client_id }),
+      () => rs,
+    );
   }
 
   it('answers 503 when the introspection endpoint fails, then 200 once it is back', async () => {
@@ -324,13 +378,17 @@ describe('through protect()', () => {
       const [a, b] = [opaque(), opaque()];
       for (const token of [a, b]) iss.introspection.set(token, active());
       const handler = route(1);
-      const answers = await Promise.all([a, b].map((t) => handler(apiRequest({ path: '/stats', headers: [bearer(t)] }))));
+      const answers = await Promise.all(
+        [a, b].map((t) => handler(apiRequest({ path: '/stats', headers: [bearer(t)] }))),
+      );
       expect(answers.map((r) => r.status).sort()).toEqual([200, 429]);
       const busy = answers.find((r) => r.status === 429)!;
       expect(busy.headers.get('Retry-After')).toBe('1');
       expect(busy.headers.get('Cache-Control')).toBe('no-store');
       expect(await busy.json()).toMatchObject({ error: 'too_many_requests' });
-      expect(logs.rejections()).toEqual([expect.objectContaining({ reason: 'introspection_busy', status: 429 })]);
+      expect(logs.rejections()).toEqual([
+        expect.objectContaining({ reason: 'introspection_busy', status: 429 }),
+      ]);
     } finally {
       iss.introspectionDelayMs = 0;
     }
@@ -341,7 +399,9 @@ describe('through protect()', () => {
     const response = await route()(apiRequest({ path: '/stats', headers: [bearer(token)] }));
     expect(response.status).toBe(401);
     expect(parseChallenge(response.headers.get('WWW-Authenticate')).error).toBe('invalid_token');
-    expect(logs.rejections()).toEqual([expect.objectContaining({ reason: 'introspection_inactive', status: 401 })]);
+    expect(logs.rejections()).toEqual([
+      expect.objectContaining({ reason: 'introspection_inactive', status: 401 }),
+    ]);
     logs.expectNoLeak(token);
   });
 });
@@ -353,7 +413,10 @@ describe('without introspection configured', () => {
   });
 
   it('refuses an opaque token with opaque_not_supported, without asking the issuer', async () => {
-    const api = await loadApi(iss.issuer, { API_INTROSPECTION_CLIENT_ID: undefined, API_INTROSPECTION_CLIENT_SECRET: undefined });
+    const api = await loadApi(iss.issuer, {
+      API_INTROSPECTION_CLIENT_ID: undefined,
+      API_INTROSPECTION_CLIENT_SECRET: undefined,
+    });
     const token = opaque();
     iss.introspection.set(token, active({ sub: 'alice', client_id: 'app', scope: 'notes:read' })); // would be valid
 
@@ -362,12 +425,16 @@ describe('without introspection configured', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('Cache-Control')).toBe('no-store');
     expect(parseChallenge(response.headers.get('WWW-Authenticate')).error).toBe('invalid_token');
-    expect(logs.rejections()).toEqual([expect.objectContaining({ reason: 'opaque_not_supported', status: 401 })]);
+    expect(logs.rejections()).toEqual([
+      expect.objectContaining({ reason: 'opaque_not_supported', status: 401 }),
+    ]);
     expect(iss.introspectionRequests).toBe(0);
     logs.expectNoLeak(token);
 
     // JWTs still work.
-    expect((await api.me.GET(apiRequest({ path: '/me', headers: [bearer(await iss.mint())] }))).status).toBe(200);
+    expect(
+      (await api.me.GET(apiRequest({ path: '/me', headers: [bearer(await iss.mint())] }))).status,
+    ).toBe(200);
   });
 
   it('with the credentials configured, the same token is introspected and accepted', async () => {

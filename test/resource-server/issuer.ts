@@ -61,7 +61,8 @@ export async function newKeyPair(alg: KeyPair['alg'], kid: string): Promise<KeyP
 // ---------------------------------------------------------------------------------------------
 // Compact JWS by hand: these helpers sign whatever they are given.
 
-export const b64url = (bytes: Uint8Array | string): string => Buffer.from(bytes).toString('base64url');
+export const b64url = (bytes: Uint8Array | string): string =>
+  Buffer.from(bytes).toString('base64url');
 export const b64json = (value: unknown): string => b64url(JSON.stringify(value));
 
 /** The Web Crypto parameters for a signing key (HMAC keys included, for alg confusion). */
@@ -77,21 +78,37 @@ function signParams(key: CryptoKey): AlgorithmIdentifier | EcdsaParams | RsaPssP
 }
 
 /** Signs `<header>.<payload>` (already base64url) with `key`; returns the compact JWS. */
-export async function signSegments(header: string, payload: string, key: CryptoKey): Promise<string> {
-  const signature = await crypto.subtle.sign(signParams(key), key, new TextEncoder().encode(`${header}.${payload}`));
+export async function signSegments(
+  header: string,
+  payload: string,
+  key: CryptoKey,
+): Promise<string> {
+  const signature = await crypto.subtle.sign(
+    signParams(key),
+    key,
+    new TextEncoder().encode(`${header}.${payload}`),
+  );
   return `${header}.${payload}.${b64url(new Uint8Array(signature))}`;
 }
 
 /** An HMAC-SHA256 key made of arbitrary bytes (e.g. the issuer's public key, for alg confusion). */
 export function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
 }
 
 /** Overrides merged onto defaults; a member set to `undefined` removes it. */
 export type Overrides = Record<string, unknown>;
 
 function merge(defaults: Overrides, overrides: Overrides): Overrides {
-  return Object.fromEntries(Object.entries({ ...defaults, ...overrides }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ ...defaults, ...overrides }).filter(([, v]) => v !== undefined),
+  );
 }
 
 export interface Segments {
@@ -173,7 +190,9 @@ export async function startIssuer(): Promise<Issuer> {
   ]);
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: 'server_error', detail: String(error) }));
+    void handle(req, res).catch((error: unknown) =>
+      sendJson(res, 500, { error: 'server_error', detail: String(error) }),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -194,7 +213,8 @@ export async function startIssuer(): Promise<Issuer> {
     }
     if (req.method === 'GET' && path === '/jwks') {
       if (issuer.jwksMode === 'drop') return void req.socket.destroy();
-      if (issuer.jwksMode === 'unavailable') return sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' });
+      if (issuer.jwksMode === 'unavailable')
+        return sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' });
       return sendJson(res, 200, { keys: issuer.jwks });
     }
     if (path === '/introspect') {
@@ -203,12 +223,18 @@ export async function startIssuer(): Promise<Issuer> {
       const body = new URLSearchParams(await readBody(req));
       const credentials = basicCredentials(req.headers.authorization);
       if (credentials?.id !== RS_CLIENT_ID || credentials.secret !== RS_CLIENT_SECRET) {
-        return sendJson(res, 401, { error: 'invalid_client' }, { 'www-authenticate': 'Basic realm="introspection"' });
+        return sendJson(
+          res,
+          401,
+          { error: 'invalid_client' },
+          { 'www-authenticate': 'Basic realm="introspection"' },
+        );
       }
       const token = body.get('token');
       if (!token) return sendJson(res, 400, { error: 'invalid_request' });
       issuer.introspectedTokens.push(token);
-      if (issuer.introspectionDelayMs) await new Promise((r) => setTimeout(r, issuer.introspectionDelayMs));
+      if (issuer.introspectionDelayMs)
+        await new Promise((r) => setTimeout(r, issuer.introspectionDelayMs));
       return sendJson(res, 200, issuer.introspection.get(token) ?? { active: false });
     }
     // Anything else (e.g. a jku/x5u an attacker points at) answers the attacker's key set, so a
@@ -255,7 +281,11 @@ export async function startIssuer(): Promise<Issuer> {
       );
     },
     mint: (claims = {}, header = {}, key = rs.privateKey) =>
-      signSegments(b64json(merge({ alg: 'RS256', typ: 'at+jwt', kid: rs.kid }, header)), b64json(issuer.claims(claims)), key),
+      signSegments(
+        b64json(merge({ alg: 'RS256', typ: 'at+jwt', kid: rs.kid }, header)),
+        b64json(issuer.claims(claims)),
+        key,
+      ),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -265,13 +295,16 @@ export async function startIssuer(): Promise<Issuer> {
   return issuer;
 }
 
-
 /**
  * Freezes Date.now (only: `new Date()`, which jose uses for exp/iat, and the timers keep real
  * time) at the current instant; `advance` moves it. The caches in lib/resource-server read
  * Date.now, so cooldowns and TTLs are tested without real waits or timing flakiness.
  */
-export function freezeClock(): { advance(ms: number): void; set(ms: number): void; restore(): void } {
+export function freezeClock(): {
+  advance(ms: number): void;
+  set(ms: number): void;
+  restore(): void;
+} {
   let now = Date.now();
   const spy = vi.spyOn(Date, 'now').mockImplementation(() => now);
   return {
@@ -297,7 +330,10 @@ export type Api = {
  * Stubs the environment for `issuer` (plus `env`, where `undefined` unsets a variable) and
  * imports the route modules in a fresh module graph. Call vi.unstubAllEnvs() when done.
  */
-export async function loadApi(issuer: string, env: Record<string, string | undefined> = {}): Promise<Api> {
+export async function loadApi(
+  issuer: string,
+  env: Record<string, string | undefined> = {},
+): Promise<Api> {
   vi.resetModules();
   const vars: Record<string, string | undefined> = {
     OIDC_ISSUER: issuer,
@@ -383,7 +419,10 @@ export function captureLogs(): LogCapture {
     rejections: () => lines().filter((l) => l.event === 'api_rejected'),
     reset: () => spy.mockClear(),
     expectNoLeak: (...secrets) => {
-      for (const line of raw()) for (const secret of secrets) if (secret) expect(line.includes(secret), `a log line contains a credential: ${line}`).toBe(false);
+      for (const line of raw())
+        for (const secret of secrets)
+          if (secret)
+            expect(line.includes(secret), `a log line contains a credential: ${line}`).toBe(false);
     },
     restore: () => spy.mockRestore(),
   };
@@ -391,7 +430,6 @@ export function captureLogs(): LogCapture {
 
 // ---------------------------------------------------------------------------------------------
 // Responses.
-
 
 /** The response as text (body) and a flat string of all headers, for echo checks. */
 export async function snapshot(response: Response): Promise<{ body: string; headers: string }> {

@@ -6,8 +6,17 @@
  * tests neither wait nor depend on the machine's speed. The HTTP traffic is real.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccessTokenVerifier, InvalidTokenError, RFC_9068_SHAPE, type AccessToken } from '@/lib/resource-server/access-token';
-import { createJwksCache, JwksUnavailableError, type JwksCacheOptions } from '@/lib/resource-server/jwks';
+import {
+  createAccessTokenVerifier,
+  InvalidTokenError,
+  RFC_9068_SHAPE,
+  type AccessToken,
+} from '@/lib/resource-server/access-token';
+import {
+  createJwksCache,
+  JwksUnavailableError,
+  type JwksCacheOptions,
+} from '@/lib/resource-server/jwks';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
 import {
@@ -65,7 +74,9 @@ async function reasonOf(promise: Promise<AccessToken>): Promise<string> {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error, 'verify should have rejected with an InvalidTokenError').toBeInstanceOf(InvalidTokenError);
+  expect(error, 'verify should have rejected with an InvalidTokenError').toBeInstanceOf(
+    InvalidTokenError,
+  );
   return (error as InvalidTokenError).reason;
 }
 
@@ -74,19 +85,29 @@ async function reasonOf(promise: Promise<AccessToken>): Promise<string> {
  * looked up before any signature is checked, so they share the forging key's signature.
  */
 async function unknownKidTokens(count: number): Promise<string[]> {
-  const { payload, signature } = segments(await iss.mint({}, { kid: 'attacker-1' }, iss.keys.forge.privateKey));
-  return Array.from({ length: count }, () => `${b64json({ alg: 'RS256', typ: 'at+jwt', kid: crypto.randomUUID() })}.${payload}.${signature}`);
+  const { payload, signature } = segments(
+    await iss.mint({}, { kid: 'attacker-1' }, iss.keys.forge.privateKey),
+  );
+  return Array.from(
+    { length: count },
+    () =>
+      `${b64json({ alg: 'RS256', typ: 'at+jwt', kid: crypto.randomUUID() })}.${payload}.${signature}`,
+  );
 }
 
 describe('caching', () => {
   it('fetches the JWKS once for 100 verifications (50 concurrent on a cold cache, then 50 in sequence)', async () => {
     const { jwks, verify } = verifierFor();
-    const tokens = await Promise.all(Array.from({ length: 100 }, (_, i) => iss.mint({ jti: `t-${i}` })));
+    const tokens = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => iss.mint({ jti: `t-${i}` })),
+    );
 
     const first = await Promise.all(tokens.slice(0, 50).map((t) => verify(t)));
     for (const t of tokens.slice(50)) expect((await verify(t)).sub).toBe('alice');
 
-    expect(first.every((t) => t.sub === 'alice' && t.kind === 'user' && t.format === 'jwt')).toBe(true);
+    expect(first.every((t) => t.sub === 'alice' && t.kind === 'user' && t.format === 'jwt')).toBe(
+      true,
+    );
     expect(iss.jwksRequests).toBe(1);
     expect(jwks.fetches).toBe(1);
   });
@@ -139,86 +160,104 @@ describe('while the JWKS endpoint is down', () => {
     ['dropping connections', 'drop'],
   ];
 
-  it.each(modes)('keeps validating with the keys held, even after maxAge (%s)', async (_label, mode) => {
-    const { jwks, verify } = verifierFor({ cooldownMs: 30_000, maxAgeMs: 10 * 60_000 });
-    expect((await verify(await iss.mint())).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(1);
+  it.each(modes)(
+    'keeps validating with the keys held, even after maxAge (%s)',
+    async (_label, mode) => {
+      const { jwks, verify } = verifierFor({ cooldownMs: 30_000, maxAgeMs: 10 * 60_000 });
+      expect((await verify(await iss.mint())).sub).toBe('alice');
+      expect(iss.jwksRequests).toBe(1);
 
-    iss.jwksMode = mode;
-    clock.advance(10 * 60_000 + 1); // past maxAge (and the cooldown): the next verification tries to refresh
+      iss.jwksMode = mode;
+      clock.advance(10 * 60_000 + 1); // past maxAge (and the cooldown): the next verification tries to refresh
 
-    for (const token of [await iss.mint(), await iss.mint({}, { alg: 'ES256', kid: 'es-1' }, iss.keys.es.privateKey)]) {
+      for (const token of [
+        await iss.mint(),
+        await iss.mint({}, { alg: 'ES256', kid: 'es-1' }, iss.keys.es.privateKey),
+      ]) {
+        expect((await verify(token)).sub).toBe('alice');
+      }
+      expect(iss.jwksRequests, 'a refresh was attempted and failed').toBe(2);
+      expect(jwks.fetches).toBe(2);
+
+      // Stale keys are kept across several failed refreshes, retried once per cooldown.
+      clock.advance(30_001);
+      expect((await verify(await iss.mint())).sub).toBe('alice');
+      expect(iss.jwksRequests).toBe(3);
+
+      // An unknown kid is still the caller's problem (401), not an outage.
+      const [unknown] = await unknownKidTokens(1);
+      expect(await reasonOf(verify(unknown!))).toBe('unknown_kid');
+    },
+  );
+
+  it.each(modes)(
+    'fails on a cold cache with JwksUnavailableError (%s), and recovers once it is back',
+    async (_label, mode) => {
+      iss.jwksMode = mode;
+      const { verify } = verifierFor({ cooldownMs: 10_000 });
+      const token = await iss.mint();
+
+      const error = await verify(token).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(JwksUnavailableError);
+      expect(error).not.toBeInstanceOf(InvalidTokenError);
+      expect(iss.jwksRequests).toBe(1);
+
+      // A cold cache is not held back by the cooldown.
+      iss.jwksMode = 'up';
       expect((await verify(token)).sub).toBe('alice');
-    }
-    expect(iss.jwksRequests, 'a refresh was attempted and failed').toBe(2);
-    expect(jwks.fetches).toBe(2);
+      expect(iss.jwksRequests).toBe(2);
+    },
+  );
 
-    // Stale keys are kept across several failed refreshes, retried once per cooldown.
-    clock.advance(30_001);
-    expect((await verify(await iss.mint())).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(3);
+  it.each(modes)(
+    'answers 503 temporarily_unavailable through protect() on a cold cache, not 401 (%s)',
+    async (_label, mode) => {
+      const rs = createResourceServer({
+        issuer: new URL(iss.issuer),
+        introspectionMaxConcurrent: 16,
+        audience: API_AUDIENCE,
+        algorithms: ['RS256', 'ES256'],
+        clockToleranceS: CLOCK_TOLERANCE_S,
+        metrics: true,
+        tokenShape: RFC_9068_SHAPE,
+        enabled: true,
+        writers: [],
+        scopeMap: {},
+      });
+      let handled = 0;
+      const route = protect(
+        { scopes: ['notes:read'], callers: ['user'] },
+        () => {
+          handled++;
+          return Response.json({ ok: true });
+        },
+        () => rs,
+      );
+      const token = await iss.mint();
 
-    // An unknown kid is still the caller's problem (401), not an outage.
-    const [unknown] = await unknownKidTokens(1);
-    expect(await reasonOf(verify(unknown!))).toBe('unknown_kid');
-  });
+      iss.jwksMode = mode;
+      const response = await route(apiRequest({ headers: [bearer(token)] }));
 
-  it.each(modes)('fails on a cold cache with JwksUnavailableError (%s), and recovers once it is back', async (_label, mode) => {
-    iss.jwksMode = mode;
-    const { verify } = verifierFor({ cooldownMs: 10_000 });
-    const token = await iss.mint();
+      expect(response.status).toBe(503);
+      expect(response.headers.get('Cache-Control')).toBe('no-store');
+      expect(response.headers.get('Retry-After')).toBe('5');
+      expect(response.headers.get('WWW-Authenticate')).toBeNull();
+      expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
+      expect(handled).toBe(0);
+      expect(logs.rejections()).toEqual([]);
+      expect(logs.lines()).toEqual([
+        expect.objectContaining({ event: 'api_unavailable', error: 'jwks_unavailable' }),
+      ]);
+      logs.expectNoLeak(token);
 
-    const error = await verify(token).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(JwksUnavailableError);
-    expect(error).not.toBeInstanceOf(InvalidTokenError);
-    expect(iss.jwksRequests).toBe(1);
-
-    // A cold cache is not held back by the cooldown.
-    iss.jwksMode = 'up';
-    expect((await verify(token)).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(2);
-  });
-
-  it.each(modes)('answers 503 temporarily_unavailable through protect() on a cold cache, not 401 (%s)', async (_label, mode) => {
-    const rs = createResourceServer({
-      issuer: new URL(iss.issuer),
-      introspectionMaxConcurrent: 16,
-      audience: API_AUDIENCE,
-      algorithms: ['RS256', 'ES256'],
-      clockToleranceS: CLOCK_TOLERANCE_S,
-      metrics: true,
-      tokenShape: RFC_9068_SHAPE,
-      enabled: true,
-      writers: [],
-      scopeMap: {},
-    });
-    let handled = 0;
-    const route = protect({ scopes: ['notes:read'], callers: ['user'] }, () => {
-      handled++;
-      return Response.json({ ok: true });
-    }, () => rs);
-    const token = await iss.mint();
-
-    iss.jwksMode = mode;
-    const response = await route(apiRequest({ headers: [bearer(token)] }));
-
-    expect(response.status).toBe(503);
-    expect(response.headers.get('Cache-Control')).toBe('no-store');
-    expect(response.headers.get('Retry-After')).toBe('5');
-    expect(response.headers.get('WWW-Authenticate')).toBeNull();
-    expect(await response.json()).toMatchObject({ error: 'temporarily_unavailable' });
-    expect(handled).toBe(0);
-    expect(logs.rejections()).toEqual([]);
-    expect(logs.lines()).toEqual([expect.objectContaining({ event: 'api_unavailable', error: 'jwks_unavailable' })]);
-    logs.expectNoLeak(token);
-
-    iss.jwksMode = 'up';
-    expect((await route(apiRequest({ headers: [bearer(token)] }))).status).toBe(200);
-    expect(handled).toBe(1);
-  });
+      iss.jwksMode = 'up';
+      expect((await route(apiRequest({ headers: [bearer(token)] }))).status).toBe(200);
+      expect(handled).toBe(1);
+    },
+  );
 });
 
 describe('key rotation', () => {
@@ -232,11 +271,17 @@ describe('key rotation', () => {
     iss.jwks = [...iss.jwks, keyB.jwk];
     clock.advance(COOLDOWN_MS + 1);
 
-    const burst = await Promise.all(Array.from({ length: 10 }, (_, i) => iss.mint({ jti: `b-${i}` }, { kid: 'rs-2' }, keyB.privateKey)));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        iss.mint({ jti: `b-${i}` }, { kid: 'rs-2' }, keyB.privateKey),
+      ),
+    );
     const results = await Promise.allSettled(burst.map((t) => verify(t)));
 
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.sub : undefined))).toEqual(Array(10).fill('alice'));
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.sub : undefined))).toEqual(
+      Array(10).fill('alice'),
+    );
     expect(iss.jwksRequests).toBe(2);
     expect(jwks.fetches).toBe(2);
 

@@ -15,7 +15,9 @@ let jwks: JwksCache & { calls: number };
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256', { extractable: true });
   privateKey = pair.privateKey;
-  const local = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }] });
+  const local = createLocalJWKSet({
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256' }],
+  });
   jwks = {
     calls: 0,
     fetches: 0,
@@ -34,12 +36,28 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 function mint(claims: JWTPayload = {}): Promise<string> {
   const now = nowS();
-  return new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', client_id: 'app', scope: 'notes:read', iat: now, exp: now + 300, ...claims })
+  return new SignJWT({
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: 'alice',
+    client_id: 'app',
+    scope: 'notes:read',
+    iat: now,
+    exp: now + 300,
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: 'k1' })
     .sign(privateKey);
 }
 
-const verifier = () => createAccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], clockToleranceS: 30, jwks });
+const verifier = () =>
+  createAccessTokenVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['RS256'],
+    clockToleranceS: 30,
+    jwks,
+  });
 
 async function reasonOf(promise: Promise<unknown>): Promise<string | undefined> {
   return promise.then(

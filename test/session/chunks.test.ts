@@ -4,12 +4,23 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { isSessionCookie, MAX_CHUNKS, MAX_COOKIE_BYTES, MAX_SESSION_BYTES, readSessionCookie, SessionTooLargeError, sessionCookieWrites } from '@/lib/session/chunks';
+import {
+  isSessionCookie,
+  MAX_CHUNKS,
+  MAX_COOKIE_BYTES,
+  MAX_SESSION_BYTES,
+  readSessionCookie,
+  SessionTooLargeError,
+  sessionCookieWrites,
+} from '@/lib/session/chunks';
 
 const NAME = '__Host-session';
 
 /** A cookie jar: what a request would carry after applying `writes` (deletions remove). */
-function apply(jar: Map<string, string>, writes: Array<{ name: string; value: string }>): Map<string, string> {
+function apply(
+  jar: Map<string, string>,
+  writes: Array<{ name: string; value: string }>,
+): Map<string, string> {
   const next = new Map(jar);
   for (const w of writes) {
     if (w.value) next.set(w.name, w.value);
@@ -26,29 +37,41 @@ describe('splitting and joining', () => {
     expect(sessionCookieWrites(NAME, sealed, [])).toEqual([{ name: NAME, value: sealed }]);
   });
 
-  it.each([MAX_COOKIE_BYTES - NAME.length, 5000, 6000])('a %i-character session is split into chunks within the browser limit, and joins back', (length) => {
-    const sealed = sealedOf(length);
-    const writes = sessionCookieWrites(NAME, sealed, []);
-    expect(writes.length).toBeGreaterThan(1);
-    expect(writes.length).toBeLessThanOrEqual(MAX_CHUNKS);
-    writes.forEach((w, i) => {
-      expect(w.name).toBe(`${NAME}.${i}`);
-      expect(w.name.length + 1 + w.value.length).toBeLessThanOrEqual(MAX_COOKIE_BYTES);
-    });
-    // The whole Cookie header stays well under the 8 KB a proxy commonly allows per header line.
-    expect(writes.reduce((n, w) => n + w.name.length + 1 + w.value.length, 0)).toBeLessThanOrEqual(MAX_SESSION_BYTES);
-    const jar = apply(new Map(), writes);
-    expect(readSessionCookie(NAME, (n) => jar.get(n))).toBe(sealed);
-  });
+  it.each([MAX_COOKIE_BYTES - NAME.length, 5000, 6000])(
+    'a %i-character session is split into chunks within the browser limit, and joins back',
+    (length) => {
+      const sealed = sealedOf(length);
+      const writes = sessionCookieWrites(NAME, sealed, []);
+      expect(writes.length).toBeGreaterThan(1);
+      expect(writes.length).toBeLessThanOrEqual(MAX_CHUNKS);
+      writes.forEach((w, i) => {
+        expect(w.name).toBe(`${NAME}.${i}`);
+        expect(w.name.length + 1 + w.value.length).toBeLessThanOrEqual(MAX_COOKIE_BYTES);
+      });
+      // The whole Cookie header stays well under the 8 KB a proxy commonly allows per header line.
+      expect(
+        writes.reduce((n, w) => n + w.name.length + 1 + w.value.length, 0),
+      ).toBeLessThanOrEqual(MAX_SESSION_BYTES);
+      const jar = apply(new Map(), writes);
+      expect(readSessionCookie(NAME, (n) => jar.get(n))).toBe(sealed);
+    },
+  );
 
   it('refuses a session larger than the cookie budget (MAX_SESSION_BYTES): the store is the answer', () => {
-    expect(() => sessionCookieWrites(NAME, sealedOf(MAX_SESSION_BYTES), [])).toThrow(SessionTooLargeError);
-    expect(() => sessionCookieWrites(NAME, sealedOf(MAX_CHUNKS * MAX_COOKIE_BYTES), [])).toThrow(SessionTooLargeError);
+    expect(() => sessionCookieWrites(NAME, sealedOf(MAX_SESSION_BYTES), [])).toThrow(
+      SessionTooLargeError,
+    );
+    expect(() => sessionCookieWrites(NAME, sealedOf(MAX_CHUNKS * MAX_COOKIE_BYTES), [])).toThrow(
+      SessionTooLargeError,
+    );
   });
 
   it('every write removes what it does not replace: a shrinking session leaves no chunk, a growing one no whole cookie', () => {
     // A stale third chunk (say, from an older version) is deleted too.
-    const big = apply(new Map([[`${NAME}.2`, 'stale']]), sessionCookieWrites(NAME, sealedOf(6_000), []));
+    const big = apply(
+      new Map([[`${NAME}.2`, 'stale']]),
+      sessionCookieWrites(NAME, sealedOf(6_000), []),
+    );
     expect([...big.keys()].sort()).toEqual([`${NAME}.0`, `${NAME}.1`, `${NAME}.2`]);
     const medium = apply(big, sessionCookieWrites(NAME, sealedOf(5_000), [...big.keys()]));
     expect([...medium.keys()].sort()).toEqual([`${NAME}.0`, `${NAME}.1`]);
@@ -60,7 +83,15 @@ describe('splitting and joining', () => {
   });
 
   it('ending the session deletes every session cookie, and only those', () => {
-    const carried = [NAME, `${NAME}.0`, `${NAME}.1`, `${NAME}.x`, 'other', `${NAME}-other`, `${NAME}.123`];
+    const carried = [
+      NAME,
+      `${NAME}.0`,
+      `${NAME}.1`,
+      `${NAME}.x`,
+      'other',
+      `${NAME}-other`,
+      `${NAME}.123`,
+    ];
     const writes = sessionCookieWrites(NAME, undefined, carried);
     expect(writes.map((w) => w.name).sort()).toEqual([NAME, `${NAME}.0`, `${NAME}.1`].sort());
     expect(writes.every((w) => w.value === '')).toBe(true);
@@ -79,19 +110,25 @@ describe('splitting and joining', () => {
       [`${NAME}.2`, 'c'],
     ]);
     expect(readSessionCookie(NAME, (n) => gap.get(n))).toBe('a');
-    const many = new Map<string, string>(Array.from({ length: MAX_CHUNKS + 1 }, (_, i) => [`${NAME}.${i}`, 'x']));
+    const many = new Map<string, string>(
+      Array.from({ length: MAX_CHUNKS + 1 }, (_, i) => [`${NAME}.${i}`, 'x']),
+    );
     expect(readSessionCookie(NAME, (n) => many.get(n))).toBeNull();
     expect(readSessionCookie(NAME, () => undefined)).toBeUndefined();
     // A cookie no browser would have stored (over 4,096 bytes with its name) is not ours.
     const over = 'x'.repeat(MAX_COOKIE_BYTES - NAME.length);
     expect(readSessionCookie(NAME, (n) => (n === NAME ? over : undefined))).toBeNull();
-    expect(readSessionCookie(NAME, (n) => (n === NAME ? over.slice(1) : undefined))).toBe(over.slice(1));
+    expect(readSessionCookie(NAME, (n) => (n === NAME ? over.slice(1) : undefined))).toBe(
+      over.slice(1),
+    );
     expect(readSessionCookie(NAME, (n) => (n === `${NAME}.0` ? over : undefined))).toBeNull();
   });
 
   it('knows its own cookies', () => {
-    for (const n of [NAME, `${NAME}.0`, `${NAME}.2`, `${NAME}.10`]) expect(isSessionCookie(NAME, n)).toBe(true);
-    for (const n of [`${NAME}.`, `${NAME}.a`, `${NAME}.100`, `${NAME}0`, 'session', `x${NAME}`]) expect(isSessionCookie(NAME, n)).toBe(false);
+    for (const n of [NAME, `${NAME}.0`, `${NAME}.2`, `${NAME}.10`])
+      expect(isSessionCookie(NAME, n)).toBe(true);
+    for (const n of [`${NAME}.`, `${NAME}.a`, `${NAME}.100`, `${NAME}0`, 'session', `x${NAME}`])
+      expect(isSessionCookie(NAME, n)).toBe(false);
   });
 });
 
@@ -106,7 +143,12 @@ describe('with real seals (iron-session)', () => {
 
   /** A token set of `id`, `access` and `refresh` random bytes (the JWTs base64url-encoded). */
   function tokenSet(id: number, access: number, refresh: number) {
-    const jwt = (bytes: number) => ['eyJhbGciOiJSUzI1NiJ9', randomBytes(bytes).toString('base64url'), randomBytes(256).toString('base64url')].join('.');
+    const jwt = (bytes: number) =>
+      [
+        'eyJhbGciOiJSUzI1NiJ9',
+        randomBytes(bytes).toString('base64url'),
+        randomBytes(256).toString('base64url'),
+      ].join('.');
     const now = Math.floor(Date.now() / 1000);
     return {
       sub: randomUUID(),
@@ -137,8 +179,12 @@ describe('with real seals (iron-session)', () => {
 
   it('the 8 KB token set does not fit the cookie budget: SessionTooLargeError (store mode holds it)', async () => {
     const data = eightKb();
-    expect(data.idToken.length + data.accessToken.length + data.refreshToken.length).toBeGreaterThan(6_000);
-    await expect(cookie.sealSession(data).then((sealed) => sessionCookieWrites(NAME, sealed, []))).rejects.toThrow(SessionTooLargeError);
+    expect(
+      data.idToken.length + data.accessToken.length + data.refreshToken.length,
+    ).toBeGreaterThan(6_000);
+    await expect(
+      cookie.sealSession(data).then((sealed) => sessionCookieWrites(NAME, sealed, [])),
+    ).rejects.toThrow(SessionTooLargeError);
   });
 
   it('a chunk missing, swapped or tampered with: invalid, never an error', async () => {
@@ -152,7 +198,9 @@ describe('with real seals (iron-session)', () => {
     const tampered = new Map(jar);
     tampered.set(`${NAME}.1`, `${jar.get(`${NAME}.1`)!.slice(0, -1)}A`);
     for (const broken of [missing, swapped, tampered]) {
-      expect(await cookie.openSession(readSessionCookie(NAME, (n) => broken.get(n)))).toEqual({ status: 'invalid' });
+      expect(await cookie.openSession(readSessionCookie(NAME, (n) => broken.get(n)))).toEqual({
+        status: 'invalid',
+      });
     }
     expect(await cookie.openSession(null)).toEqual({ status: 'invalid' });
   });

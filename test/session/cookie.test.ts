@@ -14,7 +14,13 @@ type CookieModule = typeof import('@/lib/session/cookie') & typeof import('@/lib
 
 async function load(env: Record<string, string | undefined>): Promise<CookieModule> {
   vi.resetModules();
-  for (const name of ['OIDC_ISSUER', 'SESSION_SECRET_PREVIOUS', 'SESSION_MAX_AGE', 'SESSION_IDLE_TIMEOUT']) vi.stubEnv(name, undefined);
+  for (const name of [
+    'OIDC_ISSUER',
+    'SESSION_SECRET_PREVIOUS',
+    'SESSION_MAX_AGE',
+    'SESSION_IDLE_TIMEOUT',
+  ])
+    vi.stubEnv(name, undefined);
   vi.stubEnv('NODE_ENV', 'test');
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   return { ...(await import('@/lib/session/cookie')), ...(await import('@/lib/cookies/seal')) };
@@ -58,7 +64,8 @@ describe('openSession', () => {
     expect(await c.openSession(`${sealed}${'x'.repeat(13_000)}`)).toEqual({ status: 'invalid' });
     // iron-session itself ignores anything after the `~2` version suffix; nothing may ride along.
     expect(sealed).toMatch(/~2$/);
-    for (const tail of ['A', 'AAAA', '0', ' ', '~2']) expect(await c.openSession(`${sealed}${tail}`), tail).toEqual({ status: 'invalid' });
+    for (const tail of ['A', 'AAAA', '0', ' ', '~2'])
+      expect(await c.openSession(`${sealed}${tail}`), tail).toEqual({ status: 'invalid' });
   });
 
   it('refuses a seal of something that is not a complete session', async () => {
@@ -70,7 +77,11 @@ describe('openSession', () => {
   });
 
   it('ends a session idle for SESSION_IDLE_TIMEOUT, and one older than SESSION_MAX_AGE', async () => {
-    const c = await load({ SESSION_SECRET: NEW, SESSION_IDLE_TIMEOUT: '600', SESSION_MAX_AGE: '3600' });
+    const c = await load({
+      SESSION_SECRET: NEW,
+      SESSION_IDLE_TIMEOUT: '600',
+      SESSION_MAX_AGE: '3600',
+    });
     const t = now();
     const fresh = await c.sealSession(session({ createdAt: t - 3000, lastSeenAt: t - 599 }));
     expect((await c.openSession(fresh)).status).toBe('valid');
@@ -84,9 +95,15 @@ describe('openSession', () => {
   it('defaults to a 1 hour idle timeout and a 12 hour absolute lifetime', async () => {
     const c = await load({ SESSION_SECRET: NEW });
     const t = now();
-    expect((await c.openSession(await c.sealSession(session({ lastSeenAt: t - 3599 })))).status).toBe('valid');
-    expect((await c.openSession(await c.sealSession(session({ lastSeenAt: t - 3600 })))).status).toBe('idle');
-    expect((await c.openSession(await c.sealSession(session({ createdAt: t - 12 * 3600 })))).status).toBe('expired');
+    expect(
+      (await c.openSession(await c.sealSession(session({ lastSeenAt: t - 3599 })))).status,
+    ).toBe('valid');
+    expect(
+      (await c.openSession(await c.sealSession(session({ lastSeenAt: t - 3600 })))).status,
+    ).toBe('idle');
+    expect(
+      (await c.openSession(await c.sealSession(session({ createdAt: t - 12 * 3600 })))).status,
+    ).toBe('expired');
   });
 });
 
@@ -155,8 +172,14 @@ describe('recently opened cookies (lib/session/opened-cache.ts)', () => {
     const i = Math.floor(sealed.length / 2);
     const tampered = `${sealed.slice(0, i)}${sealed[i] === 'A' ? 'B' : 'A'}${sealed.slice(i + 1)}`;
     const foreign = await sealData(session(), { password: { 1: OTHER } });
-    const pointer = await cookie.sealSession({ sid: 's'.repeat(43), sub: 'alice', createdAt: now(), lastSeenAt: now() });
-    for (const value of [tampered, foreign, pointer]) expect((await cookie.openSession(value)).status).toBe('invalid');
+    const pointer = await cookie.sealSession({
+      sid: 's'.repeat(43),
+      sub: 'alice',
+      createdAt: now(),
+      lastSeenAt: now(),
+    });
+    for (const value of [tampered, foreign, pointer])
+      expect((await cookie.openSession(value)).status).toBe('invalid');
     expect(cache.openedCacheSize()).toBe(0);
   });
 

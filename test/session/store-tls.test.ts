@@ -46,7 +46,10 @@ const session: StoredSession = {
 };
 
 async function failure(promise: Promise<unknown>): Promise<StoreError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(StoreError);
   return err as StoreError;
 }
@@ -86,7 +89,8 @@ describe('Redis over TLS (rediss://) with a password', () => {
 });
 
 describe('npm run doctor checks the store the app will use', () => {
-  const doctor = (url: string) => checkSessionStore(readConfig({ SESSION_SECRET: 'd'.repeat(32), REDIS_URL: url }));
+  const doctor = (url: string) =>
+    checkSessionStore(readConfig({ SESSION_SECRET: 'd'.repeat(32), REDIS_URL: url }));
 
   it('ok when the server answers over verified TLS with the password', async () => {
     setDefaultCACertificates([...systemCAs, redis.ca!]);

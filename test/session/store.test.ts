@@ -8,7 +8,12 @@ import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryStore } from '@/lib/session/store/memory';
 import { createRedisStore } from '@/lib/session/store/redis';
-import { newSessionId, StoreError, type SessionStore, type StoredSession } from '@/lib/session/store/store';
+import {
+  newSessionId,
+  StoreError,
+  type SessionStore,
+  type StoredSession,
+} from '@/lib/session/store/store';
 import { startRedis, type RedisServer } from '../support/redis';
 
 let redis: RedisServer;
@@ -26,7 +31,9 @@ afterAll(async () => {
 const newClient = () => createClient({ url: redis.url });
 
 /** A plain node-redis client on the test server, for looking at what the store wrote. */
-async function withClient<T>(inspect: (client: ReturnType<typeof newClient>) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  inspect: (client: ReturnType<typeof newClient>) => Promise<T>,
+): Promise<T> {
   const client = newClient();
   await client.connect();
   try {
@@ -76,7 +83,7 @@ describe.each([
     await store.remove(id); // idempotent
   });
 
-  it('removeUser ends every session of that user, and no one else\'s', async () => {
+  it("removeUser ends every session of that user, and no one else's", async () => {
     const store = make();
     const sub = `user-${newSessionId()}`;
     const mine = [newSessionId(), newSessionId(), newSessionId()];
@@ -122,7 +129,9 @@ describe('redis store', () => {
     const a = redisStore();
     const b = redisStore();
     const name = `refresh:${newSessionId()}`;
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).acquire(name, 5_000)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).acquire(name, 5_000)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
@@ -156,7 +165,8 @@ describe('redis store', () => {
     const id = newSessionId();
     await store.write(id, session('alice'), 60);
     await withClient(async (client) => {
-      for (const key of await client.keys('nor:s:*')) await client.set(key, '{"sub":"alice","accessToken":42}');
+      for (const key of await client.keys('nor:s:*'))
+        await client.set(key, '{"sub":"alice","accessToken":42}');
     });
     expect(await store.read(id)).toBeUndefined();
   });
@@ -167,7 +177,12 @@ describe('redis store', () => {
     await store.write(id, session('alice'), 60);
     redis.pause();
     try {
-      for (const call of [() => store.read(id), () => store.write(id, session('alice'), 60), () => store.remove(id), () => store.removeUser('alice')]) {
+      for (const call of [
+        () => store.read(id),
+        () => store.write(id, session('alice'), 60),
+        () => store.remove(id),
+        () => store.removeUser('alice'),
+      ]) {
         const started = performance.now();
         const error = await call().then(
           () => undefined,

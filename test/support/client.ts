@@ -24,7 +24,10 @@ export type Client = typeof import('@/lib/client/callback') &
   typeof import('@/lib/client/errors') &
   typeof import('@/lib/client/login') &
   typeof import('@/lib/client/refresh') &
-  Pick<typeof import('@/lib/client/authorization-server'), 'HTTP_TIMEOUT_MS' | 'JWKS_REFETCH_COOLDOWN_MS'>;
+  Pick<
+    typeof import('@/lib/client/authorization-server'),
+    'HTTP_TIMEOUT_MS' | 'JWKS_REFETCH_COOLDOWN_MS'
+  >;
 
 let lock: Promise<unknown> = Promise.resolve();
 
@@ -36,7 +39,8 @@ export function loadClient(issuer: string): Promise<Client> {
     vi.stubEnv('OIDC_ISSUER', issuer);
     vi.stubEnv('OIDC_CLIENT_ID', CLIENT_ID);
     vi.stubEnv('OIDC_CLIENT_SECRET', CLIENT_SECRET);
-    for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE', 'SESSION_SECRET_PREVIOUS']) vi.stubEnv(name, undefined);
+    for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE', 'SESSION_SECRET_PREVIOUS'])
+      vi.stubEnv(name, undefined);
     // Discovery is kept per process (lib/issuer-http.ts): a fresh client copy stands for another server.
     (await import('@/lib/issuer-http')).forgetDiscovery(new URL(issuer));
     const [callback, errors, login, refresh, authorizationServer, config] = await Promise.all([
@@ -48,8 +52,16 @@ export function loadClient(issuer: string): Promise<Client> {
       import('@/lib/config'),
     ]);
     // The same module instance the client modules use: pin this graph's configuration now.
-    if (config.config().issuer.href !== new URL(issuer).href) throw new Error('the client was loaded for another issuer');
-    return { ...callback, ...errors, ...login, ...refresh, HTTP_TIMEOUT_MS: authorizationServer.HTTP_TIMEOUT_MS, JWKS_REFETCH_COOLDOWN_MS: authorizationServer.JWKS_REFETCH_COOLDOWN_MS };
+    if (config.config().issuer.href !== new URL(issuer).href)
+      throw new Error('the client was loaded for another issuer');
+    return {
+      ...callback,
+      ...errors,
+      ...login,
+      ...refresh,
+      HTTP_TIMEOUT_MS: authorizationServer.HTTP_TIMEOUT_MS,
+      JWKS_REFETCH_COOLDOWN_MS: authorizationServer.JWKS_REFETCH_COOLDOWN_MS,
+    };
   });
   lock = load.catch(() => undefined);
   return load;
@@ -64,7 +76,9 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Milliseconds that `promise` takes to settle, and what it rejected with. */
-export async function timed(promise: () => Promise<unknown>): Promise<{ ms: number; error: unknown }> {
+export async function timed(
+  promise: () => Promise<unknown>,
+): Promise<{ ms: number; error: unknown }> {
   const started = performance.now();
   const error = await rejectionOf(promise());
   return { ms: performance.now() - started, error };

@@ -28,7 +28,9 @@ export class BrowserJar {
 
   /** A request to `path` carrying this jar's cookies. */
   request(path = '/auth/login'): NextRequest {
-    return new NextRequest(`http://localhost:3000${path}`, { headers: this.cookies.size ? { cookie: this.header() } : {} });
+    return new NextRequest(`http://localhost:3000${path}`, {
+      headers: this.cookies.size ? { cookie: this.header() } : {},
+    });
   }
 
   names(): string[] {

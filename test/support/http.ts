@@ -5,8 +5,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
 
@@ -20,7 +29,9 @@ export async function readBody(req: IncomingMessage): Promise<string> {
  * RFC 6749 §2.3.1 client_secret_basic: the id and the secret are each form-urlencoded before
  * Base64 (oauth4webapi sends `test%2Dclient`), so the server decodes each part.
  */
-export function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
+export function basicCredentials(
+  header: string | undefined,
+): { id: string; secret: string } | undefined {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -28,7 +39,10 @@ export function basicCredentials(header: string | undefined): { id: string; secr
   if (colon < 0) return undefined;
   const formDecode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));
   try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    return {
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    };
   } catch {
     return undefined; // malformed percent-encoding
   }

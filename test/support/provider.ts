@@ -42,7 +42,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
-import { basicCredentials, corruptSignature, listenOnLoopback, readBody, sendJson } from './http.ts';
+import {
+  basicCredentials,
+  corruptSignature,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+} from './http.ts';
 
 /** The one client the provider knows (client_secret_basic); test/support/client.ts configures it. */
 export const CLIENT_ID = 'test-client';
@@ -109,7 +115,7 @@ export type AuthorizationResponse =
   | 'access-denied' // error=access_denied, state, iss
   | 'access-denied-html'; // the same with HTML_ERROR_DESCRIPTION
 
-export type DiscoveryMode = 'up' | 'unavailable' /* 503 */ | 'slow' /* answers after slowMs */;
+export type DiscoveryMode = 'up' | 'unavailable' /* 503 */ | 'slow'; /* answers after slowMs */
 
 // ---------------------------------------------------------------------------------------------
 // Keys, shared by every provider in a test file (RSA key generation is slow).
@@ -127,10 +133,16 @@ interface Key extends SigningKey {
 const keyPool: Array<Promise<Key>> = [];
 
 function poolKey(index: number): Promise<Key> {
-  keyPool[index] ??= generateKeyPair('RS256', { extractable: true }).then(async ({ privateKey, publicKey }) => {
-    const kid = `rsa-${index}`;
-    return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
-  });
+  keyPool[index] ??= generateKeyPair('RS256', { extractable: true }).then(
+    async ({ privateKey, publicKey }) => {
+      const kid = `rsa-${index}`;
+      return {
+        kid,
+        privateKey,
+        jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
+      };
+    },
+  );
   return keyPool[index];
 }
 
@@ -257,7 +269,8 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['client_secret_basic'],
       };
-      if (provider.discovery === 'unavailable') return sendJson(res, 503, { error: 'temporarily_unavailable' });
+      if (provider.discovery === 'unavailable')
+        return sendJson(res, 503, { error: 'temporarily_unavailable' });
       if (provider.discovery === 'slow') return later(slowMs, () => sendJson(res, 200, document));
       return sendJson(res, 200, document);
     }
@@ -279,29 +292,46 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
 
     if (req.method === 'POST' && path === '/token') {
       const credentials = basicCredentials(req.headers.authorization);
-      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET) return sendJson(res, 401, { error: 'invalid_client' });
+      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET)
+        return sendJson(res, 401, { error: 'invalid_client' });
 
       if (body.get('grant_type') === 'authorization_code') {
         if (provider.tokenReply) {
           for (const name of ['code', 'code_verifier', 'redirect_uri']) {
-            if (!body.get(name)) return sendJson(res, 400, { error: 'invalid_request', error_description: `${name} missing` });
+            if (!body.get(name))
+              return sendJson(res, 400, {
+                error: 'invalid_request',
+                error_description: `${name} missing`,
+              });
           }
           return sendJson(res, provider.tokenReply.status, provider.tokenReply.body);
         }
         const login = logins.get(body.get('code') ?? '');
-        if (!login || login.used) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'unknown or used code' });
+        if (!login || login.used)
+          return sendJson(res, 400, {
+            error: 'invalid_grant',
+            error_description: 'unknown or used code',
+          });
         login.used = true;
-        if (body.get('redirect_uri') !== login.redirectUri) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
+        if (body.get('redirect_uri') !== login.redirectUri)
+          return sendJson(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
         const verifier = body.get('code_verifier') ?? '';
         if (createHash('sha256').update(verifier).digest('base64url') !== login.codeChallenge) {
-          return sendJson(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+          return sendJson(res, 400, {
+            error: 'invalid_grant',
+            error_description: 'PKCE verification failed',
+          });
         }
         return answerToken(res, login.behaviour, SUBJECT, login.nonce);
       }
 
       if (body.get('grant_type') === 'refresh_token') {
         const grant = refreshTokens.get(body.get('refresh_token') ?? '');
-        if (!grant) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'unknown refresh token' });
+        if (!grant)
+          return sendJson(res, 400, {
+            error: 'invalid_grant',
+            error_description: 'unknown refresh token',
+          });
         return answerToken(res, grant.behaviour, grant.sub, undefined);
       }
       return sendJson(res, 400, { error: 'unsupported_grant_type' });
@@ -310,11 +340,21 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
   }
 
   /** The token endpoint's answer for `behaviour`; `nonce` is undefined for a refresh. */
-  async function answerToken(res: ServerResponse, behaviour: Behaviour, sub: string, nonce: string | undefined): Promise<void> {
-    jwksFault = (JWKS_FAULTS as readonly string[]).includes(behaviour) ? (behaviour as JwksFault) : undefined;
+  async function answerToken(
+    res: ServerResponse,
+    behaviour: Behaviour,
+    sub: string,
+    nonce: string | undefined,
+  ): Promise<void> {
+    jwksFault = (JWKS_FAULTS as readonly string[]).includes(behaviour)
+      ? (behaviour as JwksFault)
+      : undefined;
     switch (behaviour) {
       case 'invalid-grant':
-        return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The grant is invalid, expired or revoked.' });
+        return sendJson(res, 400, {
+          error: 'invalid_grant',
+          error_description: 'The grant is invalid, expired or revoked.',
+        });
       case 'server-error':
         res.writeHead(500, { 'content-type': 'text/html' });
         res.end('<html><body><h1>500 Internal Server Error</h1></body></html>');
@@ -347,9 +387,20 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
     return sendJson(res, 200, reply);
   }
 
-  async function idToken(behaviour: Behaviour, sub: string, nonce: string | undefined): Promise<string> {
+  async function idToken(
+    behaviour: Behaviour,
+    sub: string,
+    nonce: string | undefined,
+  ): Promise<string> {
     const now = nowS();
-    const claims: JWTPayload = { iss: provider.issuer, sub, aud: CLIENT_ID, iat: now, exp: now + 300, nonce };
+    const claims: JWTPayload = {
+      iss: provider.issuer,
+      sub,
+      aud: CLIENT_ID,
+      iat: now,
+      exp: now + 300,
+      nonce,
+    };
     let key = signingKey;
     let kid: string | undefined = signingKey.kid;
     switch (behaviour) {
@@ -401,7 +452,9 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
         claims.sub = `${sub}-other`;
         break;
     }
-    const jwt = await new SignJWT(withoutUndefined(claims)).setProtectedHeader(kid ? { alg: 'RS256', kid } : { alg: 'RS256' }).sign(key.privateKey);
+    const jwt = await new SignJWT(withoutUndefined(claims))
+      .setProtectedHeader(kid ? { alg: 'RS256', kid } : { alg: 'RS256' })
+      .sign(key.privateKey);
     return behaviour === 'bad-signature' ? corruptSignature(jwt) : jwt;
   }
 
@@ -434,8 +487,13 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
         if (!value) throw new Error(`the authorization request has no ${name}`);
         return value;
       };
-      if (authorizationUrl.origin + authorizationUrl.pathname !== `${provider.issuer}/auth`) throw new Error('not our authorization endpoint');
-      if (get('client_id') !== CLIENT_ID || get('response_type') !== 'code' || get('code_challenge_method') !== 'S256') {
+      if (authorizationUrl.origin + authorizationUrl.pathname !== `${provider.issuer}/auth`)
+        throw new Error('not our authorization endpoint');
+      if (
+        get('client_id') !== CLIENT_ID ||
+        get('response_type') !== 'code' ||
+        get('code_challenge_method') !== 'S256'
+      ) {
         throw new Error('unexpected authorization request');
       }
       const request: AuthorizationRequest = {
@@ -455,7 +513,11 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
         state: request.state,
         exchanges: () => provider.tokenRequests().filter((r) => r.body.get('code') === code).length,
         callbackUrl(response = 'success', { otherState } = {}) {
-          const params: Record<string, string | undefined> = { code, state: request.state, iss: provider.issuer };
+          const params: Record<string, string | undefined> = {
+            code,
+            state: request.state,
+            iss: provider.issuer,
+          };
           switch (response) {
             case 'no-state':
               params.state = undefined;
@@ -473,11 +535,13 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
             case 'access-denied-html':
               params.code = undefined;
               params.error = 'access_denied';
-              if (response === 'access-denied-html') params.error_description = HTML_ERROR_DESCRIPTION;
+              if (response === 'access-denied-html')
+                params.error_description = HTML_ERROR_DESCRIPTION;
               break;
           }
           const url = new URL(request.redirectUri);
-          for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
+          for (const [name, value] of Object.entries(params))
+            if (value !== undefined) url.searchParams.append(name, value);
           return url;
         },
       };
@@ -491,14 +555,18 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
 
     async rotateKeys() {
       retiredKey = signingKey;
-      [signingKey, standbyKey] = await Promise.all([poolKey(nextPoolIndex), poolKey(nextPoolIndex + 1)]);
+      [signingKey, standbyKey] = await Promise.all([
+        poolKey(nextPoolIndex),
+        poolKey(nextPoolIndex + 1),
+      ]);
       nextPoolIndex += 2;
     },
 
     refuseConnections: stop,
     tokenRequests: () => provider.requests.filter((r) => r.path === '/token'),
     jwksRequests: () => provider.requests.filter((r) => r.path === '/jwks').length,
-    discoveryRequests: () => provider.requests.filter((r) => r.path === '/.well-known/openid-configuration').length,
+    discoveryRequests: () =>
+      provider.requests.filter((r) => r.path === '/.well-known/openid-configuration').length,
     close: stop,
   };
   return provider;

@@ -48,13 +48,55 @@ function openssl(dir: string, args: string[]) {
 
 /** A throwaway CA and a certificate for localhost / 127.0.0.1 that it signed (the openssl CLI). */
 function makeCertificates(dir: string) {
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-    '-subj', '/CN=next-oidc-reference test CA', '-keyout', 'ca.key', '-out', 'ca.pem']);
-  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=next-oidc-reference test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+  ]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  ]);
   writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1',
-    '-extfile', 'san.cnf', '-out', 'server.pem']);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    'san.cnf',
+    '-out',
+    'server.pem',
+  ]);
 }
 
 export interface RedisOptions {
@@ -65,7 +107,10 @@ export interface RedisOptions {
 }
 
 export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
-  if (!installed()) throw new Error('redis-server is not installed: apt-get install -y redis-server (.ci/run does it)');
+  if (!installed())
+    throw new Error(
+      'redis-server is not installed: apt-get install -y redis-server (.ci/run does it)',
+    );
   const port = await closedPort();
   const args = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   let dir: string | undefined;
@@ -74,8 +119,20 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
     dir = mkdtempSync(join(tmpdir(), 'nor-redis-tls-'));
     makeCertificates(dir);
     ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
-    args.push('--port', '0', '--tls-port', String(port), '--tls-cert-file', join(dir, 'server.pem'),
-      '--tls-key-file', join(dir, 'server.key'), '--tls-ca-cert-file', join(dir, 'ca.pem'), '--tls-auth-clients', 'no');
+    args.push(
+      '--port',
+      '0',
+      '--tls-port',
+      String(port),
+      '--tls-cert-file',
+      join(dir, 'server.pem'),
+      '--tls-key-file',
+      join(dir, 'server.key'),
+      '--tls-ca-cert-file',
+      join(dir, 'ca.pem'),
+      '--tls-auth-clients',
+      'no',
+    );
   } else {
     args.push('--port', String(port));
   }
@@ -83,7 +140,8 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (!(await answers(port, ca))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`redis-server did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   const auth = options.password ? `default:${encodeURIComponent(options.password)}@` : '';

@@ -4,4 +4,11 @@ import { notFound } from '@/lib/resource-server/errors';
 export const dynamic = 'force-dynamic';
 
 const answer = () => notFound();
-export { answer as GET, answer as POST, answer as PUT, answer as PATCH, answer as DELETE, answer as OPTIONS };
+export {
+  answer as GET,
+  answer as POST,
+  answer as PUT,
+  answer as PATCH,
+  answer as DELETE,
+  answer as OPTIONS,
+};

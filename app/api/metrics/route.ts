@@ -11,8 +11,11 @@ import { protect } from '@/lib/resource-server/protect';
 export const dynamic = 'force-dynamic';
 
 const handler = protect({ scopes: [API_SCOPES.metrics], callers: ['machine'] }, (request) => {
-  if (request.headers.get('accept')?.includes('application/json')) return json({ rejections: rejectionCounts() });
-  return new Response(prometheusText(), { headers: { 'Content-Type': 'text/plain; version=0.0.4' } });
+  if (request.headers.get('accept')?.includes('application/json'))
+    return json({ rejections: rejectionCounts() });
+  return new Response(prometheusText(), {
+    headers: { 'Content-Type': 'text/plain; version=0.0.4' },
+  });
 });
 
 export function GET(request: Request) {

@@ -6,8 +6,9 @@ import { protect } from '@/lib/resource-server/protect';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = protect({ scopes: [API_SCOPES.stats], callers: ['machine'] }, (_request, token) =>
-  json({ client_id: token.client_id, ...stats() }),
+export const GET = protect(
+  { scopes: [API_SCOPES.stats], callers: ['machine'] },
+  (_request, token) => json({ client_id: token.client_id, ...stats() }),
 );
 
 // Every other method: a JSON 405 with Allow (Next's own 405 has no body).

@@ -12,7 +12,13 @@ import { authorizationServer } from '@/lib/client/authorization-server';
 import { LogoutTokenError, validateLogoutToken } from '@/lib/client/backchannel-logout';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
-import { endProviderSessions, firstUse, storeFailure, storeMode, StoreError } from '@/lib/session/session';
+import {
+  endProviderSessions,
+  firstUse,
+  storeFailure,
+  storeMode,
+  StoreError,
+} from '@/lib/session/session';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,19 +32,34 @@ function error(status: number, code: string, description: string): Response {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  if (!storeMode()) return error(501, 'not_supported', 'Back-channel logout needs the session store (SESSION_STORE=memory or redis).');
-  if (!request.headers.get('content-type')?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+  if (!storeMode())
+    return error(
+      501,
+      'not_supported',
+      'Back-channel logout needs the session store (SESSION_STORE=memory or redis).',
+    );
+  if (
+    !request.headers
+      .get('content-type')
+      ?.toLowerCase()
+      .startsWith('application/x-www-form-urlencoded')
+  ) {
     return error(400, 'invalid_request', 'Send the logout_token as a form field.');
   }
   const body = await request.text();
   if (body.length > 16 * 1024) return error(400, 'invalid_request', 'The request is too large.');
   const tokens = new URLSearchParams(body).getAll('logout_token');
-  if (tokens.length !== 1 || !tokens[0]) return error(400, 'invalid_request', 'Send exactly one logout_token.');
+  if (tokens.length !== 1 || !tokens[0])
+    return error(400, 'invalid_request', 'Send exactly one logout_token.');
 
   try {
     const as = await authorizationServer();
     if (!as.jwks_uri) throw new Error('the issuer metadata has no jwks_uri');
-    if (keys?.uri !== as.jwks_uri) keys = { uri: as.jwks_uri, get: createRemoteJWKSet(new URL(as.jwks_uri), { timeoutDuration: 5_000 }) };
+    if (keys?.uri !== as.jwks_uri)
+      keys = {
+        uri: as.jwks_uri,
+        get: createRemoteJWKSet(new URL(as.jwks_uri), { timeoutDuration: 5_000 }),
+      };
     const named = await validateLogoutToken(tokens[0], {
       issuer: as.issuer,
       clientId: config().clientId,
@@ -55,7 +76,10 @@ export async function POST(request: Request): Promise<Response> {
       logEvent('backchannel_logout_refused', { reason: err.reason });
       return error(400, 'invalid_request', 'The logout token is invalid.');
     }
-    logEvent('backchannel_logout_failed', err instanceof StoreError ? storeFailure(err) : { reason: 'provider_unavailable' });
+    logEvent(
+      'backchannel_logout_failed',
+      err instanceof StoreError ? storeFailure(err) : { reason: 'provider_unavailable' },
+    );
     // Not the provider's fault: it may retry.
     return error(503, 'temporarily_unavailable', 'Try again later.');
   }

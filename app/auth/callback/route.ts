@@ -3,7 +3,11 @@ import type { NextRequest, NextResponse } from 'next/server';
 import { completeLogin } from '@/lib/client/callback';
 import { traceSignIn } from '@/lib/client/flow-trace';
 import { LoginError } from '@/lib/client/errors';
-import { deleteAllTransactions, deleteTransaction, readTransaction } from '@/lib/client/transaction';
+import {
+  deleteAllTransactions,
+  deleteTransaction,
+  readTransaction,
+} from '@/lib/client/transaction';
 import { logEvent } from '@/lib/log';
 import { appUrl, redirectTo } from '@/lib/origin';
 import { SessionTooLargeError } from '@/lib/session/chunks';
@@ -23,7 +27,10 @@ export async function GET(request: NextRequest) {
   return response;
 }
 
-async function finish(request: NextRequest, state: string | null): Promise<{ response: NextResponse; ok: boolean }> {
+async function finish(
+  request: NextRequest,
+  state: string | null,
+): Promise<{ response: NextResponse; ok: boolean }> {
   const tx = await readTransaction(request.cookies, state);
   if (!tx) return { response: loginFailed(new LoginError('missing_transaction')), ok: false };
 
@@ -34,7 +41,8 @@ async function finish(request: NextRequest, state: string | null): Promise<{ res
     tokens = await completeLogin(callbackUrl, tx);
   } catch (err) {
     // Every failure completeLogin foresees is a LoginError; anything else is a bug of ours.
-    const error = err instanceof LoginError ? err : new LoginError('internal_error', { cause: err });
+    const error =
+      err instanceof LoginError ? err : new LoginError('internal_error', { cause: err });
     return { response: loginFailed(error), ok: false };
   }
 
@@ -43,7 +51,10 @@ async function finish(request: NextRequest, state: string | null): Promise<{ res
     await startSession(tokens);
   } catch (err) {
     if (!(err instanceof SessionTooLargeError)) throw err;
-    return { response: loginFailed(new LoginError('session_too_large', { cause: err })), ok: false };
+    return {
+      response: loginFailed(new LoginError('session_too_large', { cause: err })),
+      ok: false,
+    };
   }
   logEvent('login_succeeded', { sub: tokens.sub });
   // For the flow inspector (/flow): what each step saw. Never in the way of the sign-in.

@@ -5,7 +5,11 @@ import { loginUrl, ROUTES } from '@/lib/routes';
 
 export const dynamic = 'force-dynamic';
 
-export default async function LoginErrorPage({ searchParams }: { searchParams: Promise<{ reason?: string; ref?: string }> }) {
+export default async function LoginErrorPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ reason?: string; ref?: string }>;
+}) {
   const { reason, ref } = await searchParams;
   const message = isLoginFailure(reason ?? null)
     ? LOGIN_FAILURE_MESSAGES[reason as keyof typeof LOGIN_FAILURE_MESSAGES]
@@ -22,10 +26,16 @@ export default async function LoginErrorPage({ searchParams }: { searchParams: P
         </p>
       )}
       <div className="flex gap-3">
-        <a href={loginUrl(ROUTES.dashboard)} className="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white">
+        <a
+          href={loginUrl(ROUTES.dashboard)}
+          className="rounded-lg bg-indigo-600 px-4 py-2 font-semibold text-white"
+        >
           Try again
         </a>
-        <Link href="/" className="rounded-lg px-4 py-2 font-semibold text-slate-700 hover:bg-slate-100">
+        <Link
+          href="/"
+          className="rounded-lg px-4 py-2 font-semibold text-slate-700 hover:bg-slate-100"
+        >
           Home
         </Link>
       </div>

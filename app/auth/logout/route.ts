@@ -6,7 +6,14 @@
  */
 import * as oauth from 'oauth4webapi';
 import { NextResponse, type NextRequest } from 'next/server';
-import { CLEAR_COOKIES, endSessionUrl, revokeRefreshToken, SIGNED_OUT_LOCALLY_PATH, SIGNED_OUT_PATH, writeLogoutState } from '@/lib/client/logout';
+import {
+  CLEAR_COOKIES,
+  endSessionUrl,
+  revokeRefreshToken,
+  SIGNED_OUT_LOCALLY_PATH,
+  SIGNED_OUT_PATH,
+  writeLogoutState,
+} from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -25,7 +32,10 @@ async function requested(request: NextRequest): Promise<{ returnTo: string; ever
     return typeof value === 'string' ? value : null;
   };
   // RFC 9700 §4.11: same-origin relative paths only, as at sign-in.
-  return { returnTo: safeReturnTo(field('returnTo'), SIGNED_OUT_PATH), everywhere: field('everywhere') === '1' };
+  return {
+    returnTo: safeReturnTo(field('returnTo'), SIGNED_OUT_PATH),
+    everywhere: field('everywhere') === '1',
+  };
 }
 
 export async function POST(request: NextRequest) {
@@ -46,9 +56,12 @@ export async function POST(request: NextRequest) {
   const state = oauth.generateRandomState();
   const endSessionAt = idToken ? await endSessionUrl(idToken, state) : undefined;
   // Without the provider, the signed-out page says only what happened here.
-  const response = redirectTo(endSessionAt ?? (returnTo === SIGNED_OUT_PATH ? SIGNED_OUT_LOCALLY_PATH : returnTo));
+  const response = redirectTo(
+    endSessionAt ?? (returnTo === SIGNED_OUT_PATH ? SIGNED_OUT_LOCALLY_PATH : returnTo),
+  );
   // Remembered until the provider sends the browser back to /auth/logout/callback.
   if (endSessionAt) await writeLogoutState(response.cookies, { state, returnTo });
-  else if (config().clearSiteDataOnSignOut) response.headers.set(CLEAR_COOKIES.name, CLEAR_COOKIES.value); // nothing of this site stays
+  else if (config().clearSiteDataOnSignOut)
+    response.headers.set(CLEAR_COOKIES.name, CLEAR_COOKIES.value); // nothing of this site stays
   return response;
 }

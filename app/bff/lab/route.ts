@@ -18,12 +18,21 @@ export async function POST(request: NextRequest) {
   const attack = ATTACKS.find((a) => a.id === request.nextUrl.searchParams.get('attack'));
   if (!attack) return NextResponse.json({ error: 'unknown_attack' }, { status: 400 });
   const session = await getSession().catch(() => undefined);
-  if (!session) return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401 });
+  if (!session)
+    return NextResponse.json(
+      { error: 'signed_out', error_description: 'Sign in again.' },
+      { status: 401 },
+    );
 
   const { localIdp, issuer, sessionStore } = config();
-  const machineClient = localIdp ? { id: LOCAL_IDP.machineClientId, secret: LOCAL_IDP.machineClientSecret } : undefined;
+  const machineClient = localIdp
+    ? { id: LOCAL_IDP.machineClientId, secret: LOCAL_IDP.machineClientSecret }
+    : undefined;
   if (attack.needs === 'local-idp' && !localIdp) {
-    return NextResponse.json({ error: 'unavailable', error_description: 'This card needs the local identity provider.' }, { status: 409 });
+    return NextResponse.json(
+      { error: 'unavailable', error_description: 'This card needs the local identity provider.' },
+      { status: 409 },
+    );
   }
   try {
     const result = await attack.run({
@@ -37,7 +46,13 @@ export async function POST(request: NextRequest) {
     logEvent('lab_attack', { attack: attack.id, status: result.status, stopped: result.stopped });
     return NextResponse.json(result);
   } catch (err) {
-    logEvent('lab_attack_failed', { attack: attack.id, cause: err instanceof Error ? err.message : 'unknown' });
-    return NextResponse.json({ error: 'attack_failed', error_description: 'The attack could not be sent.' }, { status: 502 });
+    logEvent('lab_attack_failed', {
+      attack: attack.id,
+      cause: err instanceof Error ? err.message : 'unknown',
+    });
+    return NextResponse.json(
+      { error: 'attack_failed', error_description: 'The attack could not be sent.' },
+      { status: 502 },
+    );
   }
 }

@@ -17,19 +17,35 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: NextRequest) {
   const refused = refuseLabRequest(request);
   if (refused) return refused;
-  if (!(await getSession().catch(() => undefined))) return NextResponse.json({ error: 'signed_out', error_description: 'Sign in again.' }, { status: 401 });
-  if (!config().localIdp) return NextResponse.json({ error: 'unavailable', error_description: 'The machine client panel needs the local identity provider.' }, { status: 409 });
+  if (!(await getSession().catch(() => undefined)))
+    return NextResponse.json(
+      { error: 'signed_out', error_description: 'Sign in again.' },
+      { status: 401 },
+    );
+  if (!config().localIdp)
+    return NextResponse.json(
+      {
+        error: 'unavailable',
+        error_description: 'The machine client panel needs the local identity provider.',
+      },
+      { status: 409 },
+    );
 
   let token;
   try {
     token = await machineAccessToken();
   } catch (err) {
     logEvent('machine_token_failed', { cause: err instanceof Error ? err.message : 'unknown' });
-    return NextResponse.json({ error: 'token_request_failed', error_description: 'The identity provider gave no token.' }, { status: 502 });
+    return NextResponse.json(
+      { error: 'token_request_failed', error_description: 'The identity provider gave no token.' },
+      { status: 502 },
+    );
   }
   const calls = await Promise.all(
     ['/api/stats', '/api/notes'].map(async (path) => {
-      const response = await fetchApp(path, { headers: { Authorization: `Bearer ${token.accessToken}` } });
+      const response = await fetchApp(path, {
+        headers: { Authorization: `Bearer ${token.accessToken}` },
+      });
       return {
         path,
         status: response.status,
@@ -38,7 +54,11 @@ export async function POST(request: NextRequest) {
       };
     }),
   );
-  return NextResponse.json(
-    { tokenType: token.tokenType, expiresIn: token.expiresIn, scope: token.scope, token: explainToken(token.accessToken, 'access'), calls },
-  );
+  return NextResponse.json({
+    tokenType: token.tokenType,
+    expiresIn: token.expiresIn,
+    scope: token.scope,
+    token: explainToken(token.accessToken, 'access'),
+    calls,
+  });
 }

@@ -39,7 +39,11 @@ export function createMemoryStore(now: () => number = Date.now): SessionStore {
     async removeProviderSession(providerSid, sub) {
       const keys = [...sessions.keys()].filter((key) => {
         const entry = live(key);
-        return entry && entry.session.providerSid === providerSid && (sub === undefined || entry.session.sub === sub);
+        return (
+          entry &&
+          entry.session.providerSid === providerSid &&
+          (sub === undefined || entry.session.sub === sub)
+        );
       });
       for (const key of keys) {
         users.get(sessions.get(key)!.session.sub)?.delete(key);

@@ -18,7 +18,10 @@ function newClient(url: string, timeoutMs: number) {
     url,
     // Commands fail at once while disconnected, rather than queueing past the time limit.
     disableOfflineQueue: true,
-    socket: { connectTimeout: timeoutMs, reconnectStrategy: (retries) => Math.min(retries * 100, 2_000) },
+    socket: {
+      connectTimeout: timeoutMs,
+      reconnectStrategy: (retries) => Math.min(retries * 100, 2_000),
+    },
   });
 }
 type Client = ReturnType<typeof newClient>;
@@ -26,14 +29,21 @@ type Client = ReturnType<typeof newClient>;
 function isStoredSession(value: unknown): value is StoredSession {
   const v = value as Partial<StoredSession> | null;
   return (
-    typeof v === 'object' && v !== null &&
-    typeof v.sub === 'string' && typeof v.idToken === 'string' && typeof v.accessToken === 'string' &&
-    typeof v.accessTokenExpiresAt === 'number' && typeof v.scope === 'string' &&
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.sub === 'string' &&
+    typeof v.idToken === 'string' &&
+    typeof v.accessToken === 'string' &&
+    typeof v.accessTokenExpiresAt === 'number' &&
+    typeof v.scope === 'string' &&
     (v.providerSid === undefined || typeof v.providerSid === 'string')
   );
 }
 
-export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): SessionStore & { close(): Promise<void> } {
+export function createRedisStore(
+  url: string,
+  timeoutMs = STORE_TIMEOUT_MS,
+): SessionStore & { close(): Promise<void> } {
   let client: Promise<Client> | undefined;
   let instance: Client | undefined;
   /** The connection's last error (certificate, password, refused…): the cause of a time-out. */
@@ -56,12 +66,23 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
   async function timed<T>(call: (c: Client) => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreError('store_timeout', { cause: lastError, detail: errorCode(lastError) })), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new StoreError('store_timeout', { cause: lastError, detail: errorCode(lastError) }),
+          ),
+        timeoutMs,
+      );
     });
     try {
       return await Promise.race([connected().then(call), limit]);
     } catch (err) {
-      throw err instanceof StoreError ? err : new StoreError('store_unavailable', { cause: err, detail: errorCode(err) ?? errorCode(lastError) });
+      throw err instanceof StoreError
+        ? err
+        : new StoreError('store_unavailable', {
+            cause: err,
+            detail: errorCode(err) ?? errorCode(lastError),
+          });
     } finally {
       clearTimeout(timer);
     }
@@ -96,7 +117,8 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
           // An index lives as long as its longest session (extended, never shortened).
           .pExpire(user, ttlMs, 'GT')
           .pExpire(user, ttlMs, 'NX');
-        if (provider) tx.sAdd(provider, key).pExpire(provider, ttlMs, 'GT').pExpire(provider, ttlMs, 'NX');
+        if (provider)
+          tx.sAdd(provider, key).pExpire(provider, ttlMs, 'GT').pExpire(provider, ttlMs, 'NX');
         await tx.exec();
       });
     },
@@ -128,13 +150,20 @@ export function createRedisStore(url: string, timeoutMs = STORE_TIMEOUT_MS): Ses
     async acquire(name, ttlMs) {
       const token = crypto.randomUUID();
       const key = `nor:l:${await sha256Hex(name)}`;
-      const taken = await timed((c) => c.set(key, token, { NX: true, expiration: { type: 'PX', value: ttlMs } }));
+      const taken = await timed((c) =>
+        c.set(key, token, { NX: true, expiration: { type: 'PX', value: ttlMs } }),
+      );
       return taken === 'OK' ? token : undefined;
     },
     async release(name, token) {
       const key = `nor:l:${await sha256Hex(name)}`;
       // Compare and delete in one step: never release a lock that expired and went to another.
-      await timed((c) => c.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", { keys: [key], arguments: [token] }));
+      await timed((c) =>
+        c.eval(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+          { keys: [key], arguments: [token] },
+        ),
+      );
     },
     async removeUser(sub) {
       const user = await userKey(sub);

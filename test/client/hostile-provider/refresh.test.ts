@@ -11,7 +11,12 @@ import { afterAll, describe, it, vi, type TestContext } from 'vitest';
 import { HTTP_TIMEOUT_MS } from '@/lib/client/authorization-server';
 import type { TokenSet } from '@/lib/client/tokens';
 import { loadClient, timed, type Client } from '../../support/client.ts';
-import { startFakeProvider, SUBJECT, type Behaviour, type FakeProvider } from '../../support/provider.ts';
+import {
+  startFakeProvider,
+  SUBJECT,
+  type Behaviour,
+  type FakeProvider,
+} from '../../support/provider.ts';
 
 const MARGIN_MS = 1_000;
 
@@ -77,22 +82,20 @@ describe('refreshTokens against a hostile provider', () => {
     expectRefreshRequest(ctx, provider, current);
   });
 
-  it(
-    'token endpoint never answers: rejects within the limit, not with RefreshRejectedError',
-    async (ctx) => {
-      const { provider, client, current } = await setup(ctx, 'hang');
+  it('token endpoint never answers: rejects within the limit, not with RefreshRejectedError', async (ctx) => {
+    const { provider, client, current } = await setup(ctx, 'hang');
 
-      const { ms, error } = await timed(() => client.refreshTokens(current));
+    const { ms, error } = await timed(() => client.refreshTokens(current));
 
-      ctx.expect(error).toBeInstanceOf(Error);
-      ctx.expect(error).not.toBeInstanceOf(client.RefreshRejectedError);
-      ctx.expect((error as Error).name).toBe('TimeoutError');
-      ctx.expect(ms, 'ended before the limit: not a timeout').toBeGreaterThanOrEqual(HTTP_TIMEOUT_MS - 50);
-      ctx.expect(ms, 'took longer than the limit').toBeLessThan(HTTP_TIMEOUT_MS + MARGIN_MS);
-      expectRefreshRequest(ctx, provider, current);
-    },
-    20_000,
-  );
+    ctx.expect(error).toBeInstanceOf(Error);
+    ctx.expect(error).not.toBeInstanceOf(client.RefreshRejectedError);
+    ctx.expect((error as Error).name).toBe('TimeoutError');
+    ctx
+      .expect(ms, 'ended before the limit: not a timeout')
+      .toBeGreaterThanOrEqual(HTTP_TIMEOUT_MS - 50);
+    ctx.expect(ms, 'took longer than the limit').toBeLessThan(HTTP_TIMEOUT_MS + MARGIN_MS);
+    expectRefreshRequest(ctx, provider, current);
+  }, 20_000);
 
   it('a refreshed ID token for another subject: RefreshRejectedError (OIDC Core §12.2)', async (ctx) => {
     const { provider, client, current } = await setup(ctx, 'other-sub');
@@ -100,7 +103,9 @@ describe('refreshTokens against a hostile provider', () => {
     const { error } = await timed(() => client.refreshTokens(current));
 
     ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
-    ctx.expect((error as InstanceType<typeof client.RefreshRejectedError>).reason).toBe('subject_changed');
+    ctx
+      .expect((error as InstanceType<typeof client.RefreshRejectedError>).reason)
+      .toBe('subject_changed');
     expectRefreshRequest(ctx, provider, current);
   });
 
@@ -113,7 +118,9 @@ describe('refreshTokens against a hostile provider', () => {
     // session keeps its previous tokens and the route answers 503. See the report.
     // Fail closed: the session ends rather than keep retrying with the old tokens.
     ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
-    ctx.expect(((error as Error).cause as Error).message).toMatch(/JWT signature verification failed/);
+    ctx
+      .expect(((error as Error).cause as Error).message)
+      .toMatch(/JWT signature verification failed/);
     expectRefreshRequest(ctx, provider, current);
   });
 
@@ -138,12 +145,17 @@ describe('refreshTokens against a hostile provider', () => {
   // OIDC Core §12.2: a refreshed ID token that carries a nonce must carry the original one.
   it('a refreshed ID token with a nonce other than the original: RefreshRejectedError', async (ctx) => {
     const { provider, client, current } = await setup(ctx, 'wrong-nonce');
-    const signedIn = { ...current, idToken: new UnsecuredJWT({ sub: SUBJECT, nonce: 'the-original-nonce' }).encode() };
+    const signedIn = {
+      ...current,
+      idToken: new UnsecuredJWT({ sub: SUBJECT, nonce: 'the-original-nonce' }).encode(),
+    };
 
     const { error } = await timed(() => client.refreshTokens(signedIn));
 
     ctx.expect(error).toBeInstanceOf(client.RefreshRejectedError);
-    ctx.expect((error as InstanceType<typeof client.RefreshRejectedError>).reason).toBe('nonce_changed');
+    ctx
+      .expect((error as InstanceType<typeof client.RefreshRejectedError>).reason)
+      .toBe('nonce_changed');
     expectRefreshRequest(ctx, provider, signedIn);
   });
 });

@@ -61,8 +61,15 @@ async function begin(client: Client, provider: FakeProvider, behaviour: Behaviou
  * Asserts `error` is a LoginError (with `reason`, when given) that carries nothing but its fixed
  * reason code: the message is the code itself.
  */
-function expectLoginFailure(ctx: Context, client: Client, error: unknown, reason?: LoginFailure): LoginError {
-  ctx.expect(error, 'completeLogin should have rejected with a LoginError').toBeInstanceOf(client.LoginError);
+function expectLoginFailure(
+  ctx: Context,
+  client: Client,
+  error: unknown,
+  reason?: LoginFailure,
+): LoginError {
+  ctx
+    .expect(error, 'completeLogin should have rejected with a LoginError')
+    .toBeInstanceOf(client.LoginError);
   const loginError = error as LoginError;
   ctx.expect(client.isLoginFailure(loginError.reason)).toBe(true);
   ctx.expect(loginError.message).toBe(loginError.reason);
@@ -70,7 +77,8 @@ function expectLoginFailure(ctx: Context, client: Client, error: unknown, reason
   return loginError;
 }
 
-const causeMessage = (error: LoginError) => (error.cause instanceof Error ? error.cause.message : '');
+const causeMessage = (error: LoginError) =>
+  error.cause instanceof Error ? error.cause.message : '';
 
 /** Replaces Date.now (only) so the JWKS cache ages without waiting; timers keep real time. */
 function freezeClock(ctx: Context): { advance(ms: number): void } {
@@ -94,7 +102,12 @@ describe('sign-in against a hostile provider', () => {
     ctx.expect(login.exchanges()).toBe(1);
     ctx.expect(provider.jwksRequests()).toBe(1);
     // The code is one-time: the same callback again is refused at the token endpoint.
-    expectLoginFailure(ctx, client, await rejectionOf(client.completeLogin(login.callbackUrl(), tx)), 'token_request_failed');
+    expectLoginFailure(
+      ctx,
+      client,
+      await rejectionOf(client.completeLogin(login.callbackUrl(), tx)),
+      'token_request_failed',
+    );
   });
 
   it('an ID token signed with another algorithm than OIDC_ID_TOKEN_SIGNING_ALG fails closed: the alg is pinned', async (ctx) => {
@@ -105,7 +118,9 @@ describe('sign-in against a hostile provider', () => {
 
     const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
 
-    ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid'))).toMatch(/unexpected JWT "alg" header parameter/);
+    ctx
+      .expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid')))
+      .toMatch(/unexpected JWT "alg" header parameter/);
     ctx.expect(login.exchanges()).toBe(1);
   });
 
@@ -134,7 +149,9 @@ describe('sign-in against a hostile provider', () => {
 
       const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
 
-      ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid'))).toMatch(cause);
+      ctx
+        .expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid')))
+        .toMatch(cause);
       ctx.expect(login.exchanges()).toBe(1);
     });
   });
@@ -164,7 +181,9 @@ describe('sign-in against a hostile provider', () => {
 
       const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
 
-      ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid'))).toMatch(/no applicable keys found/);
+      ctx
+        .expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid')))
+        .toMatch(/no applicable keys found/);
       ctx.expect(provider.jwksRequests()).toBe(2); // the unknown kid refetched once, in vain
     });
 
@@ -184,13 +203,19 @@ describe('sign-in against a hostile provider', () => {
 
       // A kid the provider never published: refused, and within the cooldown not refetched.
       const third = await begin(client, provider, 'unpublished-key');
-      const { error } = await timed(() => client.completeLogin(third.login.callbackUrl(), third.tx));
-      ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid'))).toMatch(/no applicable keys found/);
+      const { error } = await timed(() =>
+        client.completeLogin(third.login.callbackUrl(), third.tx),
+      );
+      ctx
+        .expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid')))
+        .toMatch(/no applicable keys found/);
       ctx.expect(provider.jwksRequests()).toBe(2);
 
       clock.advance(client.JWKS_REFETCH_COOLDOWN_MS);
       const fourth = await begin(client, provider, 'unpublished-key');
-      const { error: again } = await timed(() => client.completeLogin(fourth.login.callbackUrl(), fourth.tx));
+      const { error: again } = await timed(() =>
+        client.completeLogin(fourth.login.callbackUrl(), fourth.tx),
+      );
       expectLoginFailure(ctx, client, again, 'id_token_invalid');
       ctx.expect(provider.jwksRequests()).toBe(3); // one refetch per cooldown
     });
@@ -209,8 +234,12 @@ describe('sign-in against a hostile provider', () => {
 
       clock.advance(301_000);
       const third = await begin(client, provider, 'retired-key');
-      const { error } = await timed(() => client.completeLogin(third.login.callbackUrl(), third.tx));
-      ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid'))).toMatch(/no applicable keys found/);
+      const { error } = await timed(() =>
+        client.completeLogin(third.login.callbackUrl(), third.tx),
+      );
+      ctx
+        .expect(causeMessage(expectLoginFailure(ctx, client, error, 'id_token_invalid')))
+        .toMatch(/no applicable keys found/);
       ctx.expect(provider.jwksRequests()).toBe(3); // expired cache refetched, then the unknown kid once more
     });
   });
@@ -230,7 +259,9 @@ describe('sign-in against a hostile provider', () => {
 
       const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
 
-      ctx.expect(causeMessage(expectLoginFailure(ctx, client, error, 'token_request_failed'))).toMatch(cause);
+      ctx
+        .expect(causeMessage(expectLoginFailure(ctx, client, error, 'token_request_failed')))
+        .toMatch(cause);
       ctx.expect(login.exchanges()).toBe(1);
     });
   });
@@ -249,7 +280,8 @@ describe('sign-in against a hostile provider', () => {
       const { provider, client } = await setup(ctx);
       const { login, tx } = await begin(client, provider, 'valid');
       // `other-state`: this login's code with the state of another transaction in progress.
-      const otherState = response === 'other-state' ? (await begin(client, provider, 'valid')).tx.state : undefined;
+      const otherState =
+        response === 'other-state' ? (await begin(client, provider, 'valid')).tx.state : undefined;
 
       const url = login.callbackUrl(response, { otherState });
       const { error } = await timed(() => client.completeLogin(url, tx));
@@ -314,17 +346,19 @@ describe('sign-in against a hostile provider', () => {
 
     // The JWKS cannot be fetched: the login fails closed (no tokens), reported as an outage
     // (provider_unavailable), not as an invalid ID token.
-    it.for(['jwks-unavailable', 'jwks-dropped'] as const)('%s: fails closed with provider_unavailable', async (behaviour, ctx) => {
-      const { provider, client } = await setup(ctx);
-      const { login, tx } = await begin(client, provider, behaviour);
+    it.for(['jwks-unavailable', 'jwks-dropped'] as const)(
+      '%s: fails closed with provider_unavailable',
+      async (behaviour, ctx) => {
+        const { provider, client } = await setup(ctx);
+        const { login, tx } = await begin(client, provider, behaviour);
 
-      const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
+        const { error } = await timed(() => client.completeLogin(login.callbackUrl(), tx));
 
-      expectLoginFailure(ctx, client, error);
-      ctx.expect(login.exchanges()).toBe(1);
-      ctx.expect(provider.jwksRequests()).toBe(1);
-    });
-
+        expectLoginFailure(ctx, client, error);
+        ctx.expect(login.exchanges()).toBe(1);
+        ctx.expect(provider.jwksRequests()).toBe(1);
+      },
+    );
   });
 
   describe(`time limits: a silent provider costs at most HTTP_TIMEOUT_MS (${HTTP_TIMEOUT_MS} ms) + ${MARGIN_MS} ms`, () => {
@@ -333,7 +367,9 @@ describe('sign-in against a hostile provider', () => {
     // token-endpoint stalls share one test for that reason.
 
     function expectTimedOut(ctx: Context, ms: number): void {
-      ctx.expect(ms, 'ended before the limit: not a timeout').toBeGreaterThanOrEqual(HTTP_TIMEOUT_MS - 50);
+      ctx
+        .expect(ms, 'ended before the limit: not a timeout')
+        .toBeGreaterThanOrEqual(HTTP_TIMEOUT_MS - 50);
       ctx.expect(ms, 'took longer than the limit').toBeLessThan(HTTP_TIMEOUT_MS + MARGIN_MS);
     }
 
@@ -341,13 +377,21 @@ describe('sign-in against a hostile provider', () => {
     async function timedLogin(ctx: Context, behaviour: Behaviour) {
       const { provider, client } = await setup(ctx);
       const { login, tx } = await begin(client, provider, behaviour);
-      return { provider, client, login, ...(await timed(() => client.completeLogin(login.callbackUrl(), tx))) };
+      return {
+        provider,
+        client,
+        login,
+        ...(await timed(() => client.completeLogin(login.callbackUrl(), tx))),
+      };
     }
 
     it.concurrent(
       'token endpoint stalls: never answers, or sends 200 and headers but never the body → provider_unavailable',
       async (ctx) => {
-        const [silent, bodiless] = await Promise.all([timedLogin(ctx, 'hang'), timedLogin(ctx, 'hang-after-headers')]);
+        const [silent, bodiless] = await Promise.all([
+          timedLogin(ctx, 'hang'),
+          timedLogin(ctx, 'hang-after-headers'),
+        ]);
 
         expectLoginFailure(ctx, silent.client, silent.error, 'provider_unavailable');
         expectTimedOut(ctx, silent.ms);
@@ -370,7 +414,9 @@ describe('sign-in against a hostile provider', () => {
         const otherInstance = await loadClient(provider.issuer);
         provider.discovery = 'slow';
 
-        const { ms, error } = await timed(() => otherInstance.completeLogin(login.callbackUrl(), tx));
+        const { ms, error } = await timed(() =>
+          otherInstance.completeLogin(login.callbackUrl(), tx),
+        );
 
         expectLoginFailure(ctx, otherInstance, error, 'provider_unavailable');
         expectTimedOut(ctx, ms);

@@ -32,7 +32,10 @@ describe('auth0 (https://auth0.com/docs/secure/tokens/access-tokens/access-token
   // Claims table, `permissions` (dialect access_token_authz: "Enable RBAC" + "Add permissions in
   // the Access Token"), sample value verbatim. The profile reads permissions as roles.
   it('accepts it with the RBAC permissions claim (access_token_authz), read as roles', async () => {
-    const token = await build(V.AUTH0_ACCESS, { aud: [API_AUDIENCE, USERINFO], claims: { permissions: V.AUTH0_PERMISSIONS } });
+    const token = await build(V.AUTH0_ACCESS, {
+      aud: [API_AUDIENCE, USERINFO],
+      claims: { permissions: V.AUTH0_PERMISSIONS },
+    });
     await expectAccepted(verifierFor('auth0'), token, {
       sub: 'auth0|123456',
       client_id: 'my_client_id',
@@ -96,7 +99,10 @@ describe('auth0 (https://auth0.com/docs/secure/tokens/access-tokens/access-token
 
   // Without nonce/at_hash, the ID token still has no `scope` and no `permissions` (the profile's markers).
   it('refuses it without nonce/at_hash and with the API audience (missing_access_token_marker)', async () => {
-    const token = await build(V.AUTH0_ID_TOKEN, { aud: API_AUDIENCE, claims: { nonce: undefined, at_hash: undefined } });
+    const token = await build(V.AUTH0_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { nonce: undefined, at_hash: undefined },
+    });
     expect(await refusal(verifierFor('auth0'), token)).toBe('missing_access_token_marker');
   });
 });

@@ -64,7 +64,10 @@ describe('cognito (https://docs.aws.amazon.com/cognito/latest/developerguide/ama
 
   // nonce only when the request sent one: then only `token_use: id` tells (the marker is token_use=access).
   it('refuses it without nonce and with the API audience (missing_access_token_marker)', async () => {
-    const token = await build(V.COGNITO_ID_TOKEN, { aud: API_AUDIENCE, claims: { nonce: undefined } });
+    const token = await build(V.COGNITO_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { nonce: undefined },
+    });
     expect(await refusal(verifierFor('cognito'), token)).toBe('missing_access_token_marker');
   });
 });

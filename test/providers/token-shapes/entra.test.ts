@@ -57,14 +57,20 @@ describe('entra (https://learn.microsoft.com/entra/identity-platform/access-toke
   // The sample v2.0 ID token (https://learn.microsoft.com/entra/identity-platform/id-tokens), with
   // `roles` (id-token-claims-reference: assigned roles, v1.0 and v2.0). aud = the client app.
   it('refuses the v2.0 ID token with roles (aud = client id: id_token_presented)', async () => {
-    const token = await build(V.ENTRA_V2_ID_TOKEN, { aud: '6cb04018-a3f5-46a7-b995-940c78f5aef3', claims: { roles: ['notes-writer'] } });
+    const token = await build(V.ENTRA_V2_ID_TOKEN, {
+      aud: '6cb04018-a3f5-46a7-b995-940c78f5aef3',
+      claims: { roles: ['notes-writer'] },
+    });
     expect(await refusal(verifierFor('entra'), token)).toBe('id_token_presented');
   });
 
   // An app that is its own API (the v2.0 access token sample has azp == aud): its ID token carries
   // the API audience. Refused by the nonce rule.
   it('refuses it even with the API audience (nonce rule)', async () => {
-    const token = await build(V.ENTRA_V2_ID_TOKEN, { aud: API_AUDIENCE, claims: { roles: ['notes-writer'] } });
+    const token = await build(V.ENTRA_V2_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { roles: ['notes-writer'] },
+    });
     expect(await refusal(verifierFor('entra'), token)).toBe('id_token_presented');
   });
 
@@ -72,7 +78,10 @@ describe('entra (https://learn.microsoft.com/entra/identity-platform/access-toke
   // when the request sent one. Such an ID token with the API audience and `roles` is why `roles`
   // is no marker: it has no scp, azpacr or appidacr.
   it('refuses a /token ID token without nonce, with roles and the API audience (missing_access_token_marker)', async () => {
-    const token = await build(V.ENTRA_V2_ID_TOKEN, { aud: API_AUDIENCE, claims: { nonce: undefined, roles: ['notes-writer'] } });
+    const token = await build(V.ENTRA_V2_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { nonce: undefined, roles: ['notes-writer'] },
+    });
     expect(await refusal(verifierFor('entra'), token)).toBe('missing_access_token_marker');
   });
 });

@@ -29,7 +29,10 @@ describe('generic: RFC 9068 (https://www.rfc-editor.org/rfc/rfc9068)', () => {
 
   // RFC 9068 §2.1: "application/at+jwt" is the full media type; §4: resource servers MUST accept it.
   it('accepts it typed application/at+jwt', async () => {
-    const token = await build(V.RFC9068_ACCESS, { aud: API_AUDIENCE, header: { typ: 'application/at+jwt' } });
+    const token = await build(V.RFC9068_ACCESS, {
+      aud: API_AUDIENCE,
+      header: { typ: 'application/at+jwt' },
+    });
     await expectAccepted(verifierFor('generic'), token, {
       sub: '5ba552d67',
       client_id: 's6BhdRkqt3',
@@ -49,8 +52,17 @@ describe('generic: RFC 9068 (https://www.rfc-editor.org/rfc/rfc9068)', () => {
   // RFC 9068 §2.2: client credentials, `sub` "SHOULD correspond to an identifier the authorization
   // server uses to indicate the client application".
   it('accepts a client-credentials token (sub == client_id) as a machine token', async () => {
-    const token = await build(V.RFC9068_ACCESS, { aud: API_AUDIENCE, claims: { sub: 's6BhdRkqt3', scope: 'reademail' } });
-    await expectAccepted(verifierFor('generic'), token, { sub: 's6BhdRkqt3', client_id: 's6BhdRkqt3', scopes: ['reademail'], roles: [], kind: 'machine' });
+    const token = await build(V.RFC9068_ACCESS, {
+      aud: API_AUDIENCE,
+      claims: { sub: 's6BhdRkqt3', scope: 'reademail' },
+    });
+    await expectAccepted(verifierFor('generic'), token, {
+      sub: 's6BhdRkqt3',
+      client_id: 's6BhdRkqt3',
+      scopes: ['reademail'],
+      roles: [],
+      kind: 'machine',
+    });
   });
 
   // OIDC Core §2 example ID token, header of Appendix A (no typ).

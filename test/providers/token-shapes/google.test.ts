@@ -24,13 +24,17 @@ describe('google (https://developers.google.com/identity/openid-connect/openid-c
   // Access tokens are opaque `ya29.…` (https://github.com/google/google-api-php-client/issues/263;
   // an official statement is UNCONFIRMED); Google offers tokeninfo, not RFC 7662 introspection.
   it('refuses a Google access token: opaque, no introspection (opaque_not_supported)', async () => {
-    expect(await refusal(verifierFor('google'), V.GOOGLE_ACCESS_TOKEN)).toBe('opaque_not_supported');
+    expect(await refusal(verifierFor('google'), V.GOOGLE_ACCESS_TOKEN)).toBe(
+      'opaque_not_supported',
+    );
   });
 
   // Google's ID token example (https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload,
   // via https://qiita.com/masaha03/items/927abc3c6b93911fb703); header typ JWT UNCONFIRMED.
   it('refuses the documented ID token (id_token_presented)', async () => {
-    const token = await build(V.GOOGLE_ID_TOKEN, { aud: '1234987819200.apps.googleusercontent.com' });
+    const token = await build(V.GOOGLE_ID_TOKEN, {
+      aud: '1234987819200.apps.googleusercontent.com',
+    });
     expect(await refusal(verifierFor('google'), token)).toBe('id_token_presented');
   });
 
@@ -43,7 +47,10 @@ describe('google (https://developers.google.com/identity/openid-connect/openid-c
   // at_hash is "always included" only with an access token in the server flow, nonce only when sent:
   // without both, and with the API audience, it is still refused, by typ alone.
   it('refuses it without nonce/at_hash and with the API audience (wrong_typ)', async () => {
-    const token = await build(V.GOOGLE_ID_TOKEN, { aud: API_AUDIENCE, claims: { nonce: undefined, at_hash: undefined } });
+    const token = await build(V.GOOGLE_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { nonce: undefined, at_hash: undefined },
+    });
     expect(await refusal(verifierFor('google'), token)).toBe('wrong_typ');
   });
 });

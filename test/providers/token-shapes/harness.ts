@@ -17,9 +17,23 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ProviderName, ProviderProfile } from '@/lib/providers/profiles';
 import { resolveProfile } from '@/lib/providers/resolve';
-import { createAccessTokenVerifier, InvalidTokenError, type AccessToken } from '@/lib/resource-server/access-token';
+import {
+  createAccessTokenVerifier,
+  InvalidTokenError,
+  type AccessToken,
+} from '@/lib/resource-server/access-token';
 import { createJwksCache } from '@/lib/resource-server/jwks';
-import { API_AUDIENCE, b64json, CLOCK_TOLERANCE_S, newKeyPair, nowS, signSegments, startIssuer, type Issuer, type KeyPair } from '../../resource-server/issuer';
+import {
+  API_AUDIENCE,
+  b64json,
+  CLOCK_TOLERANCE_S,
+  newKeyPair,
+  nowS,
+  signSegments,
+  startIssuer,
+  type Issuer,
+  type KeyPair,
+} from '../../resource-server/issuer';
 import * as V from '../vectors';
 
 let issuer: Issuer;
@@ -59,8 +73,15 @@ export function setUpIssuer(): void {
 export type Verify = (token: string) => Promise<AccessToken>;
 
 /** The effective profile (OIDC_PROVIDER=name, against the test issuer) and a verifier built from it. */
-export function profileAndVerifier(name: ProviderName): { profile: ProviderProfile; verify: Verify } {
-  const profile = resolveProfile(name === 'local' ? { OIDC_PROVIDER: 'local' } : { OIDC_PROVIDER: name, OIDC_ISSUER: issuer.issuer });
+export function profileAndVerifier(name: ProviderName): {
+  profile: ProviderProfile;
+  verify: Verify;
+} {
+  const profile = resolveProfile(
+    name === 'local'
+      ? { OIDC_PROVIDER: 'local' }
+      : { OIDC_PROVIDER: name, OIDC_ISSUER: issuer.issuer },
+  );
   const verify = createAccessTokenVerifier({
     issuer: issuer.issuer,
     audience: API_AUDIENCE,
@@ -76,7 +97,9 @@ export const verifierFor = (name: ProviderName): Verify => profileAndVerifier(na
 
 /** Members merged onto others; a member set to `undefined` removes it. */
 function merge(base: V.Members, overrides: V.Members): V.Members {
-  return Object.fromEntries(Object.entries({ ...base, ...overrides }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ ...base, ...overrides }).filter(([, v]) => v !== undefined),
+  );
 }
 
 interface Build {
@@ -91,7 +114,10 @@ interface Build {
  * The documented token with `iss` = the test issuer, `aud` as given, `iat`/`exp` (and `nbf` when
  * documented) fresh, signed RS256 under its documented kid, or the issuer's own key.
  */
-export async function build(shape: V.TokenShape, { aud, claims = {}, header = {} }: Build): Promise<string> {
+export async function build(
+  shape: V.TokenShape,
+  { aud, claims = {}, header = {} }: Build,
+): Promise<string> {
   const now = nowS();
   const fresh: V.Members = { iss: issuer.issuer, aud, iat: now, exp: now + 300 };
   if ('nbf' in shape.claims) fresh.nbf = now;
@@ -118,7 +144,11 @@ export interface Expected {
 }
 
 /** verify() resolves, and reads the token as expected. */
-export async function expectAccepted(verify: Verify, token: string, expected: Expected): Promise<void> {
+export async function expectAccepted(
+  verify: Verify,
+  token: string,
+  expected: Expected,
+): Promise<void> {
   const accepted = await verify(token);
   expect({
     sub: accepted.sub,
@@ -127,7 +157,12 @@ export async function expectAccepted(verify: Verify, token: string, expected: Ex
     roles: [...accepted.roles].sort(),
     kind: accepted.kind,
     format: accepted.format,
-  }).toEqual({ ...expected, scopes: [...expected.scopes].sort(), roles: [...expected.roles].sort(), format: 'jwt' });
+  }).toEqual({
+    ...expected,
+    scopes: [...expected.scopes].sort(),
+    roles: [...expected.roles].sort(),
+    format: 'jwt',
+  });
 }
 
 /** verify() rejects with an InvalidTokenError; returns its reason code. */

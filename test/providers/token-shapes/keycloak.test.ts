@@ -63,7 +63,10 @@ describe('keycloak (https://github.com/keycloak/keycloak/blob/main/services/src/
   // topics/changes/changes-25_0_0.adoc; the "Nonce backwards compatible" mapper restores it).
   // The guide requires Keycloak 25+.
   it('refuses a Keycloak ≤ 24 access token carrying nonce (id_token_presented)', async () => {
-    const token = await build(V.KEYCLOAK_ACCESS, { aud: API_AUDIENCE, claims: { nonce: 'kR3v9Qm2Xw7Lp4Zt' } });
+    const token = await build(V.KEYCLOAK_ACCESS, {
+      aud: API_AUDIENCE,
+      claims: { nonce: 'kR3v9Qm2Xw7Lp4Zt' },
+    });
     expect(await refusal(verifierFor('keycloak'), token)).toBe('id_token_presented');
   });
 
@@ -83,7 +86,10 @@ describe('keycloak (https://github.com/keycloak/keycloak/blob/main/services/src/
   // Without nonce and at_hash (e.g. an ID token from a refresh), only the payload typ "ID" tells:
   // the profile's marker is typ == "Bearer".
   it('refuses an ID token without nonce/at_hash carrying the API audience (missing_access_token_marker)', async () => {
-    const token = await build(V.KEYCLOAK_ID_TOKEN, { aud: API_AUDIENCE, claims: { nonce: undefined, at_hash: undefined } });
+    const token = await build(V.KEYCLOAK_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { nonce: undefined, at_hash: undefined },
+    });
     expect(await refusal(verifierFor('keycloak'), token)).toBe('missing_access_token_marker');
   });
 });

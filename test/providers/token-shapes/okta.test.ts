@@ -32,7 +32,10 @@ describe('okta (https://developer.okta.com/docs/reference/api/oidc/)', () => {
   // claim" (https://developer.okta.com/docs/guides/customize-tokens-groups-claim/main/); the claim
   // name is the admin's choice (the profile assumes `groups`).
   it('reads a configured groups claim as roles', async () => {
-    const token = await build(V.OKTA_ACCESS, { aud: API_AUDIENCE, claims: { groups: ['Everyone', 'notes-writer'] } });
+    const token = await build(V.OKTA_ACCESS, {
+      aud: API_AUDIENCE,
+      claims: { groups: ['Everyone', 'notes-writer'] },
+    });
     await expectAccepted(verifierFor('okta'), token, {
       sub: '00ujmkLgagxeRrAg20g3',
       client_id: 'nmdP1fcyvdVO11AL7ECm',
@@ -69,7 +72,10 @@ describe('okta (https://developer.okta.com/docs/reference/api/oidc/)', () => {
   // "If both an ID and an access token were requested ... the ID token includes the at_hash":
   // one issued alone has none, and no nonce unless sent; it still has neither scp nor cid.
   it('refuses it without at_hash and with the API audience (missing_access_token_marker)', async () => {
-    const token = await build(V.OKTA_ID_TOKEN, { aud: API_AUDIENCE, claims: { at_hash: undefined } });
+    const token = await build(V.OKTA_ID_TOKEN, {
+      aud: API_AUDIENCE,
+      claims: { at_hash: undefined },
+    });
     expect(await refusal(verifierFor('okta'), token)).toBe('missing_access_token_marker');
   });
 });

@@ -48,7 +48,10 @@ describe('zitadel (https://zitadel.com/docs/apis/openidoauth/claims)', () => {
   // No nonce (none sent) and no at_hash: `client_id` is in both tokens, so the marker is `jti`
   // (claims.md: jti "No" in ID tokens, "When JWT" in access tokens).
   it('refuses its ID token without nonce/at_hash, sharing the audience (missing_access_token_marker)', async () => {
-    const token = await build(V.ZITADEL_ID_TOKEN, { aud: [V.ZITADEL.client, API_AUDIENCE], claims: { nonce: undefined, at_hash: undefined } });
+    const token = await build(V.ZITADEL_ID_TOKEN, {
+      aud: [V.ZITADEL.client, API_AUDIENCE],
+      claims: { nonce: undefined, at_hash: undefined },
+    });
     expect(await refusal(verifierFor('zitadel'), token)).toBe('missing_access_token_marker');
   });
 });

@@ -11,7 +11,13 @@ import { TABLE, type Attack } from './harness';
 import { signatureAttacks } from './signatures.rows';
 import { tokenKindAttacks } from './token-kinds.rows';
 
-const attacks: Attack[] = [...credentialAttacks, ...signatureAttacks, ...claimAttacks, ...callerAttacks, ...tokenKindAttacks];
+const attacks: Attack[] = [
+  ...credentialAttacks,
+  ...signatureAttacks,
+  ...claimAttacks,
+  ...callerAttacks,
+  ...tokenKindAttacks,
+];
 
 describe(TABLE, () => {
   it('has at least 30 rows', () => {

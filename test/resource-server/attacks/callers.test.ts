@@ -15,23 +15,40 @@ runAttacks(callerAttacks);
 
 describe('scopes are not roles: per-user permissions and ownership', () => {
   const post = (token: string, text: string) =>
-    api.notes.POST(apiRequest({ method: 'POST', headers: [bearer(token), ['Content-Type', 'application/json']], body: JSON.stringify({ text }) }));
-  const getNote = (token: string, id: string) => api.note.GET(apiRequest({ path: `/notes/${id}`, headers: [bearer(token)] }), { params: Promise.resolve({ id }) });
+    api.notes.POST(
+      apiRequest({
+        method: 'POST',
+        headers: [bearer(token), ['Content-Type', 'application/json']],
+        body: JSON.stringify({ text }),
+      }),
+    );
+  const getNote = (token: string, id: string) =>
+    api.note.GET(apiRequest({ path: `/notes/${id}`, headers: [bearer(token)] }), {
+      params: Promise.resolve({ id }),
+    });
 
   it('refuses bob, whose validly signed token carries notes:write but not the writer role, with 403 forbidden (permission_denied)', async () => {
-    const token = await iss.mint({ sub: 'bob', scope: 'notes:read notes:write', roles: ['notes-reader'] });
+    const token = await iss.mint({
+      sub: 'bob',
+      scope: 'notes:read notes:write',
+      roles: ['notes-reader'],
+    });
     const response = await post(token, 'from bob');
 
     expect(response.status).toBe(403);
     expect(response.headers.get('Cache-Control')).toBe('no-store');
     expect(await response.json()).toMatchObject({ error: 'forbidden' });
-    expect(logs.rejections()).toEqual([expect.objectContaining({ reason: 'permission_denied', status: 403 })]);
+    expect(logs.rejections()).toEqual([
+      expect.objectContaining({ reason: 'permission_denied', status: 403 }),
+    ]);
     logs.expectNoLeak(token);
-    const list = (await (await api.notes.GET(apiRequest({ headers: [bearer(token)] }))).json()) as { notes: unknown[] };
+    const list = (await (await api.notes.GET(apiRequest({ headers: [bearer(token)] }))).json()) as {
+      notes: unknown[];
+    };
     expect(list.notes).toEqual([]);
   });
 
-  it("lets alice, who holds the writer role (RFC 9068 §2.2.3.1 roles), write (201); her note is 200 for her and 404 for bob", async () => {
+  it('lets alice, who holds the writer role (RFC 9068 §2.2.3.1 roles), write (201); her note is 200 for her and 404 for bob', async () => {
     const alice = await iss.mint({ roles: ['notes-writer'] });
     const bob = await iss.mint({ sub: 'bob' });
     const created = await post(alice, 'from alice');
@@ -41,14 +58,19 @@ describe('scopes are not roles: per-user permissions and ownership', () => {
 
     const mine = await getNote(alice, note.id);
     expect(mine.status).toBe(200);
-    expect(await mine.json()).toMatchObject({ sub: 'alice', note: { id: note.id, text: 'from alice' } });
+    expect(await mine.json()).toMatchObject({
+      sub: 'alice',
+      note: { id: note.id, text: 'from alice' },
+    });
 
     const theirs = await getNote(bob, note.id);
     expect(theirs.status).toBe(404);
     expect(theirs.headers.get('Cache-Control')).toBe('no-store');
     expect(await theirs.text()).not.toContain('from alice');
 
-    const bobsList = (await (await api.notes.GET(apiRequest({ headers: [bearer(bob)] }))).json()) as { notes: unknown[] };
+    const bobsList = (await (
+      await api.notes.GET(apiRequest({ headers: [bearer(bob)] }))
+    ).json()) as { notes: unknown[] };
     expect(bobsList.notes).toEqual([]);
     expect(logs.rejections()).toEqual([]);
   });
@@ -56,8 +78,13 @@ describe('scopes are not roles: per-user permissions and ownership', () => {
   it('refuses an alice token without notes:write on POST with insufficient_scope', async () => {
     const response = await post(await iss.mint({ scope: 'notes:read' }), 'x');
     expect(response.status).toBe(403);
-    expect(parseChallenge(response.headers.get('WWW-Authenticate'))).toMatchObject({ error: 'insufficient_scope', scope: 'notes:write' });
-    expect(logs.rejections()).toEqual([expect.objectContaining({ reason: 'insufficient_scope', status: 403 })]);
+    expect(parseChallenge(response.headers.get('WWW-Authenticate'))).toMatchObject({
+      error: 'insufficient_scope',
+      scope: 'notes:write',
+    });
+    expect(logs.rejections()).toEqual([
+      expect.objectContaining({ reason: 'insufficient_scope', status: 403 }),
+    ]);
   });
 });
 

@@ -20,8 +20,16 @@ export const credentialAttacks: Attack[] = [
   },
 
   // --- where the credential travels (RFC 6750 §2) --------------------------------------------
-  { name: 'no credential at all', build: async () => ({ spec: {}, secrets: [] }), expected: bare('missing_token') },
-  { name: '"Bearer" and no token', build: async () => ({ spec: { headers: [['Authorization', 'Bearer']] }, secrets: [] }), expected: invalidRequest('empty_token') },
+  {
+    name: 'no credential at all',
+    build: async () => ({ spec: {}, secrets: [] }),
+    expected: bare('missing_token'),
+  },
+  {
+    name: '"Bearer" and no token',
+    build: async () => ({ spec: { headers: [['Authorization', 'Bearer']] }, secrets: [] }),
+    expected: invalidRequest('empty_token'),
+  },
   {
     name: 'two Authorization headers',
     build: async (iss) => {
@@ -34,7 +42,10 @@ export const credentialAttacks: Attack[] = [
     name: '"Bearer a, Bearer b" in one header',
     build: async (iss) => {
       const [a, b] = await Promise.all([iss.mint(), iss.mint({ sub: 'bob' })]);
-      return { spec: { headers: [['Authorization', `Bearer ${a}, Bearer ${b}`]] }, secrets: [a, b] };
+      return {
+        spec: { headers: [['Authorization', `Bearer ${a}, Bearer ${b}`]] },
+        secrets: [a, b],
+      };
     },
     expected: invalidRequest('multiple_credentials'),
   },
@@ -67,7 +78,10 @@ export const credentialAttacks: Attack[] = [
     name: 'the token in the query string beside a valid header',
     build: async (iss) => {
       const token = await iss.mint();
-      return { spec: { headers: [bearer(token)], query: `x=1&access_token=${token}` }, secrets: [token] };
+      return {
+        spec: { headers: [bearer(token)], query: `x=1&access_token=${token}` },
+        secrets: [token],
+      };
     },
     expected: invalidRequest('token_in_query'),
   },
@@ -77,7 +91,11 @@ export const credentialAttacks: Attack[] = [
     build: async (iss) => {
       const token = await iss.mint();
       return {
-        spec: { method: 'POST', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: `text=hi&access_token=${token}` },
+        spec: {
+          method: 'POST',
+          headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+          body: `text=hi&access_token=${token}`,
+        },
         secrets: [token],
       };
     },
@@ -95,7 +113,10 @@ export const credentialAttacks: Attack[] = [
     name: 'the Basic scheme',
     build: async () => {
       const credentials = Buffer.from(`alice:${crypto.randomUUID()}`).toString('base64');
-      return { spec: { headers: [['Authorization', `Basic ${credentials}`]] }, secrets: [credentials] };
+      return {
+        spec: { headers: [['Authorization', `Basic ${credentials}`]] },
+        secrets: [credentials],
+      };
     },
     expected: bare('other_scheme'),
   },

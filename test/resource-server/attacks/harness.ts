@@ -44,9 +44,25 @@ export type Expected =
 
 export const accepted: Expected = { kind: 'accepted' };
 export const bare = (reason: string): Expected => ({ kind: 'bare', reason });
-export const invalidToken = (reason: string): Expected => ({ kind: 'error', status: 401, error: 'invalid_token', reason });
-export const invalidRequest = (reason: string): Expected => ({ kind: 'error', status: 400, error: 'invalid_request', reason });
-export const insufficientScope = (reason: string): Expected => ({ kind: 'error', status: 403, error: 'insufficient_scope', reason, scope: 'notes:read' });
+export const invalidToken = (reason: string): Expected => ({
+  kind: 'error',
+  status: 401,
+  error: 'invalid_token',
+  reason,
+});
+export const invalidRequest = (reason: string): Expected => ({
+  kind: 'error',
+  status: 400,
+  error: 'invalid_request',
+  reason,
+});
+export const insufficientScope = (reason: string): Expected => ({
+  kind: 'error',
+  status: 403,
+  error: 'insufficient_scope',
+  reason,
+  scope: 'notes:read',
+});
 
 export interface Built {
   spec: RequestSpec;
@@ -70,33 +86,61 @@ export interface Attack {
 // ---------------------------------------------------------------------------------------------
 // Building the rows' tokens.
 
-export const withToken = (token: string): Built => ({ spec: { headers: [bearer(token)] }, secrets: [token] });
+export const withToken = (token: string): Built => ({
+  spec: { headers: [bearer(token)] },
+  secrets: [token],
+});
 type Claims = Record<string, unknown>;
 /** Claims are given as a function where they depend on the time, so they are computed when the row runs. */
-export const minted = (claims?: Claims | (() => Claims), header?: Record<string, unknown>, key?: (iss: Issuer) => CryptoKey) =>
-  async (iss: Issuer) => withToken(await iss.mint(typeof claims === 'function' ? claims() : claims, header, key?.(iss)));
+export const minted =
+  (
+    claims?: Claims | (() => Claims),
+    header?: Record<string, unknown>,
+    key?: (iss: Issuer) => CryptoKey,
+  ) =>
+  async (iss: Issuer) =>
+    withToken(await iss.mint(typeof claims === 'function' ? claims() : claims, header, key?.(iss)));
 export const forged = (iss: Issuer) => iss.keys.forge.privateKey;
 
 /** Replaces the header or payload JSON of a signed token, keeping the old signature. */
-export function tamper(token: string, part: 'header' | 'payload', change: (json: Record<string, unknown>) => void): string {
+export function tamper(
+  token: string,
+  part: 'header' | 'payload',
+  change: (json: Record<string, unknown>) => void,
+): string {
   const s = segments(token);
   const json = decodeSegment(s[part]);
   change(json);
-  return part === 'header' ? `${b64json(json)}.${s.payload}.${s.signature}` : `${s.header}.${b64json(json)}.${s.signature}`;
+  return part === 'header'
+    ? `${b64json(json)}.${s.payload}.${s.signature}`
+    : `${s.header}.${b64json(json)}.${s.signature}`;
 }
 
-export const noRequestTo = (path: string) => (iss: Issuer) => expect(iss.requestsTo(path), `requests to ${path}`).toBe(0);
-export const introspected = (iss: Issuer, before: Counters) => expect(iss.introspectionRequests).toBe(before.introspection + 1);
-export const atMostOneJwksRefetch = (iss: Issuer, before: Counters) => expect(iss.jwksRequests - before.jwks).toBeLessThanOrEqual(1);
+export const noRequestTo = (path: string) => (iss: Issuer) =>
+  expect(iss.requestsTo(path), `requests to ${path}`).toBe(0);
+export const introspected = (iss: Issuer, before: Counters) =>
+  expect(iss.introspectionRequests).toBe(before.introspection + 1);
+export const atMostOneJwksRefetch = (iss: Issuer, before: Counters) =>
+  expect(iss.jwksRequests - before.jwks).toBeLessThanOrEqual(1);
 export const untouchedIssuer = (iss: Issuer, before: Counters) => {
   expect(iss.jwksRequests).toBe(before.jwks);
   expect(iss.introspectionRequests).toBe(before.introspection);
 };
 
 /** An OpenID Connect ID token from the real issuer: aud is the client, a nonce, no client_id, no scope. */
-export const idTokenClaims = () => ({ aud: 'app', azp: 'app', nonce: 'n-0S6_WzA2Mj', auth_time: nowS() - 5, client_id: undefined, scope: undefined, jti: undefined });
+export const idTokenClaims = () => ({
+  aud: 'app',
+  azp: 'app',
+  nonce: 'n-0S6_WzA2Mj',
+  auth_time: nowS() - 5,
+  client_id: undefined,
+  scope: undefined,
+  jti: undefined,
+});
 
-export const NON_UTF8 = Uint8Array.from([0x7b, 0x22, 0x73, 0x75, 0x62, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d]); // {"sub":"\xc3(\xff\xfe"}
+export const NON_UTF8 = Uint8Array.from([
+  0x7b, 0x22, 0x73, 0x75, 0x62, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d,
+]); // {"sub":"\xc3(\xff\xfe"}
 
 // ---------------------------------------------------------------------------------------------
 // The real issuer and route handlers, one set per test file.
@@ -115,7 +159,9 @@ export function setUpResourceServer(): void {
     api = await loadApi(iss.issuer);
     logs = captureLogs();
     // Discovery and the first JWKS fetch, so the rows start with a warm resource server.
-    expect((await api.notes.GET(apiRequest({ headers: [bearer(await iss.mint())] }))).status).toBe(200);
+    expect((await api.notes.GET(apiRequest({ headers: [bearer(await iss.mint())] }))).status).toBe(
+      200,
+    );
   });
 
   afterAll(async () => {
@@ -140,9 +186,14 @@ export function runAttacks(attacks: Attack[]): void {
       const test = it;
       test(attack.name, async () => {
         const built = await attack.build(iss);
-        const before: Counters = { jwks: iss.jwksRequests, introspection: iss.introspectionRequests };
+        const before: Counters = {
+          jwks: iss.jwksRequests,
+          introspection: iss.introspectionRequests,
+        };
         const request = apiRequest(built.spec);
-        const response = await (request.method === 'POST' ? api.notes.POST(request) : api.notes.GET(request));
+        const response = await (request.method === 'POST'
+          ? api.notes.POST(request)
+          : api.notes.GET(request));
         const { body: text, headers } = await snapshot(response);
         const body = JSON.parse(text) as Record<string, unknown>;
         const expected = attack.expected;

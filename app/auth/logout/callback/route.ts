@@ -1,6 +1,11 @@
 /** GET /auth/logout/callback: the provider's post_logout_redirect_uri. Checks `state`, goes on. */
 import type { NextRequest } from 'next/server';
-import { CLEAR_COOKIES, deleteLogoutState, readLogoutState, SIGNED_OUT_PATH } from '@/lib/client/logout';
+import {
+  CLEAR_COOKIES,
+  deleteLogoutState,
+  readLogoutState,
+  SIGNED_OUT_PATH,
+} from '@/lib/client/logout';
 import { safeReturnTo } from '@/lib/client/return-to';
 import { config } from '@/lib/config';
 import { logEvent } from '@/lib/log';
@@ -19,6 +24,7 @@ export async function GET(request: NextRequest) {
   const response = redirectTo(target);
   deleteLogoutState(response.cookies);
   // The sign-out is over: nothing of this site stays in the browser.
-  if (config().clearSiteDataOnSignOut) response.headers.set(CLEAR_COOKIES.name, CLEAR_COOKIES.value);
+  if (config().clearSiteDataOnSignOut)
+    response.headers.set(CLEAR_COOKIES.name, CLEAR_COOKIES.value);
   return response;
 }
