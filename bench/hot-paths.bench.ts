@@ -4,14 +4,18 @@
  * - sealing it (sign-in, refresh, activity touch at most once a minute);
  * - the resource server reading the credential and verifying a JWT access token (every /api call).
  */
+import { randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bench, describe } from 'vitest';
 import { localSizedTokens } from './fixtures';
 
-process.env.SESSION_SECRET = 'bench-session-secret-0123456789-abcdefgh';
-Object.assign(process.env, { NODE_ENV: 'production' });
+// Generated: production mode refuses a hand-written sample (lib/config.ts weakSecretReason).
+process.env.SESSION_SECRET = randomBytes(32).toString('base64url');
+Object.assign(process.env, { NODE_ENV: 'production', BENCH: '1' });
 
 const { openSession, sealSession } = await import('@/lib/session/cookie');
+const { guard } = await import('@/lib/guard');
+const { NextRequest } = await import('next/server');
 const { readCredential } = await import('@/lib/resource-server/bearer');
 const { createAccessTokenVerifier } = await import('@/lib/resource-server/access-token');
 
@@ -48,6 +52,21 @@ describe(`session cookie (${sealed.length} bytes)`, () => {
   });
   bench('sealSession (sign-in, refresh, activity touch)', async () => {
     await sealSession(data);
+  });
+});
+
+// The Edge guard's whole function, as the middleware runs it, on the bench's two pages: what it
+// does for a public page (the CSP nonce) and what it adds for a guarded one (open the cookie).
+const withCookie = (path: string) =>
+  new NextRequest(`http://localhost:3000${path}`, {
+    headers: { cookie: `__Host-session=${sealed}` },
+  });
+describe('the Edge guard, whole (lib/guard.ts)', () => {
+  bench('a public page, carrying the session cookie', async () => {
+    await guard(withCookie('/bench/public'));
+  });
+  bench('a guarded page, valid session (the opened-cookie cache warm)', async () => {
+    await guard(withCookie('/bench/guarded'));
   });
 });
 

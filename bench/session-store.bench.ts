@@ -4,11 +4,13 @@
  * once per request. Side by side: that read from Redis (a real redis-server on loopback, started
  * here) and from memory, next to opening a cookie-mode session cookie.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, bench, describe } from 'vitest';
 import { startRedis } from '../test/support/redis';
 import { localSizedTokens } from './fixtures';
 
-process.env.SESSION_SECRET = 'bench-session-secret-0123456789-abcdefgh';
+// Generated: production mode refuses a hand-written sample (lib/config.ts weakSecretReason).
+process.env.SESSION_SECRET = randomBytes(32).toString('base64url');
 
 const { openSession, sealSession } = await import('@/lib/session/cookie');
 const { createRedisStore } = await import('@/lib/session/store/redis');

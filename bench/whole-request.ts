@@ -443,6 +443,14 @@ async function main() {
       expect: 200,
       pids: app,
     },
+    // The same target again: an A/A control. Its ratio to the first is the noise floor of a run.
+    {
+      name: 'public page + cookie, again',
+      url: `${APP}/bench/public`,
+      headers: withCookie(),
+      expect: 200,
+      pids: app,
+    },
     {
       name: 'guarded page',
       url: `${APP}/bench/guarded`,
@@ -569,6 +577,12 @@ async function main() {
       'public page + cookie',
       'guarded page',
       'reported',
+    ),
+    ratioRow(
+      'A/A control: public page + cookie ÷ the same, again (the noise floor)',
+      'public page + cookie',
+      'public page + cookie, again',
+      'about 1.00x',
     ),
     ratioRow(
       'public page ÷ public page + cookie (carrying the cookie)',
