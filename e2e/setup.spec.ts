@@ -1,7 +1,7 @@
 /**
  * The setup doctor page is for development: in the production build it does not exist, so it
  * never tells a visitor how the deployment is configured. (The checks themselves are tested in
- * test/doctor/doctor.test.ts.)
+ * test/doctor/.)
  */
 import { expect, test } from '@playwright/test';
 

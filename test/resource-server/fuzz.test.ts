@@ -9,21 +9,17 @@
  * failure and in every assertion message.
  */
 import { afterAll, beforeAll, describe, expect, it, onTestFailed, vi } from 'vitest';
+import { b64json, b64url, decodeSegment, segments } from '../support/jws.ts';
+import { startFakeProvider, type FakeProvider } from '../support/provider.ts';
 import {
-  apiRequest,
   API_URL,
-  b64json,
-  b64url,
+  apiRequest,
   bearer,
   captureLogs,
-  decodeSegment,
   loadApi,
-  segments,
-  startIssuer,
   type Api,
-  type Issuer,
   type LogCapture,
-} from './issuer';
+} from '../support/resource-server.ts';
 
 const REQUESTS = 10_000;
 const CONCURRENCY = 32;
@@ -365,13 +361,13 @@ function describeCase(c: Case): string {
 
 // ---------------------------------------------------------------------------------------------
 
-let iss: Issuer;
+let iss: FakeProvider;
 let api: Api;
 let logs: LogCapture;
 let pool: Pool;
 
 beforeAll(async () => {
-  iss = await startIssuer();
+  iss = await startFakeProvider({ publish: ['rs', 'es'] });
   api = await loadApi(iss.issuer);
   logs = captureLogs();
   pool = {
@@ -461,7 +457,7 @@ describe(`fuzzing the route handlers (seed ${SEED})`, () => {
       const histogram = Object.fromEntries([...statuses].sort(([a], [b]) => a - b));
 
       console.info(
-        `fuzz: seed=${SEED} sent=${sent} skipped(Headers refused)=${skipped} statuses=${JSON.stringify(histogram)} introspections=${iss.introspectionRequests} jwks=${iss.jwksRequests} ${elapsedMs}ms`,
+        `fuzz: seed=${SEED} sent=${sent} skipped(Headers refused)=${skipped} statuses=${JSON.stringify(histogram)} introspections=${iss.introspectionRequests()} jwks=${iss.jwksRequests()} ${elapsedMs}ms`,
       );
       expect(failures, `seed=${SEED}: ${failures.slice(0, 5).join('\n')}`).toEqual([]);
       expect(sent).toBe(REQUESTS);

@@ -1,6 +1,6 @@
 /**
  * RFC 7662 introspection (lib/resource-server/introspection.ts) against a real /introspect
- * endpoint (./issuer.ts): what an answer must contain, the hashed cache and its lifetimes,
+ * endpoint (../support/provider.ts): what an answer must contain, the hashed cache and its lifetimes,
  * network failures (not cached; 503 through protect), and the resource server without
  * introspection credentials (opaque tokens refused).
  */
@@ -18,29 +18,31 @@ import {
 } from '@/lib/resource-server/introspection';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
+import { nowS } from '../support/jws.ts';
+import { parseChallenge } from '../support/challenge.ts';
+import { closedPort } from '../support/http.ts';
 import {
   API_AUDIENCE,
+  RS_CLIENT_ID,
+  RS_CLIENT_SECRET,
+  startFakeProvider,
+  type FakeProvider,
+} from '../support/provider.ts';
+import {
   apiRequest,
   bearer,
   captureLogs,
-  closedPort,
   freezeClock,
   loadApi,
-  nowS,
-  parseChallenge,
-  RS_CLIENT_ID,
-  RS_CLIENT_SECRET,
   sha256Hex,
-  startIssuer,
-  type Issuer,
   type LogCapture,
-} from './issuer';
+} from '../support/resource-server.ts';
 
-let iss: Issuer;
+let iss: FakeProvider;
 let logs: LogCapture;
 
 beforeAll(async () => {
-  iss = await startIssuer();
+  iss = await startFakeProvider({ publish: ['rs', 'es'] });
 });
 afterAll(() => iss.close());
 
@@ -146,27 +148,27 @@ describe('what an active answer must contain', () => {
   });
 
   it.each([
-    ['inactive', () => ({ active: false }), 'introspection_inactive'],
-    ['another audience', () => active({ aud: 'https://other-api.test' }), 'wrong_audience'],
-    ['no audience', () => active({ aud: undefined }), 'wrong_audience'],
-    ['exp in the past (beyond the tolerance)', () => active({ exp: nowS() - 120 }), 'expired'],
-    ['no exp', () => active({ exp: undefined }), 'missing_exp'],
-    ['exp as a string', () => active({ exp: String(nowS() + 300) }), 'missing_exp'],
-    ['nbf in the future', () => active({ nbf: nowS() + 600 }), 'not_yet_valid'],
-    ['another issuer', () => active({ iss: 'https://evil.example' }), 'wrong_issuer'],
-    ['a refresh token', () => active({ token_type: 'refresh_token' }), 'wrong_token_type'],
-    ['no client_id', () => active({ client_id: undefined }), 'missing_client_id'],
+    ['inactive', 'introspection_inactive', () => ({ active: false })],
+    ['another audience', 'wrong_audience', () => active({ aud: 'https://other-api.test' })],
+    ['no audience', 'wrong_audience', () => active({ aud: undefined })],
+    ['exp in the past (beyond the tolerance)', 'expired', () => active({ exp: nowS() - 120 })],
+    ['no exp', 'missing_exp', () => active({ exp: undefined })],
+    ['exp as a string', 'missing_exp', () => active({ exp: String(nowS() + 300) })],
+    ['nbf in the future', 'not_yet_valid', () => active({ nbf: nowS() + 600 })],
+    ['another issuer', 'wrong_issuer', () => active({ iss: 'https://evil.example' })],
+    ['a refresh token', 'wrong_token_type', () => active({ token_type: 'refresh_token' })],
+    ['no client_id', 'missing_client_id', () => active({ client_id: undefined })],
     // RFC 9449 §6.2: introspection says the token is DPoP-bound; it came as a bearer token.
     [
       'a DPoP-bound token (cnf.jkt)',
-      () => active({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
       'sender_constrained_token',
+      () => active({ cnf: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } }),
     ],
-  ])('refuses %s with reason %s', async (_label, answer, reason) => {
+  ] as const)('refuses %s with reason %s', async (_label, reason, answer) => {
     const token = opaque();
     iss.introspection.set(token, answer());
     expect(await reasonOf(introspector()(token))).toBe(reason);
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
   });
 
   it('refuses an answer whose sub is not a string, rather than making it a machine token', async () => {
@@ -198,7 +200,7 @@ describe('the cache', () => {
     const second = await introspect(token);
 
     expect(second).toEqual(first);
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
     const keys = introspect.cacheKeys();
     expect(keys).toEqual([sha256Hex(token)]);
     for (const key of keys) {
@@ -217,11 +219,11 @@ describe('the cache', () => {
     await introspect(token);
     clock.advance(39);
     await introspect(token);
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
 
     clock.advance(2);
     await introspect(token);
-    expect(iss.introspectionRequests).toBe(2);
+    expect(iss.introspectionRequests()).toBe(2);
   });
 
   it('expires an answer at exp when exp comes before the TTL', async () => {
@@ -236,11 +238,11 @@ describe('the cache', () => {
     // is now an expired token.
     clock.set(exp * 1000 - 1);
     expect((await introspect(token)).exp).toBe(exp);
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
 
     clock.set(exp * 1000 + 1000);
     expect(await reasonOf(introspect(token))).toBe('expired');
-    expect(iss.introspectionRequests).toBe(2);
+    expect(iss.introspectionRequests()).toBe(2);
   });
 
   it('caches an inactive answer briefly (inactiveTtlMs)', async () => {
@@ -251,13 +253,13 @@ describe('the cache', () => {
     expect(await reasonOf(introspect(token))).toBe('introspection_inactive');
     clock.advance(39);
     expect(await reasonOf(introspect(token))).toBe('introspection_inactive');
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
 
     // Activated meanwhile (e.g. a token just issued): seen once the short TTL is over.
     iss.introspection.set(token, active());
     clock.advance(2);
     expect((await introspect(token)).kind).toBe('machine');
-    expect(iss.introspectionRequests).toBe(2);
+    expect(iss.introspectionRequests()).toBe(2);
   });
 
   it('does not cache a network failure, which is no InvalidTokenError', async () => {
@@ -269,11 +271,11 @@ describe('the cache', () => {
     const error = await rejection(introspect(token));
     expect(error).not.toBeInstanceOf(InvalidTokenError);
     expect(introspect.cacheKeys()).toEqual([]);
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
 
     iss.introspectionMode = 'up';
     expect((await introspect(token)).kind).toBe('machine');
-    expect(iss.introspectionRequests).toBe(2);
+    expect(iss.introspectionRequests()).toBe(2);
   });
 
   it('does not cache an endpoint where nothing listens either', async () => {
@@ -293,7 +295,7 @@ describe('the cache', () => {
     const introspect = introspector();
     await reasonOf(introspect(opaque()));
     await reasonOf(introspect(opaque()));
-    expect(iss.introspectionRequests).toBe(2);
+    expect(iss.introspectionRequests()).toBe(2);
     expect(introspect.requests).toBe(2);
   });
 });
@@ -314,10 +316,10 @@ describe('a bound on concurrent introspection requests', () => {
     expect((outcomes[refused] as PromiseRejectedResult).reason).toBeInstanceOf(
       IntrospectionBusyError,
     );
-    expect(iss.introspectionRequests).toBe(2);
+    expect(iss.introspectionRequests()).toBe(2);
     // Once those are answered, there is room again.
     expect((await intro(tokens[refused]!)).sub).toBeDefined();
-    expect(iss.introspectionRequests).toBe(3);
+    expect(iss.introspectionRequests()).toBe(3);
   });
 
   it('counts a token once: concurrent lookups of the same token share one request and one slot', async () => {
@@ -327,7 +329,7 @@ describe('a bound on concurrent introspection requests', () => {
     const intro = introspector({ maxConcurrent: 1 });
     const outcomes = await Promise.allSettled([intro(token), intro(token), intro(token)]);
     expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
-    expect(iss.introspectionRequests).toBe(1);
+    expect(iss.introspectionRequests()).toBe(1);
   });
 });
 
@@ -428,7 +430,7 @@ describe('without introspection configured', () => {
     expect(logs.rejections()).toEqual([
       expect.objectContaining({ reason: 'opaque_not_supported', status: 401 }),
     ]);
-    expect(iss.introspectionRequests).toBe(0);
+    expect(iss.introspectionRequests()).toBe(0);
     logs.expectNoLeak(token);
 
     // JWTs still work.

@@ -1,5 +1,5 @@
 /**
- * The JWKS cache (lib/resource-server/jwks.ts) against a real JWKS endpoint (./issuer.ts):
+ * The JWKS cache (lib/resource-server/jwks.ts) against a real JWKS endpoint (../support/provider.ts):
  * caching, the refetch cooldown under a flood of unknown kids, stale keys while the endpoint is
  * down, a cold cache with the endpoint down (503 through protect, not 401), and key rotation.
  * Time is moved with a frozen Date.now (freezeClock), so cooldowns and max ages are exact and the
@@ -19,28 +19,28 @@ import {
 } from '@/lib/resource-server/jwks';
 import { protect } from '@/lib/resource-server/protect';
 import { createResourceServer } from '@/lib/resource-server/resource-server';
+import { b64json, newKeyPair, segments } from '../support/jws.ts';
 import {
   API_AUDIENCE,
+  startFakeProvider,
+  type FakeProvider,
+  type JwksMode,
+} from '../support/provider.ts';
+import {
   apiRequest,
-  b64json,
   bearer,
   captureLogs,
   CLOCK_TOLERANCE_S,
   freezeClock,
-  newKeyPair,
-  segments,
-  startIssuer,
-  type Issuer,
-  type JwksMode,
   type LogCapture,
-} from './issuer';
+} from '../support/resource-server.ts';
 
-let iss: Issuer;
+let iss: FakeProvider;
 let logs: LogCapture;
 let clock: ReturnType<typeof freezeClock>;
 
 beforeAll(async () => {
-  iss = await startIssuer();
+  iss = await startFakeProvider({ publish: ['rs', 'es'] });
 });
 afterAll(() => iss.close());
 
@@ -108,7 +108,7 @@ describe('caching', () => {
     expect(first.every((t) => t.sub === 'alice' && t.kind === 'user' && t.format === 'jwt')).toBe(
       true,
     );
-    expect(iss.jwksRequests).toBe(1);
+    expect(iss.jwksRequests()).toBe(1);
     expect(jwks.fetches).toBe(1);
   });
 
@@ -118,7 +118,7 @@ describe('caching', () => {
     const rs = await iss.mint();
     expect((await verify(es)).sub).toBe('alice');
     expect((await verify(rs)).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(1);
+    expect(iss.jwksRequests()).toBe(1);
   });
 });
 
@@ -138,16 +138,16 @@ describe('a flood of unknown kids', () => {
     }
 
     expect([...concurrent, ...sequential]).toEqual(Array(200).fill('unknown_kid'));
-    expect(iss.jwksRequests).toBeLessThanOrEqual(2);
-    expect(iss.jwksRequests).toBe(1); // the cold fetch; the unknown kids then fall in its cooldown
-    expect(jwks.fetches).toBe(iss.jwksRequests);
+    expect(iss.jwksRequests()).toBeLessThanOrEqual(2);
+    expect(iss.jwksRequests()).toBe(1); // the cold fetch; the unknown kids then fall in its cooldown
+    expect(jwks.fetches).toBe(iss.jwksRequests());
 
     // The next window allows one more refetch, and no more, however many kids arrive.
     clock.advance(1_001);
-    const before = iss.jwksRequests;
+    const before = iss.jwksRequests();
     const next = await Promise.all((await unknownKidTokens(200)).map((t) => reasonOf(verify(t))));
     expect(next).toEqual(Array(200).fill('unknown_kid'));
-    expect(iss.jwksRequests - before).toBe(1);
+    expect(iss.jwksRequests() - before).toBe(1);
 
     // A genuine token still validates from the cache.
     expect((await verify(await iss.mint())).sub).toBe('alice');
@@ -165,7 +165,7 @@ describe('while the JWKS endpoint is down', () => {
     async (_label, mode) => {
       const { jwks, verify } = verifierFor({ cooldownMs: 30_000, maxAgeMs: 10 * 60_000 });
       expect((await verify(await iss.mint())).sub).toBe('alice');
-      expect(iss.jwksRequests).toBe(1);
+      expect(iss.jwksRequests()).toBe(1);
 
       iss.jwksMode = mode;
       clock.advance(10 * 60_000 + 1); // past maxAge (and the cooldown): the next verification tries to refresh
@@ -176,13 +176,13 @@ describe('while the JWKS endpoint is down', () => {
       ]) {
         expect((await verify(token)).sub).toBe('alice');
       }
-      expect(iss.jwksRequests, 'a refresh was attempted and failed').toBe(2);
+      expect(iss.jwksRequests(), 'a refresh was attempted and failed').toBe(2);
       expect(jwks.fetches).toBe(2);
 
       // Stale keys are kept across several failed refreshes, retried once per cooldown.
       clock.advance(30_001);
       expect((await verify(await iss.mint())).sub).toBe('alice');
-      expect(iss.jwksRequests).toBe(3);
+      expect(iss.jwksRequests()).toBe(3);
 
       // An unknown kid is still the caller's problem (401), not an outage.
       const [unknown] = await unknownKidTokens(1);
@@ -203,12 +203,12 @@ describe('while the JWKS endpoint is down', () => {
       );
       expect(error).toBeInstanceOf(JwksUnavailableError);
       expect(error).not.toBeInstanceOf(InvalidTokenError);
-      expect(iss.jwksRequests).toBe(1);
+      expect(iss.jwksRequests()).toBe(1);
 
       // A cold cache is not held back by the cooldown.
       iss.jwksMode = 'up';
       expect((await verify(token)).sub).toBe('alice');
-      expect(iss.jwksRequests).toBe(2);
+      expect(iss.jwksRequests()).toBe(2);
     },
   );
 
@@ -265,7 +265,7 @@ describe('key rotation', () => {
     const COOLDOWN_MS = 30_000;
     const { jwks, verify } = verifierFor({ cooldownMs: COOLDOWN_MS });
     expect((await verify(await iss.mint())).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(1);
+    expect(iss.jwksRequests()).toBe(1);
 
     const keyB = await newKeyPair('RS256', 'rs-2');
     iss.jwks = [...iss.jwks, keyB.jwk];
@@ -282,13 +282,13 @@ describe('key rotation', () => {
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value.sub : undefined))).toEqual(
       Array(10).fill('alice'),
     );
-    expect(iss.jwksRequests).toBe(2);
+    expect(iss.jwksRequests()).toBe(2);
     expect(jwks.fetches).toBe(2);
 
     // The old key still validates; nothing more is fetched.
     expect((await verify(await iss.mint())).sub).toBe('alice');
     expect((await verify(burst[0]!)).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(2);
+    expect(iss.jwksRequests()).toBe(2);
   });
 
   it('refuses a key published within the cooldown of the last fetch until the cooldown has passed (documented trade-off)', async () => {
@@ -301,15 +301,15 @@ describe('key rotation', () => {
     const token = await iss.mint({}, { kid: 'rs-3' }, keyB.privateKey);
 
     expect(await reasonOf(verify(token))).toBe('unknown_kid');
-    expect(iss.jwksRequests).toBe(1);
+    expect(iss.jwksRequests()).toBe(1);
 
     clock.advance(COOLDOWN_MS - 1);
     expect(await reasonOf(verify(token))).toBe('unknown_kid');
-    expect(iss.jwksRequests).toBe(1);
+    expect(iss.jwksRequests()).toBe(1);
 
     clock.advance(2);
     expect((await verify(token)).sub).toBe('alice');
-    expect(iss.jwksRequests).toBe(2);
+    expect(iss.jwksRequests()).toBe(2);
   });
 
   it('drops a retired key at the next refetch', async () => {

@@ -1,16 +1,62 @@
 /**
- * The fake OpenID provider for the client's unit tests (a helper module, not a test file): one
- * configurable provider that test/client/callback.test.ts and the hostile-provider tests
- * (test/client/hostile-provider/) share.
+ * The fake OpenID provider of the unit tests (a helper module, not a test file). One configurable
+ * provider serves every suite that needs one:
  *
- * A real node:http server on 127.0.0.1 (ephemeral port; issuer `http://localhost:<port>`, plain
- * http being allowed for loopback only) with discovery, a token endpoint and a JWKS. It records
- * every request (method, path, form body). It behaves like a real provider (client_secret_basic,
- * one-time codes bound to the authorization request's redirect_uri, PKCE S256 and nonce) except
- * where a test tells it to misbehave. The token endpoint answers a code exchange in one of two
- * ways:
+ * - the client's tests (test/client/callback.test.ts, test/client/hostile-provider/), with the
+ *   client loader ./client.ts;
+ * - the resource server's tests (test/resource-server/, test/providers/token-shapes/), with the
+ *   route-handler loader ./resource-server.ts;
+ * - the setup doctor's tests (test/doctor/).
  *
- * - Per login (the default). A test starts a real login and picks a named `Behaviour` for it:
+ * WHAT IT SERVES. A real node:http server on 127.0.0.1, on an ephemeral port. The issuer is
+ * `http://localhost:<port>` (plain http is allowed for loopback only), followed by `path` when one
+ * is given. Under the issuer it serves:
+ *
+ * - `/.well-known/openid-configuration`: discovery. For an issuer with a path it also answers at
+ *   the origin, so a test can configure the issuer without its path;
+ * - `/auth`: advertised only. `nextLogin` plays the authorization endpoint (see below);
+ * - `/token`: the authorization_code grant (one-time codes bound to the authorization request's
+ *   redirect_uri, PKCE S256, nonce), refresh_token and client_credentials, for one registered
+ *   client (client_secret_basic or client_secret_post);
+ * - `/jwks`: the published keys;
+ * - `/introspect`: RFC 7662 introspection, for the resource server's credentials
+ *   (RS_CLIENT_ID, RS_CLIENT_SECRET, HTTP Basic);
+ * - `/attacker/*`: a key set holding the forging key. A token that points a verifier there
+ *   (jku, x5u) would verify if it were followed; the tests check that it is never asked.
+ *
+ * `/logout` and `/revoke` are advertised in discovery but not served. Every request is recorded
+ * (method, path, form body, client credentials) in `requests`.
+ *
+ * It behaves like a real provider unless a test tells it to misbehave.
+ *
+ * HOW TO CONFIGURE IT. `startFakeProvider(options)` takes:
+ *
+ * - `path`: the issuer's path, e.g. '/oidc' (none by default);
+ * - `publish`: the keys the JWKS starts with (see Keys below);
+ * - `client`: the client registered at the token endpoint, to which the access tokens are also
+ *   issued. By default CLIENT_ID and CLIENT_SECRET are registered and the access tokens name
+ *   client 'app';
+ * - `slowMs`: how long `slow` answers take (10 s by default).
+ *
+ * While it runs, a test sets members:
+ *
+ * - Discovery: `discovery` makes it fail (503) or answer late, `discoveryIssuer` makes the
+ *   document name another issuer, and `metadata` adds, changes or removes (`undefined`) other
+ *   members. `refuseConnections()` takes the provider off the network (connection refused).
+ *
+ * - Keys: `keys` holds four key pairs. `rs` (RS256) signs the ID tokens and the access tokens.
+ *   `standby` (RS256) is the next key, published ahead of a rotation as providers do. `es` is an
+ *   ES256 key. `forge` (RS256) is never published: an attacker's key, and the client tests'
+ *   unpublished key. `publish` picks what /jwks starts with. The default is ['rs', 'standby'], so
+ *   an ID token without `kid` matches two keys. The resource-server tests publish ['rs', 'es'],
+ *   one key per algorithm, and the doctor's tests ['rs']. `jwks` is the published list: replace
+ *   it or add to it.
+ *   `rotateKeys()` is an abrupt rotation: two new RSA keys replace the JWKS, and the old signing
+ *   key is retired (the `retired-key` behaviour still signs with it). `jwksMode` makes /jwks answer
+ *   503 ('unavailable'), drop the connection ('drop') or answer late ('slow').
+ *
+ * - Sign-in, per login (the default). A test starts a real login and picks a named `Behaviour`
+ *   for it:
  *
  *     const { authorizationUrl, transaction } = await client.startLogin('/');
  *     const login = provider.nextLogin('expired', authorizationUrl);
@@ -24,24 +70,31 @@
  *   The authorization response is built by the test (`login.callbackUrl(variant)`); the provider
  *   only supplies its `iss` (RFC 9207).
  *
- * - A fixed reply. A test that builds its own ID tokens sets `provider.tokenReply`: from then on
+ * - Sign-in, a fixed reply. A test that builds its own ID tokens sets `tokenReply`: from then on
  *   every authorization_code request is answered with it once the client authentication checks
- *   out and code, code_verifier and redirect_uri are present. Codes are not looked up, so any
- *   code and any transaction will do; such a test signs its tokens with `signingKey()` (published
- *   in the JWKS) or `unpublishedKey()`.
+ *   out and code, code_verifier and redirect_uri are present. Codes are not looked up, so any code
+ *   and any transaction will do. Such a test signs its tokens with `signingKey()` (published) or
+ *   `unpublishedKey()`.
  *
- * Discovery is per provider, since it happens before any login: `provider.discovery` makes it
- * fail or answer late, `provider.discoveryIssuer` makes the document name another issuer, and
- * `refuseConnections()` takes the provider off the network (connection refused).
+ * - Any token request. `tokenEndpoint`, when set, answers every token request in the provider's
+ *   place, without any check of its own (the request is still recorded).
  *
- * Keys: the JWKS always publishes two RSA RS256 keys (the signing key and a standby key, as
- * providers do ahead of a rotation), so an ID token without `kid` matches two keys. A third RSA
- * key is never published. `rotateKeys()` is an abrupt rotation: the JWKS is replaced by two new
- * keys and the old signing key is retired (the `retired-key` behaviour still signs with it).
+ * - Access tokens. `mint()` signs an RFC 9068 access token for the API (API_AUDIENCE) with the
+ *   signing key; `claims()` gives its default claims. Both take overrides, where `undefined`
+ *   removes a member. The client_credentials grant answers with such a token for the client
+ *   itself (sub and client_id), for the `resource` and `scope` it asked for.
+ *
+ * - Introspection. `introspection` maps a token to its answer (`{ active: false }` for any other
+ *   token); `introspectionMode` 'drop' drops the connection; `introspectionDelayMs` delays the
+ *   answer.
+ *
+ * Clocks. ID tokens are dated by Date.now, which the client checks them against: a test that
+ * freezes Date.now moves both. Access tokens are dated by the real clock (`nowS` of ./jws.ts),
+ * which jose checks them against.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
+import { SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
 import {
   basicCredentials,
   corruptSignature,
@@ -49,8 +102,17 @@ import {
   readBody,
   sendJson,
 } from './http.ts';
+import {
+  b64json,
+  merge,
+  newKeyPair,
+  nowS,
+  signSegments,
+  type KeyPair,
+  type Overrides,
+} from './jws.ts';
 
-/** The one client the provider knows (client_secret_basic); test/support/client.ts configures it. */
+/** The client the provider knows by default (client_secret_basic); ./client.ts configures it. */
 export const CLIENT_ID = 'test-client';
 export const CLIENT_SECRET = 'test-client-secret';
 /** The subject of every login. */
@@ -60,8 +122,14 @@ export const HTML_ERROR_DESCRIPTION = '<script>alert(1)</script><img src=x onerr
 /** The issuer a `wrong-iss` ID token and authorization response name: ours, with a trailing slash. */
 export const wrongIssuer = (issuer: string) => `${issuer}/`;
 
+/** The audience of the access tokens `mint()` signs: the API's. */
+export const API_AUDIENCE = 'https://api.test';
+/** The resource server's credentials at the introspection endpoint. */
+export const RS_CLIENT_ID = 'test-resource-server';
+export const RS_CLIENT_SECRET = 'test-resource-server-secret';
+
 // ---------------------------------------------------------------------------------------------
-// Behaviours.
+// Behaviours of a login.
 
 /** The token response carries an ID token that is wrong in this way. */
 export const ID_TOKEN_FAULTS = [
@@ -117,33 +185,41 @@ export type AuthorizationResponse =
 
 export type DiscoveryMode = 'up' | 'unavailable' /* 503 */ | 'slow'; /* answers after slowMs */
 
+/** 'up' serves the keys; 'unavailable' answers 503; 'drop' destroys the socket; 'slow' waits slowMs. */
+export type JwksMode = 'up' | 'unavailable' | 'drop' | 'slow';
+
+/** What each JWKS fault of a login makes of /jwks. */
+const JWKS_FAULT_MODES: Record<JwksFault, JwksMode> = {
+  'jwks-unavailable': 'unavailable',
+  'jwks-dropped': 'drop',
+  'jwks-slow': 'slow',
+};
+
 // ---------------------------------------------------------------------------------------------
-// Keys, shared by every provider in a test file (RSA key generation is slow).
+// Keys. The RSA keys come from a pool shared by every provider in a test file (RSA key
+// generation is slow); each provider publishes them under its own kids.
 
 /** A key a test can sign its own ID tokens with, under `kid`. */
-export interface SigningKey {
-  kid: string;
-  privateKey: CryptoKey;
+export type SigningKey = Pick<KeyPair, 'kid' | 'privateKey'>;
+
+export interface ProviderKeys {
+  /** RS256: signs the ID tokens and the access tokens (kid rs-1, then rs-2 after a rotation...). */
+  rs: KeyPair;
+  /** RS256: the next signing key (kid standby-1...). */
+  standby: KeyPair;
+  /** ES256 (kid es-1). */
+  es: KeyPair;
+  /** RS256, never published (kid attacker-1). */
+  forge: KeyPair;
 }
 
-interface Key extends SigningKey {
-  jwk: JWK;
-}
+const rsaPool: Array<Promise<KeyPair>> = [];
 
-const keyPool: Array<Promise<Key>> = [];
-
-function poolKey(index: number): Promise<Key> {
-  keyPool[index] ??= generateKeyPair('RS256', { extractable: true }).then(
-    async ({ privateKey, publicKey }) => {
-      const kid = `rsa-${index}`;
-      return {
-        kid,
-        privateKey,
-        jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' },
-      };
-    },
-  );
-  return keyPool[index];
+/** RSA key number `index` of this test file's pool, under `kid`. */
+async function pooledRsaKey(index: number, kid: string): Promise<KeyPair> {
+  rsaPool[index] ??= newKeyPair('RS256', `pool-${index}`);
+  const pair = await rsaPool[index];
+  return { ...pair, kid, jwk: { ...pair.jwk, kid } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,11 +227,15 @@ function poolKey(index: number): Promise<Key> {
 
 export interface RecordedRequest {
   method: string;
+  /** The path from the origin (the issuer's path included). */
   path: string;
+  /** The form body; empty for a GET. */
   body: URLSearchParams;
+  /** The client authentication: HTTP Basic, or client_id and client_secret in the body. */
+  credentials?: { id: string; secret: string };
 }
 
-/** What POST /token answers to every code exchange while `provider.tokenReply` is set. */
+/** An answer of the token endpoint (`tokenReply`, `tokenEndpoint`). */
 export interface TokenReply {
   status: number;
   body: Record<string, unknown>;
@@ -173,13 +253,34 @@ export interface Login {
 }
 
 export interface FakeProvider {
+  /** `http://localhost:<port>` and the path, exactly as the metadata states it. */
   readonly issuer: string;
-  /** Every request the provider received, in order. */
-  readonly requests: RecordedRequest[];
+  readonly jwksUri: URL;
+  readonly introspectionEndpoint: string;
+
+  // Discovery.
   /** How discovery answers; `up` by default. */
   discovery: DiscoveryMode;
   /** The `issuer` the discovery document claims; the real issuer unless a test says otherwise. */
   discoveryIssuer: string;
+  /** Merged onto the discovery document; a member set to `undefined` removes it. */
+  metadata: Overrides;
+
+  // Keys.
+  /** The provider's keys; `rotateKeys()` replaces `rs` and `standby`. */
+  readonly keys: ProviderKeys;
+  /** The keys /jwks publishes; replace it or add to it. */
+  jwks: JWK[];
+  /** How /jwks answers, unless a login's JWKS fault applies; `up` by default. */
+  jwksMode: JwksMode;
+  /** The key that signs the ID tokens now (`keys.rs`); the JWKS publishes it. */
+  signingKey(): SigningKey;
+  /** A key the JWKS never publishes (`keys.forge`). */
+  unpublishedKey(): SigningKey;
+  /** Abrupt rotation: two new keys replace the JWKS; the old signing key is retired. */
+  rotateKeys(): Promise<void>;
+
+  // The token endpoint.
   /**
    * When set, every authorization_code request is answered with this, once the client
    * authentication checks out and code, code_verifier and redirect_uri are present (codes from
@@ -187,26 +288,61 @@ export interface FakeProvider {
    * The refresh grant is unaffected.
    */
   tokenReply: TokenReply | undefined;
-  /** The key that signs the ID tokens now; the JWKS publishes it. */
-  signingKey(): SigningKey;
-  /** A key the JWKS never publishes. */
-  unpublishedKey(): SigningKey;
+  /** When set, answers every token request in the provider's place, without any check. */
+  tokenEndpoint: ((request: RecordedRequest) => TokenReply | Promise<TokenReply>) | undefined;
   /** Plays the authorization endpoint for `authorizationUrl` (from startLogin). */
   nextLogin(behaviour: Behaviour, authorizationUrl: URL): Login;
   /** A refresh token whose refresh request gets `behaviour`; refreshed ID tokens are for `sub`. */
   issueRefreshToken(behaviour: Behaviour, sub?: string): string;
-  /** Abrupt rotation: two new keys replace the JWKS; the old signing key is retired. */
-  rotateKeys(): Promise<void>;
-  /** Stops listening: from now on, connections to the issuer are refused. */
-  refuseConnections(): Promise<void>;
+
+  // Access tokens.
+  /**
+   * Default access-token claims (RFC 9068 §2.2) for alice, issued to client 'app' (or the client
+   * given at the start); overrides merged on top.
+   */
+  claims(overrides?: Overrides): Overrides;
+  /**
+   * Signs an access token: header {alg: RS256, typ: at+jwt, kid}, the default claims, the
+   * signing key. Overrides set to `undefined` remove a member.
+   */
+  mint(claims?: Overrides, header?: Overrides, key?: CryptoKey): Promise<string>;
+
+  // Introspection.
+  /** What /introspect answers per token; `{ active: false }` for any other. */
+  introspection: Map<string, Record<string, unknown>>;
+  /** 'drop' destroys the socket of introspection requests. */
+  introspectionMode: 'up' | 'drop';
+  /** How long /introspect takes to answer, in ms (0 by default). */
+  introspectionDelayMs: number;
+  /** The `token` parameters /introspect received, in order. */
+  introspectedTokens: string[];
+
+  // Requests.
+  /** Every request the provider received, in order. */
+  readonly requests: RecordedRequest[];
+  /** How many requests went to `path` (from the origin). */
+  requestsTo(path: string): number;
   /** The requests to the token endpoint, in order. */
   tokenRequests(): RecordedRequest[];
   jwksRequests(): number;
   discoveryRequests(): number;
+  introspectionRequests(): number;
+
+  /** Stops listening: from now on, connections to the issuer are refused. */
+  refuseConnections(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface ProviderOptions {
+  /** The issuer's path, e.g. '/oidc'; none by default. */
+  path?: string;
+  /** The keys /jwks publishes at the start; ['rs', 'standby'] by default. */
+  publish?: Array<'rs' | 'standby' | 'es'>;
+  /**
+   * The client registered at the token endpoint, and the client_id of the access tokens;
+   * CLIENT_ID and CLIENT_SECRET by default, with access tokens for client_id 'app'.
+   */
+  client?: { id: string; secret: string };
   /** How long `slow` answers take. Make it longer than the client's limit. */
   slowMs?: number;
 }
@@ -220,20 +356,31 @@ interface AuthorizationRequest {
   used: boolean;
 }
 
+const DISCOVERY_PATH = '/.well-known/openid-configuration';
 const random = () => randomBytes(16).toString('base64url');
-const nowS = () => Math.floor(Date.now() / 1000);
+/** Seconds by Date.now, which the client checks ID tokens against (a frozen clock included). */
+const dateNowS = () => Math.floor(Date.now() / 1000);
 
 export async function startFakeProvider(options: ProviderOptions = {}): Promise<FakeProvider> {
+  const prefix = options.path ?? '';
   const slowMs = options.slowMs ?? 10_000;
-  const keys = await Promise.all([poolKey(0), poolKey(1), poolKey(2)]);
-  let [signingKey, standbyKey] = keys;
-  const unpublishedKey = keys[2];
-  let retiredKey: Key | undefined;
-  let nextPoolIndex = 3;
+  const client = options.client ?? { id: CLIENT_ID, secret: CLIENT_SECRET };
+  /** The client_id of the access tokens: the client a test registers, else 'app'. */
+  const accessTokenClientId = options.client?.id ?? 'app';
+  const [rs, standby, forge, es] = await Promise.all([
+    pooledRsaKey(0, 'rs-1'),
+    pooledRsaKey(1, 'standby-1'),
+    pooledRsaKey(2, 'attacker-1'),
+    newKeyPair('ES256', 'es-1'),
+  ]);
+  const keys: ProviderKeys = { rs, standby, es, forge };
+  let retiredKey: KeyPair | undefined;
+  let generation = 1;
 
   const logins = new Map<string, AuthorizationRequest>();
   const refreshTokens = new Map<string, { behaviour: Behaviour; sub: string }>();
-  let jwksFault: JwksFault | undefined;
+  /** The JWKS fault of the last login whose token request was answered, if it had one. */
+  let loginJwksFault: JwksFault | undefined;
   const timers = new Set<NodeJS.Timeout>();
   let listening = true;
 
@@ -251,81 +398,90 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
     timers.add(timer);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', provider.issuer).pathname;
-    const body = new URLSearchParams(await readBody(req));
-    provider.requests.push({ method: req.method ?? '', path, body });
+  const jwksMode = (): JwksMode =>
+    loginJwksFault ? JWKS_FAULT_MODES[loginJwksFault] : provider.jwksMode;
+  const isDiscovery = (path: string) =>
+    path === `${prefix}${DISCOVERY_PATH}` || path === DISCOVERY_PATH;
 
-    if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
-      const document = {
-        issuer: provider.discoveryIssuer,
-        authorization_endpoint: `${provider.issuer}/auth`,
-        token_endpoint: `${provider.issuer}/token`,
-        jwks_uri: `${provider.issuer}/jwks`,
-        authorization_response_iss_parameter_supported: true,
-        id_token_signing_alg_values_supported: ['RS256'],
-        response_types_supported: ['code'],
-        subject_types_supported: ['public'],
-        code_challenge_methods_supported: ['S256'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic'],
-      };
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? '';
+    const path = new URL(req.url ?? '/', provider.issuer).pathname;
+    // A dropped connection is cut before the body is read.
+    const drop =
+      (method === 'GET' && path === `${prefix}/jwks` && jwksMode() === 'drop') ||
+      (path === `${prefix}/introspect` && provider.introspectionMode === 'drop');
+    const body = new URLSearchParams(drop ? '' : await readBody(req));
+    const request: RecordedRequest = {
+      method,
+      path,
+      body,
+      credentials: basicCredentials(req.headers.authorization) ?? postedCredentials(body),
+    };
+    provider.requests.push(request);
+    if (drop) return void req.socket.destroy();
+
+    if (method === 'GET' && isDiscovery(path)) {
+      const document = discoveryDocument();
       if (provider.discovery === 'unavailable')
         return sendJson(res, 503, { error: 'temporarily_unavailable' });
       if (provider.discovery === 'slow') return later(slowMs, () => sendJson(res, 200, document));
       return sendJson(res, 200, document);
     }
-
-    if (req.method === 'GET' && path === '/jwks') {
-      const jwks = { keys: [signingKey.jwk, standbyKey.jwk] };
-      switch (jwksFault) {
-        case 'jwks-unavailable':
-          return sendJson(res, 503, { error: 'temporarily_unavailable' });
-        case 'jwks-dropped':
-          req.socket.destroy();
-          return;
-        case 'jwks-slow':
+    if (method === 'GET' && path === `${prefix}/jwks`) {
+      const jwks = { keys: provider.jwks };
+      switch (jwksMode()) {
+        case 'unavailable':
+          return sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'retry-after': '1' });
+        case 'slow':
           return later(slowMs, () => sendJson(res, 200, jwks));
         default:
           return sendJson(res, 200, jwks);
       }
     }
+    if (method === 'POST' && path === `${prefix}/token`) return answerTokenRequest(res, request);
+    if (path === `${prefix}/introspect`) return answerIntrospection(res, request);
+    // A key set an attacker points at (jku, x5u): a verifier that followed it would accept the
+    // forgery, so the tests assert it is never asked.
+    if (path.startsWith(`${prefix}/attacker/`))
+      return sendJson(res, 200, { keys: [keys.forge.jwk] });
+    return sendJson(res, 404, { error: 'not_found' });
+  }
 
-    if (req.method === 'POST' && path === '/token') {
-      const credentials = basicCredentials(req.headers.authorization);
-      if (credentials?.id !== CLIENT_ID || credentials.secret !== CLIENT_SECRET)
-        return sendJson(res, 401, { error: 'invalid_client' });
+  function discoveryDocument(): Overrides {
+    const { issuer } = provider;
+    return merge(
+      {
+        issuer: provider.discoveryIssuer,
+        authorization_endpoint: `${issuer}/auth`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: provider.jwksUri.href,
+        end_session_endpoint: `${issuer}/logout`,
+        revocation_endpoint: `${issuer}/revoke`,
+        introspection_endpoint: provider.introspectionEndpoint,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        code_challenge_methods_supported: ['S256'],
+        authorization_response_iss_parameter_supported: true,
+        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      },
+      provider.metadata,
+    );
+  }
 
-      if (body.get('grant_type') === 'authorization_code') {
-        if (provider.tokenReply) {
-          for (const name of ['code', 'code_verifier', 'redirect_uri']) {
-            if (!body.get(name))
-              return sendJson(res, 400, {
-                error: 'invalid_request',
-                error_description: `${name} missing`,
-              });
-          }
-          return sendJson(res, provider.tokenReply.status, provider.tokenReply.body);
-        }
-        const login = logins.get(body.get('code') ?? '');
-        if (!login || login.used)
-          return sendJson(res, 400, {
-            error: 'invalid_grant',
-            error_description: 'unknown or used code',
-          });
-        login.used = true;
-        if (body.get('redirect_uri') !== login.redirectUri)
-          return sendJson(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
-        const verifier = body.get('code_verifier') ?? '';
-        if (createHash('sha256').update(verifier).digest('base64url') !== login.codeChallenge) {
-          return sendJson(res, 400, {
-            error: 'invalid_grant',
-            error_description: 'PKCE verification failed',
-          });
-        }
-        return answerToken(res, login.behaviour, SUBJECT, login.nonce);
-      }
+  async function answerTokenRequest(res: ServerResponse, request: RecordedRequest): Promise<void> {
+    if (provider.tokenEndpoint) {
+      const { status, body } = await provider.tokenEndpoint(request);
+      return sendJson(res, status, body);
+    }
+    const { body, credentials } = request;
+    if (credentials?.id !== client.id || credentials.secret !== client.secret)
+      return sendJson(res, 401, { error: 'invalid_client' });
 
-      if (body.get('grant_type') === 'refresh_token') {
+    switch (body.get('grant_type')) {
+      case 'authorization_code':
+        return answerCodeExchange(res, body);
+      case 'refresh_token': {
         const grant = refreshTokens.get(body.get('refresh_token') ?? '');
         if (!grant)
           return sendJson(res, 400, {
@@ -334,9 +490,52 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
           });
         return answerToken(res, grant.behaviour, grant.sub, undefined);
       }
-      return sendJson(res, 400, { error: 'unsupported_grant_type' });
+      case 'client_credentials': {
+        const accessToken = await provider.mint({
+          sub: client.id,
+          client_id: client.id,
+          aud: body.get('resource') ?? 'urn:default',
+          scope: body.get('scope') ?? '',
+        });
+        return sendJson(res, 200, {
+          access_token: accessToken,
+          token_type: 'Bearer',
+          expires_in: 300,
+        });
+      }
+      default:
+        return sendJson(res, 400, { error: 'unsupported_grant_type' });
     }
-    return sendJson(res, 404, { error: 'not_found' });
+  }
+
+  async function answerCodeExchange(res: ServerResponse, body: URLSearchParams): Promise<void> {
+    if (provider.tokenReply) {
+      for (const name of ['code', 'code_verifier', 'redirect_uri']) {
+        if (!body.get(name))
+          return sendJson(res, 400, {
+            error: 'invalid_request',
+            error_description: `${name} missing`,
+          });
+      }
+      return sendJson(res, provider.tokenReply.status, provider.tokenReply.body);
+    }
+    const login = logins.get(body.get('code') ?? '');
+    if (!login || login.used)
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'unknown or used code',
+      });
+    login.used = true;
+    if (body.get('redirect_uri') !== login.redirectUri)
+      return sendJson(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri' });
+    const verifier = body.get('code_verifier') ?? '';
+    if (createHash('sha256').update(verifier).digest('base64url') !== login.codeChallenge) {
+      return sendJson(res, 400, {
+        error: 'invalid_grant',
+        error_description: 'PKCE verification failed',
+      });
+    }
+    return answerToken(res, login.behaviour, SUBJECT, login.nonce);
   }
 
   /** The token endpoint's answer for `behaviour`; `nonce` is undefined for a refresh. */
@@ -346,7 +545,7 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
     sub: string,
     nonce: string | undefined,
   ): Promise<void> {
-    jwksFault = (JWKS_FAULTS as readonly string[]).includes(behaviour)
+    loginJwksFault = (JWKS_FAULTS as readonly string[]).includes(behaviour)
       ? (behaviour as JwksFault)
       : undefined;
     switch (behaviour) {
@@ -392,21 +591,21 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
     sub: string,
     nonce: string | undefined,
   ): Promise<string> {
-    const now = nowS();
+    const now = dateNowS();
     const claims: JWTPayload = {
       iss: provider.issuer,
       sub,
-      aud: CLIENT_ID,
+      aud: client.id,
       iat: now,
       exp: now + 300,
       nonce,
     };
-    let key = signingKey;
-    let kid: string | undefined = signingKey.kid;
+    let key = keys.rs;
+    let kid: string | undefined = keys.rs.kid;
     switch (behaviour) {
       case 'unpublished-key':
-        key = unpublishedKey;
-        kid = unpublishedKey.kid;
+        key = keys.forge;
+        kid = keys.forge.kid;
         break;
       case 'retired-key':
         if (!retiredKey) throw new Error('retired-key needs a rotateKeys() first');
@@ -425,11 +624,11 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
         claims.aud = 'another-client';
         break;
       case 'aud-array-wrong-azp':
-        claims.aud = [CLIENT_ID, 'another-client'];
+        claims.aud = [client.id, 'another-client'];
         claims.azp = 'another-client';
         break;
       case 'aud-array-no-azp':
-        claims.aud = [CLIENT_ID, 'another-client'];
+        claims.aud = [client.id, 'another-client'];
         break;
       case 'expired':
         claims.iat = now - 900;
@@ -458,7 +657,26 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
     return behaviour === 'bad-signature' ? corruptSignature(jwt) : jwt;
   }
 
-  const origin = await listenOnLoopback(server);
+  async function answerIntrospection(res: ServerResponse, request: RecordedRequest): Promise<void> {
+    if (request.method !== 'POST') return sendJson(res, 405, { error: 'invalid_request' });
+    const { credentials } = request;
+    if (credentials?.id !== RS_CLIENT_ID || credentials.secret !== RS_CLIENT_SECRET) {
+      return sendJson(
+        res,
+        401,
+        { error: 'invalid_client' },
+        { 'www-authenticate': 'Basic realm="introspection"' },
+      );
+    }
+    const token = request.body.get('token');
+    if (!token) return sendJson(res, 400, { error: 'invalid_request' });
+    provider.introspectedTokens.push(token);
+    if (provider.introspectionDelayMs)
+      await new Promise((resolve) => setTimeout(resolve, provider.introspectionDelayMs));
+    return sendJson(res, 200, provider.introspection.get(token) ?? { active: false });
+  }
+
+  const issuer = `${await listenOnLoopback(server)}${prefix}`;
 
   function stop(): Promise<void> {
     for (const timer of timers) clearTimeout(timer);
@@ -472,13 +690,31 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
   }
 
   const provider: FakeProvider = {
-    issuer: origin,
-    requests: [],
+    issuer,
+    jwksUri: new URL(`${issuer}/jwks`),
+    introspectionEndpoint: `${issuer}/introspect`,
+
     discovery: 'up',
-    discoveryIssuer: origin,
+    discoveryIssuer: issuer,
+    metadata: {},
+
+    keys,
+    jwks: (options.publish ?? ['rs', 'standby']).map((name) => keys[name].jwk),
+    jwksMode: 'up',
+    signingKey: () => keys.rs,
+    unpublishedKey: () => keys.forge,
+    async rotateKeys() {
+      retiredKey = keys.rs;
+      generation += 1;
+      [keys.rs, keys.standby] = await Promise.all([
+        pooledRsaKey(2 * generation - 1, `rs-${generation}`),
+        pooledRsaKey(2 * generation, `standby-${generation}`),
+      ]);
+      provider.jwks = [keys.rs.jwk, keys.standby.jwk];
+    },
+
     tokenReply: undefined,
-    signingKey: () => ({ kid: signingKey.kid, privateKey: signingKey.privateKey }),
-    unpublishedKey: () => ({ kid: unpublishedKey.kid, privateKey: unpublishedKey.privateKey }),
+    tokenEndpoint: undefined,
 
     nextLogin(behaviour, authorizationUrl) {
       const q = authorizationUrl.searchParams;
@@ -490,7 +726,7 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
       if (authorizationUrl.origin + authorizationUrl.pathname !== `${provider.issuer}/auth`)
         throw new Error('not our authorization endpoint');
       if (
-        get('client_id') !== CLIENT_ID ||
+        get('client_id') !== client.id ||
         get('response_type') !== 'code' ||
         get('code_challenge_method') !== 'S256'
       ) {
@@ -553,23 +789,52 @@ export async function startFakeProvider(options: ProviderOptions = {}): Promise<
       return token;
     },
 
-    async rotateKeys() {
-      retiredKey = signingKey;
-      [signingKey, standbyKey] = await Promise.all([
-        poolKey(nextPoolIndex),
-        poolKey(nextPoolIndex + 1),
-      ]);
-      nextPoolIndex += 2;
+    claims: (overrides = {}) => {
+      const now = nowS();
+      return merge(
+        {
+          iss: issuer,
+          sub: 'alice',
+          aud: API_AUDIENCE,
+          client_id: accessTokenClientId,
+          scope: 'notes:read notes:write',
+          iat: now,
+          exp: now + 300,
+          jti: crypto.randomUUID(),
+        },
+        overrides,
+      );
     },
+    mint: (claims = {}, header = {}, key = keys.rs.privateKey) =>
+      signSegments(
+        b64json(merge({ alg: 'RS256', typ: 'at+jwt', kid: keys.rs.kid }, header)),
+        b64json(provider.claims(claims)),
+        key,
+      ),
+
+    introspection: new Map(),
+    introspectionMode: 'up',
+    introspectionDelayMs: 0,
+    introspectedTokens: [],
+
+    requests: [],
+    requestsTo: (path) => provider.requests.filter((r) => r.path === path).length,
+    tokenRequests: () => provider.requests.filter((r) => r.path === `${prefix}/token`),
+    jwksRequests: () => provider.requestsTo(`${prefix}/jwks`),
+    discoveryRequests: () => provider.requests.filter((r) => isDiscovery(r.path)).length,
+    introspectionRequests: () => provider.requestsTo(`${prefix}/introspect`),
 
     refuseConnections: stop,
-    tokenRequests: () => provider.requests.filter((r) => r.path === '/token'),
-    jwksRequests: () => provider.requests.filter((r) => r.path === '/jwks').length,
-    discoveryRequests: () =>
-      provider.requests.filter((r) => r.path === '/.well-known/openid-configuration').length,
     close: stop,
   };
   return provider;
+}
+
+/** RFC 6749 §2.3.1 client_secret_post: client_id and client_secret in the form body. */
+function postedCredentials(body: URLSearchParams): RecordedRequest['credentials'] {
+  const id = body.get('client_id');
+  const secret = body.get('client_secret');
+  return id !== null && secret !== null ? { id, secret } : undefined;
 }
 
 function withoutUndefined(claims: JWTPayload): JWTPayload {

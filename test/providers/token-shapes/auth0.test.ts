@@ -6,7 +6,7 @@
  * Nothing is mocked.
  */
 import { describe, expect, it } from 'vitest';
-import { API_AUDIENCE } from '../../resource-server/issuer';
+import { API_AUDIENCE } from '../../support/provider.ts';
 import * as V from '../vectors';
 import { build, expectAccepted, refusal, setUpIssuer, verifierFor } from './harness';
 

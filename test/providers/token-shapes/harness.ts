@@ -2,7 +2,7 @@
  * The harness of the token-shape tests (./*.test.ts, one per provider profile of
  * lib/providers/profiles.ts; not a test file). For each profile, the access token and the ID
  * token its provider documents (header and claims, ../vectors.ts) are signed with real RS256 keys
- * by a real issuer on node:http (../../resource-server/issuer.ts: discovery + JWKS), and verified
+ * by a real issuer on node:http (the fake provider, ../../support/provider.ts: discovery + JWKS), and verified
  * by the resource server's own verifier (createAccessTokenVerifier with the profile's shape from
  * resolveProfile, and a real JWKS cache). Nothing is mocked.
  *
@@ -23,20 +23,12 @@ import {
   type AccessToken,
 } from '@/lib/resource-server/access-token';
 import { createJwksCache } from '@/lib/resource-server/jwks';
-import {
-  API_AUDIENCE,
-  b64json,
-  CLOCK_TOLERANCE_S,
-  newKeyPair,
-  nowS,
-  signSegments,
-  startIssuer,
-  type Issuer,
-  type KeyPair,
-} from '../../resource-server/issuer';
+import { b64json, newKeyPair, nowS, signSegments, type KeyPair } from '../../support/jws.ts';
+import { API_AUDIENCE, startFakeProvider, type FakeProvider } from '../../support/provider.ts';
+import { CLOCK_TOLERANCE_S } from '../../support/resource-server.ts';
 import * as V from '../vectors';
 
-let issuer: Issuer;
+let issuer: FakeProvider;
 let jwksUri: URL;
 /** Keys published under the documented `kid`s (Okta, Cognito, Entra, RFC 9068, OIDC Core). */
 const documentedKeys = new Map<string, KeyPair>();
@@ -47,7 +39,7 @@ const documentedKeys = new Map<string, KeyPair>();
  */
 export function setUpIssuer(): void {
   beforeAll(async () => {
-    issuer = await startIssuer();
+    issuer = await startFakeProvider({ publish: ['rs', 'es'] });
     // Publish every documented kid before the first JWKS fetch (the cache's refetch cooldown would
     // otherwise refuse a kid added later).
     for (const shape of V.ALL_SHAPES) {

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { API_SCOPES, DEFAULTS, LOCAL_IDP } from '@/lib/config';
-import { API_AUDIENCE } from '../../resource-server/issuer';
+import { API_AUDIENCE } from '../../support/provider.ts';
 import * as V from '../vectors';
 import { build, expectAccepted, refusal, setUpIssuer, verifierFor } from './harness';
 

@@ -6,7 +6,8 @@
  * token that passes for a machine's on /api/stats. Nothing is mocked but console.log.
  */
 import { describe, expect, it } from 'vitest';
-import { apiRequest, bearer, parseChallenge } from '../issuer';
+import { parseChallenge } from '../../support/challenge.ts';
+import { apiRequest, bearer } from '../../support/resource-server.ts';
 import { callerAttacks } from './callers.rows';
 import { api, iss, logs, runAttacks, setUpResourceServer } from './harness';
 

@@ -6,7 +6,9 @@
  * sub or client_id missing or of the wrong JSON type. The controls show what is still accepted
  * (typ variants, the clock tolerance, several audiences).
  */
-import { API_AUDIENCE, CLOCK_TOLERANCE_S, nowS } from '../issuer';
+import { nowS } from '../../support/jws.ts';
+import { API_AUDIENCE } from '../../support/provider.ts';
+import { CLOCK_TOLERANCE_S } from '../../support/resource-server.ts';
 import { accepted, invalidToken, minted, withToken, type Attack } from './harness';
 
 export const claimAttacks: Attack[] = [

@@ -5,7 +5,7 @@
  * outside b64token, the token in the query string or a form body, a session cookie instead of a
  * token, and other schemes (Basic, Digest, DPoP). The control: the scheme is case-insensitive.
  */
-import { bearer } from '../issuer';
+import { bearer } from '../../support/resource-server.ts';
 import { accepted, bare, invalidRequest, untouchedIssuer, type Attack } from './harness';
 
 export const credentialAttacks: Attack[] = [

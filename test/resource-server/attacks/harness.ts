@@ -2,7 +2,7 @@
  * The shared half of the attack table (./*.rows.ts, run by ./*.test.ts): what a row is, what it
  * expects, the helpers rows build their tokens with, the real issuer and route handlers each test
  * file starts (setUpResourceServer), and the runner that sends every row and checks its answer
- * (runAttacks). Not a test file. The issuer is real (node:http, ../issuer.ts), and so are the keys;
+ * (runAttacks). Not a test file. The issuer is real (node:http, the fake provider of ../../support/provider.ts), and so are the keys;
  * nothing is mocked but console.log, which is captured to check the single `api_rejected` line
  * per refusal.
  *
@@ -13,23 +13,19 @@
  * access-token.ts reasonOf, protect.ts).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parseChallenge } from '../../support/challenge.ts';
+import { b64json, decodeSegment, nowS, segments } from '../../support/jws.ts';
+import { startFakeProvider, type FakeProvider } from '../../support/provider.ts';
 import {
   apiRequest,
-  b64json,
   bearer,
   captureLogs,
-  decodeSegment,
   loadApi,
-  nowS,
-  parseChallenge,
-  segments,
   snapshot,
-  startIssuer,
   type Api,
-  type Issuer,
   type LogCapture,
   type RequestSpec,
-} from '../issuer';
+} from '../../support/resource-server.ts';
 
 // ---------------------------------------------------------------------------------------------
 // What a row is and what it expects.
@@ -77,10 +73,10 @@ export interface Counters {
 
 export interface Attack {
   name: string;
-  build(iss: Issuer): Promise<Built>;
+  build(iss: FakeProvider): Promise<Built>;
   expected: Expected;
   /** Extra checks once the response is in (`before`: the issuer's counters before the request). */
-  after?(iss: Issuer, before: Counters): void;
+  after?(iss: FakeProvider, before: Counters): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -96,11 +92,11 @@ export const minted =
   (
     claims?: Claims | (() => Claims),
     header?: Record<string, unknown>,
-    key?: (iss: Issuer) => CryptoKey,
+    key?: (iss: FakeProvider) => CryptoKey,
   ) =>
-  async (iss: Issuer) =>
+  async (iss: FakeProvider) =>
     withToken(await iss.mint(typeof claims === 'function' ? claims() : claims, header, key?.(iss)));
-export const forged = (iss: Issuer) => iss.keys.forge.privateKey;
+export const forged = (iss: FakeProvider) => iss.keys.forge.privateKey;
 
 /** Replaces the header or payload JSON of a signed token, keeping the old signature. */
 export function tamper(
@@ -116,15 +112,15 @@ export function tamper(
     : `${s.header}.${b64json(json)}.${s.signature}`;
 }
 
-export const noRequestTo = (path: string) => (iss: Issuer) =>
+export const noRequestTo = (path: string) => (iss: FakeProvider) =>
   expect(iss.requestsTo(path), `requests to ${path}`).toBe(0);
-export const introspected = (iss: Issuer, before: Counters) =>
-  expect(iss.introspectionRequests).toBe(before.introspection + 1);
-export const atMostOneJwksRefetch = (iss: Issuer, before: Counters) =>
-  expect(iss.jwksRequests - before.jwks).toBeLessThanOrEqual(1);
-export const untouchedIssuer = (iss: Issuer, before: Counters) => {
-  expect(iss.jwksRequests).toBe(before.jwks);
-  expect(iss.introspectionRequests).toBe(before.introspection);
+export const introspected = (iss: FakeProvider, before: Counters) =>
+  expect(iss.introspectionRequests()).toBe(before.introspection + 1);
+export const atMostOneJwksRefetch = (iss: FakeProvider, before: Counters) =>
+  expect(iss.jwksRequests() - before.jwks).toBeLessThanOrEqual(1);
+export const untouchedIssuer = (iss: FakeProvider, before: Counters) => {
+  expect(iss.jwksRequests()).toBe(before.jwks);
+  expect(iss.introspectionRequests()).toBe(before.introspection);
 };
 
 /** An OpenID Connect ID token from the real issuer: aud is the client, a nonce, no client_id, no scope. */
@@ -145,7 +141,7 @@ export const NON_UTF8 = Uint8Array.from([
 // ---------------------------------------------------------------------------------------------
 // The real issuer and route handlers, one set per test file.
 
-export let iss: Issuer;
+export let iss: FakeProvider;
 export let api: Api;
 export let logs: LogCapture;
 
@@ -155,7 +151,7 @@ export let logs: LogCapture;
  */
 export function setUpResourceServer(): void {
   beforeAll(async () => {
-    iss = await startIssuer();
+    iss = await startFakeProvider({ publish: ['rs', 'es'] });
     api = await loadApi(iss.issuer);
     logs = captureLogs();
     // Discovery and the first JWKS fetch, so the rows start with a warm resource server.
@@ -187,8 +183,8 @@ export function runAttacks(attacks: Attack[]): void {
       test(attack.name, async () => {
         const built = await attack.build(iss);
         const before: Counters = {
-          jwks: iss.jwksRequests,
-          introspection: iss.introspectionRequests,
+          jwks: iss.jwksRequests(),
+          introspection: iss.introspectionRequests(),
         };
         const request = apiRequest(built.spec);
         const response = await (request.method === 'POST'

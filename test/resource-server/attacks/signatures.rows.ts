@@ -7,7 +7,7 @@
  * changed after signing.
  */
 import { exportSPKI } from 'jose';
-import { flipSignature, hmacKey, newKeyPair, nowS, segments, unsigned } from '../issuer';
+import { flipSignature, hmacKey, newKeyPair, nowS, segments, unsigned } from '../../support/jws.ts';
 import {
   accepted,
   atMostOneJwksRefetch,

@@ -6,7 +6,7 @@
  * JWE, JWS JSON serialization; and malformed or oversized JWTs.
  */
 import { expect } from 'vitest';
-import { b64json, b64url, segments, signSegments } from '../issuer';
+import { b64json, b64url, segments, signSegments } from '../../support/jws.ts';
 import {
   idTokenClaims,
   introspected,
