@@ -55,10 +55,11 @@ export async function validateIdTokenSignature(
   try {
     await oauth.validateApplicationLevelSignature(as, response, options);
   } catch (err) {
+    // No key fits the header (an empty list of candidates), as opposed to several fitting.
     const noKey =
       err instanceof oauth.OperationProcessingError &&
       err.code === oauth.KEY_SELECTION &&
-      /no applicable keys/.test(err.message);
+      (err.cause as { candidates?: unknown[] } | undefined)?.candidates?.length === 0;
     if (!noKey || Date.now() - jwksRefetchedAt < JWKS_REFETCH_COOLDOWN_MS) throw err;
     jwksRefetchedAt = Date.now();
     const cache = jwksCache as { jwks?: unknown; uat?: unknown };
