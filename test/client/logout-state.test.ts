@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BrowserJar, emptyResponse } from '../support/cookie-jar';
+import { loadWithEnv } from '../support/env';
 
 /** Like generated secrets: production refuses hand-written samples (lib/config.ts). */
 const OLD = 'Qm4TzR8vKp2XwL7nJc5HbF9gYd3SaE6u';
@@ -15,20 +16,7 @@ type LogoutModule = typeof import('@/lib/client/logout');
 async function load(
   env: { NODE_ENV?: string; SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string } = {},
 ): Promise<LogoutModule> {
-  vi.resetModules();
-  for (const name of [
-    'OIDC_ISSUER',
-    'OIDC_CLIENT_ID',
-    'OIDC_CLIENT_SECRET',
-    'APP_BASE_URL',
-    'SESSION_SECRET_PREVIOUS',
-  ])
-    vi.stubEnv(name, undefined);
-  vi.stubEnv('NODE_ENV', env.NODE_ENV ?? 'test');
-  vi.stubEnv('SESSION_SECRET', env.SESSION_SECRET ?? NEW);
-  if (env.SESSION_SECRET_PREVIOUS)
-    vi.stubEnv('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
-  return import('@/lib/client/logout');
+  return loadWithEnv(() => import('@/lib/client/logout'), { SESSION_SECRET: NEW, ...env });
 }
 
 afterEach(() => {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Transaction } from '@/lib/client/transaction';
 import { MAX_SESSION_BYTES } from '@/lib/session/chunks';
 import { BrowserJar, emptyResponse } from '../support/cookie-jar';
+import { loadWithEnv } from '../support/env';
 
 // At least 32 characters, as readConfig requires.
 /** Like generated secrets: production refuses hand-written samples (lib/config.ts). */
@@ -19,23 +20,7 @@ type TransactionModule = typeof import('@/lib/client/transaction');
 async function load(
   env: { NODE_ENV?: string; SESSION_SECRET?: string; SESSION_SECRET_PREVIOUS?: string } = {},
 ): Promise<TransactionModule> {
-  vi.resetModules();
-  for (const name of [
-    'OIDC_ISSUER',
-    'OIDC_CLIENT_ID',
-    'OIDC_CLIENT_SECRET',
-    'OIDC_SCOPES',
-    'APP_BASE_URL',
-    'API_AUDIENCE',
-    'SESSION_SECRET_PREVIOUS',
-  ]) {
-    vi.stubEnv(name, undefined);
-  }
-  vi.stubEnv('NODE_ENV', env.NODE_ENV ?? 'test');
-  vi.stubEnv('SESSION_SECRET', env.SESSION_SECRET ?? NEW);
-  if (env.SESSION_SECRET_PREVIOUS)
-    vi.stubEnv('SESSION_SECRET_PREVIOUS', env.SESSION_SECRET_PREVIOUS);
-  return import('@/lib/client/transaction');
+  return loadWithEnv(() => import('@/lib/client/transaction'), { SESSION_SECRET: NEW, ...env });
 }
 
 afterEach(() => {
