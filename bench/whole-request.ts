@@ -259,6 +259,8 @@ interface Sample {
   rps: number;
   /** CPU time the serving processes spent per request, in ms: immune to what else ran on the core. */
   cpuMs: number;
+  /** The same, per serving process (for store mode: the app, then redis-server). */
+  cpuMsEach: number[];
   p50: number;
   p99: number;
   errors: number;
@@ -267,6 +269,7 @@ interface Sample {
 async function load(target: Target, seconds: number): Promise<Sample> {
   const cpu = () => target.pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
   const before = cpu();
+  const beforeEach = target.pids.map(cpuSeconds);
   const result = await autocannon({
     url: target.url,
     headers: target.headers?.(),
@@ -274,6 +277,9 @@ async function load(target: Target, seconds: number): Promise<Sample> {
     duration: seconds,
   });
   const cpuMs = ((cpu() - before) * 1000) / Math.max(1, result.requests.total);
+  const cpuMsEach = target.pids.map(
+    (pid, i) => ((cpuSeconds(pid) - beforeEach[i]!) * 1000) / Math.max(1, result.requests.total),
+  );
   const wrong = Object.entries(result.statusCodeStats ?? {}).filter(
     ([code]) => Number(code) !== target.expect,
   );
@@ -284,6 +290,7 @@ async function load(target: Target, seconds: number): Promise<Sample> {
   return {
     rps: result.requests.average,
     cpuMs,
+    cpuMsEach,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
@@ -509,6 +516,10 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of round % 2 ? targets : [...targets].reverse()) {
       await renewAll();
+      // A second of load first, not measured: a server that sat idle while the others ran has
+      // cold code again (V8 flushes the bytecode of functions unused for a while), and that
+      // warm-up would be charged to this target alone.
+      if (!QUICK) await load(target, 1);
       await settle();
       samples.get(target.name)!.push(await load(target, DURATION_S));
     }
@@ -630,6 +641,11 @@ async function main() {
     '|---|---|---|---|---|---|',
     ...rows.map((cells) => `| ${cells.join(' | ')} |`),
     '',
+    ...(samples.has('guarded + requireSession, store mode')
+      ? [
+          `- Store mode's CPU per request, by process: the app ${median(samples.get('guarded + requireSession, store mode')!.map((x) => x.cpuMsEach[0]!)).toFixed(2)} ms, redis-server ${median(samples.get('guarded + requireSession, store mode')!.map((x) => x.cpuMsEach[1]!)).toFixed(2)} ms.`,
+        ]
+      : []),
     `- Session cookie (cookie mode, local IdP tokens): ${cookieBytes} bytes.`,
     `- Server RSS after each round: ${rssByRound.join(', ')} MB; after the Chromium sign-ins: ${rss} MB.`,
     `- Sign-in round trip in Chromium (the dashboard, the IdP's login form, back on the dashboard with its /api calls; median of ${QUICK ? 1 : 5}, typing included): ${Math.round(signInMs)} ms.`,
