@@ -48,6 +48,12 @@ const APP = `http://localhost:${APP_PORT}`;
 /** The same build in store mode (SESSION_STORE=redis), against a redis-server the bench starts. */
 const STORE_APP_PORT = 3102;
 const STORE_APP = `http://localhost:${STORE_APP_PORT}`;
+/**
+ * A third instance of the same build, in cookie mode like the first: a control for store mode,
+ * which runs in a second process that sits idle while the first is loaded.
+ */
+const SECOND_APP_PORT = 3103;
+const SECOND_APP = `http://localhost:${SECOND_APP_PORT}`;
 const REDIS_PORT = 6392;
 const IDP = 'http://localhost:4000';
 /** Generated per run: production mode refuses a hand-written sample (lib/config.ts). */
@@ -200,15 +206,21 @@ async function signIn(
   if (!name || !session) throw new Error(`sign-in did not end in a session (${response.status})`);
   const cookie = { cookie: `${name}=${session}`, cookieBytes: name.length + 1 + session.length };
   if (!secret) return cookie;
-  // The app's password map: the id is the first 40 bits of SHA-256(secret), plus one (lib/session/cookie.ts).
+  const accessToken = await accessTokenOf(session, secret);
+  return { ...cookie, accessToken };
+}
+
+/** The access token a cookie-mode session cookie holds, opened with the bench's own secret. */
+async function accessTokenOf(sealed: string, secret: string): Promise<string> {
+  // The app's password map: the id is the first 40 bits of SHA-256(secret), plus one (lib/cookies/seal.ts).
   const digest = new Uint8Array(
     await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)),
   );
   const id = digest.slice(0, 5).reduce((n, byte) => n * 256 + byte, 0) + 1;
-  const { accessToken } = await unsealData<{ accessToken: string }>(session, {
+  const { accessToken } = await unsealData<{ accessToken: string }>(sealed, {
     password: { [id]: secret },
   });
-  return { ...cookie, accessToken };
+  return accessToken;
 }
 
 /**
@@ -402,6 +414,23 @@ async function main() {
   });
   await until(`${STORE_APP}/bench/public`);
 
+  const [secondCmd, secondArgs] = pinned(0, 'node', [
+    ...NODE_FLAGS,
+    'node_modules/next/dist/bin/next',
+    'start',
+    '-p',
+    String(SECOND_APP_PORT),
+  ]);
+  // The same secret as the first: the first one's session cookie opens here too.
+  const secondServer = start(secondCmd, secondArgs, {
+    BENCH: '1',
+    SESSION_SECRET: SECRET,
+    APP_BASE_URL: SECOND_APP,
+    API_AUDIENCE: `${APP}/api`,
+    NODE_ENV: 'production',
+  });
+  await until(`${SECOND_APP}/bench/public`);
+
   const [bareCmd, bareArgs] = pinned(0, 'node', [
     '--experimental-strip-types',
     '--disable-warning=ExperimentalWarning',
@@ -414,8 +443,9 @@ async function main() {
   await until(`http://127.0.0.1:${BARE_PORT}/`);
 
   const signedIn = await signIn(SECRET);
-  const { accessToken, cookieBytes } = signedIn;
-  const bearer = () => ({ authorization: `Bearer ${accessToken!}` });
+  const { cookieBytes } = signedIn;
+  let accessToken = signedIn.accessToken!;
+  const bearer = () => ({ authorization: `Bearer ${accessToken}` });
   // A browser keeps its cookie current: the guard writes the last-activity time back at most
   // once a minute, and the browser sends the new value from then on. autocannon does not, so
   // the cookie is renewed before each run; otherwise every request after the first minute
@@ -424,16 +454,22 @@ async function main() {
     [APP]: signedIn.cookie,
     [STORE_APP]: (await signIn(undefined, STORE_APP)).cookie,
   };
+  // The run outlasts the local IdP's 5-minute access tokens, so the session is also refreshed
+  // (/auth/refresh, as a page would when its token is due), and the bearer token taken from it.
   const renewCookie = async (base: string) => {
-    const response = await fetch(`${base}/bench/guarded`, {
-      headers: { cookie: cookies[base]! },
-      redirect: 'manual',
-    });
-    const renewed = response.headers
-      .getSetCookie()
-      .map((line) => line.split(';', 1)[0]!)
-      .filter((pair) => pair.startsWith('__Host-session=') && pair.length > 15);
-    if (renewed.length) cookies[base] = renewed.join('; ');
+    for (const path of ['/auth/refresh?returnTo=%2F', '/bench/guarded']) {
+      const response = await fetch(`${base}${path}`, {
+        headers: { cookie: cookies[base]! },
+        redirect: 'manual',
+      });
+      const renewed = response.headers
+        .getSetCookie()
+        .map((line) => line.split(';', 1)[0]!)
+        .filter((pair) => pair.startsWith('__Host-session=') && pair.length > 15);
+      if (renewed.length) cookies[base] = renewed.join('; ');
+    }
+    if (base === APP)
+      accessToken = await accessTokenOf(cookies[APP]!.slice('__Host-session='.length), SECRET);
   };
   const withCookie =
     (extra: Record<string, string> = {}, base = APP) =>
@@ -471,6 +507,13 @@ async function main() {
       headers: withCookie(),
       expect: 200,
       pids: app,
+    },
+    {
+      name: 'guarded + requireSession, second process',
+      url: `${SECOND_APP}/bench/checked`,
+      headers: withCookie(),
+      expect: 200,
+      pids: [secondServer.pid!],
     },
     {
       name: 'guarded + requireSession, store mode',
@@ -576,6 +619,12 @@ async function main() {
       'public page',
       'guarded + requireSession',
       '≤ 1.10x',
+    ),
+    ratioRow(
+      'guard + requireSession: the second process (cookie mode) ÷ store mode',
+      'guarded + requireSession, second process',
+      'guarded + requireSession, store mode',
+      'reported (store mode against a process that idles alike)',
     ),
     ratioRow(
       'guard + requireSession: cookie mode ÷ store mode (Redis)',
