@@ -8,11 +8,10 @@ import { MAX_PENDING_TRANSACTIONS, TRANSACTION_TTL_S } from '@/lib/client/transa
 import { config } from '@/lib/config';
 import { cookieNames, describeAttributes } from '@/lib/cookies/jar';
 import { isSessionCookie } from '@/lib/session/chunks';
-import { sessionCookieName } from '@/lib/session/options';
 
 export async function CookieList() {
   const { sessionStore } = config();
-  const session = sessionCookieName();
+  const session = cookieNames.session();
   const attributes = describeAttributes();
   const carried = (await cookies()).getAll();
   const here = (match: (name: string) => boolean) =>

@@ -25,7 +25,8 @@ import { rateLimited } from './rate-limit/responses';
 import { API_CSP, isPage, newNonce, pageCsp } from './security-headers';
 import { readSessionCookie } from './session/chunks';
 import { needsTouch, openSession, sealSession } from './session/cookie';
-import { sessionCookieName, setSessionCookies } from './session/options';
+import { cookieNames } from './cookies/jar';
+import { setSessionCookies } from './session/options';
 import { loginUrl, ROUTES } from './routes';
 
 /**
@@ -102,7 +103,7 @@ export async function guard(request: NextRequest): Promise<NextResponse> {
   if (pathname === LAB_PATH && !labEnabled()) return next();
 
   const opened = await openSession(
-    readSessionCookie(sessionCookieName(), (cookie) => request.cookies.get(cookie)?.value),
+    readSessionCookie(cookieNames.session(), (cookie) => request.cookies.get(cookie)?.value),
   );
   // The names of the cookies carried, read only when cookies are written.
   const present = () => request.cookies.getAll().map((c) => c.name);

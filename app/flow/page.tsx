@@ -10,7 +10,8 @@ import { ID_TOKEN_CHECKS, readableTime } from '@/lib/explain/tokens';
 import { readFlow, type FlowRecord } from '@/lib/flow/record';
 import { config } from '@/lib/config';
 import { isSessionCookie, MAX_COOKIE_BYTES } from '@/lib/session/chunks';
-import { sessionCookieName, type SessionData } from '@/lib/session/options';
+import { cookieNames } from '@/lib/cookies/jar';
+import type { SessionData } from '@/lib/session/options';
 import { requireSession } from '@/lib/session/session';
 import { FlowDiagram } from './diagram';
 
@@ -117,7 +118,7 @@ export default async function Flow() {
   const session = await requireSession('/flow');
   const record: FlowRecord | undefined = readFlow(session);
   const jar = await cookies();
-  const name = sessionCookieName();
+  const name = cookieNames.session();
   const sizes = jar
     .getAll()
     .filter((c) => isSessionCookie(name, c.name))

@@ -8,9 +8,6 @@ import { config } from '../config';
 import { discover, issuerHttpOptions } from '../issuer-http';
 import { clientAuthentication } from './client-auth';
 
-/** The time limit of every request to the provider (lib/issuer-http.ts). */
-export { ISSUER_TIMEOUT_MS as HTTP_TIMEOUT_MS } from '../issuer-http';
-
 /** Every request to the provider goes under lib/issuer-http.ts's policy: time limit, https, size cap. */
 export function httpOptions() {
   return issuerHttpOptions(config().issuer);

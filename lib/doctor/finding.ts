@@ -3,6 +3,7 @@
  * only, and no Next.js: `scripts/doctor.ts` runs this folder with Node's type stripping.
  */
 
+import { ISSUER_TIMEOUT_MS } from '../issuer-http.ts';
 export type Status = 'ok' | 'warn' | 'fail' | 'info';
 
 /** One thing the doctor found, with the fix when it is not ok. */
@@ -24,9 +25,6 @@ export interface DoctorOptions {
   fetchImpl?: typeof fetch;
 }
 
-/** No request of the doctor waits longer than this. */
-export const HTTP_TIMEOUT_MS = 8_000;
-
 /** C0/C1 controls and bidirectional overrides: never echoed from a provider's answer. */
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
 
@@ -47,7 +45,7 @@ export function abbreviate(token: string, keep = 10): string {
 export function networkError(err: unknown): string {
   if (err instanceof Error) {
     if (err.name === 'TimeoutError' || err.name === 'AbortError')
-      return `no answer within ${HTTP_TIMEOUT_MS / 1000} s`;
+      return `no answer within ${ISSUER_TIMEOUT_MS / 1000} s`;
     // fetch says "fetch failed"; the reason (ECONNREFUSED, a certificate error, …) is its cause.
     const cause = (err as { cause?: unknown }).cause;
     const code =

@@ -12,7 +12,8 @@ import {
 } from '../config.ts';
 import { CLIENT_AUTH_METHODS } from '../providers/profiles.ts';
 import { configuredIssuer } from './configuration.ts';
-import { clean, HTTP_TIMEOUT_MS, listOf, networkError, type Env, type Finding } from './finding.ts';
+import { ISSUER_TIMEOUT_MS } from '../issuer-http.ts';
+import { clean, listOf, networkError, type Env, type Finding } from './finding.ts';
 
 /** How the doctor talks to the provider: the app's own transport rules. */
 export interface Transport {
@@ -32,7 +33,7 @@ export function transport(issuer: URL, fetchImpl?: typeof fetch): Transport {
     fetch: fetchImpl ?? fetch,
     insecure,
     oauth: () => ({
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      signal: AbortSignal.timeout(ISSUER_TIMEOUT_MS),
       [oauth.allowInsecureRequests]: insecure,
       ...(fetchImpl ? { [oauth.customFetch]: fetchImpl } : {}),
     }),
@@ -223,7 +224,7 @@ async function fetchJwks(
     const response = await http.fetch(uri, {
       headers: { accept: 'application/json' },
       redirect: 'error',
-      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+      signal: AbortSignal.timeout(ISSUER_TIMEOUT_MS),
     });
     if (!response.ok)
       return {

@@ -4,7 +4,7 @@
  * short TTL, so a revoked token stops working within that TTL.
  */
 import * as oauth from 'oauth4webapi';
-import { issuerFetch } from '../issuer-http';
+import { ISSUER_TIMEOUT_MS, issuerFetch } from '../issuer-http';
 import { sha256Hex } from '../sha256';
 import {
   InvalidTokenError,
@@ -59,7 +59,7 @@ export function createIntrospector(options: IntrospectorOptions) {
     ttlMs = 30_000,
     inactiveTtlMs = 5_000,
     maxEntries = 10_000,
-    timeoutMs = 5_000,
+    timeoutMs = ISSUER_TIMEOUT_MS,
     maxConcurrent = 16,
   } = options;
   const cache = new Map<string, Entry>();

@@ -42,10 +42,6 @@ export interface SessionPointer {
 /** The sealed content of the session cookie: the whole session (cookie mode) or a pointer (store mode). */
 export type CookieSession = SessionData | SessionPointer;
 
-export function sessionCookieName(): string {
-  return cookieNames.session();
-}
-
 /** Seconds left of the absolute lifetime of a session created at `createdAt`. */
 export function remainingLifetimeS(createdAt: number, now = Math.floor(Date.now() / 1000)): number {
   return Math.max(0, createdAt + config().sessionMaxAgeS - now);
@@ -62,7 +58,7 @@ export function setSessionCookies(
   present: readonly string[],
   sealed?: { value: string; data: Pick<SessionData, 'createdAt'> },
 ): void {
-  for (const write of sessionCookieWrites(sessionCookieName(), sealed?.value, present)) {
+  for (const write of sessionCookieWrites(cookieNames.session(), sealed?.value, present)) {
     if (write.value && sealed)
       setCookie(sink, write.name, write.value, remainingLifetimeS(sealed.data.createdAt));
     else deleteCookie(sink, write.name);

@@ -14,12 +14,12 @@ import { readSessionCookie, SessionTooLargeError } from './chunks';
 import { needsTouch, openSession, sealSession } from './cookie';
 import {
   remainingLifetimeS,
-  sessionCookieName,
   setSessionCookies,
   type CookieSession,
   type SessionData,
   type SessionPointer,
 } from './options';
+import { cookieNames } from '../cookies/jar';
 import { sessionStore } from './store';
 import { newSessionId, StoreError } from './store/store';
 import { refreshOnce } from './refresh-once';
@@ -29,7 +29,7 @@ import { loginUrl, refreshUrl, ROUTES } from '../routes';
 async function openCookie(): Promise<CookieSession | undefined> {
   const jar = await cookies();
   const opened = await openSession(
-    readSessionCookie(sessionCookieName(), (name) => jar.get(name)?.value),
+    readSessionCookie(cookieNames.session(), (name) => jar.get(name)?.value),
   );
   return opened.status === 'valid' ? opened.data : undefined;
 }

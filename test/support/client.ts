@@ -14,8 +14,8 @@
  * issuer: a second client loaded for the same provider (another server behind a load balancer)
  * fetches discovery itself.
  */
-import { vi } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET } from './provider.ts';
+import { loadWithEnv } from './env.ts';
 
 /** 40 characters: readConfig requires at least 32. */
 const SESSION_SECRET = 'test-session-secret-0123456789-abcdefghi';
@@ -24,33 +24,34 @@ export type Client = typeof import('@/lib/client/callback') &
   typeof import('@/lib/client/errors') &
   typeof import('@/lib/client/login') &
   typeof import('@/lib/client/refresh') &
-  Pick<
-    typeof import('@/lib/client/authorization-server'),
-    'HTTP_TIMEOUT_MS' | 'JWKS_REFETCH_COOLDOWN_MS'
-  >;
+  Pick<typeof import('@/lib/client/authorization-server'), 'JWKS_REFETCH_COOLDOWN_MS'>;
 
 let lock: Promise<unknown> = Promise.resolve();
 
 export function loadClient(issuer: string): Promise<Client> {
   const load = lock.then(async (): Promise<Client> => {
-    vi.resetModules();
-    vi.stubEnv('NODE_ENV', 'test');
-    vi.stubEnv('SESSION_SECRET', SESSION_SECRET);
-    vi.stubEnv('OIDC_ISSUER', issuer);
-    vi.stubEnv('OIDC_CLIENT_ID', CLIENT_ID);
-    vi.stubEnv('OIDC_CLIENT_SECRET', CLIENT_SECRET);
-    for (const name of ['OIDC_SCOPES', 'APP_BASE_URL', 'API_AUDIENCE', 'SESSION_SECRET_PREVIOUS'])
-      vi.stubEnv(name, undefined);
+    const env = {
+      SESSION_SECRET,
+      OIDC_ISSUER: issuer,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    };
+    const [callback, errors, login, refresh, authorizationServer, config, issuerHttp] =
+      await loadWithEnv(
+        () =>
+          Promise.all([
+            import('@/lib/client/callback'),
+            import('@/lib/client/errors'),
+            import('@/lib/client/login'),
+            import('@/lib/client/refresh'),
+            import('@/lib/client/authorization-server'),
+            import('@/lib/config'),
+            import('@/lib/issuer-http'),
+          ]),
+        env,
+      );
     // Discovery is kept per process (lib/issuer-http.ts): a fresh client copy stands for another server.
-    (await import('@/lib/issuer-http')).forgetDiscovery(new URL(issuer));
-    const [callback, errors, login, refresh, authorizationServer, config] = await Promise.all([
-      import('@/lib/client/callback'),
-      import('@/lib/client/errors'),
-      import('@/lib/client/login'),
-      import('@/lib/client/refresh'),
-      import('@/lib/client/authorization-server'),
-      import('@/lib/config'),
-    ]);
+    issuerHttp.forgetDiscovery(new URL(issuer));
     // The same module instance the client modules use: pin this graph's configuration now.
     if (config.config().issuer.href !== new URL(issuer).href)
       throw new Error('the client was loaded for another issuer');
@@ -59,7 +60,6 @@ export function loadClient(issuer: string): Promise<Client> {
       ...errors,
       ...login,
       ...refresh,
-      HTTP_TIMEOUT_MS: authorizationServer.HTTP_TIMEOUT_MS,
       JWKS_REFETCH_COOLDOWN_MS: authorizationServer.JWKS_REFETCH_COOLDOWN_MS,
     };
   });

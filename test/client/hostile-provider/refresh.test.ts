@@ -8,7 +8,7 @@
  */
 import { UnsecuredJWT } from 'jose';
 import { afterAll, describe, it, vi, type TestContext } from 'vitest';
-import { HTTP_TIMEOUT_MS } from '@/lib/client/authorization-server';
+import { ISSUER_TIMEOUT_MS as HTTP_TIMEOUT_MS } from '@/lib/issuer-http';
 import type { TokenSet } from '@/lib/client/tokens';
 import { loadClient, timed, type Client } from '../../support/client.ts';
 import {

@@ -17,7 +17,7 @@
  * token-endpoint failures (500, bad JSON, hanging), the HTML error_description and availability.
  */
 import { afterAll, describe, it, vi, type TestContext } from 'vitest';
-import { HTTP_TIMEOUT_MS } from '@/lib/client/authorization-server';
+import { ISSUER_TIMEOUT_MS as HTTP_TIMEOUT_MS } from '@/lib/issuer-http';
 import type { LoginError, LoginFailure } from '@/lib/client/errors';
 import { loadClient, rejectionOf, timed, type Client } from '../../support/client.ts';
 import {
